@@ -1,0 +1,6 @@
+//! The page (`trunk` builds it from index.html).
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    playground::web::start_app();
+}

@@ -1,0 +1,188 @@
+//! One run's settings, their limits and validation.
+//!
+//! A run is a batch of `tasks` identical tasks (like the seed's 10 concurrent requests), each
+//! computing one [`WorkloadSpec`], under each selected [`Model`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::models::Model;
+use crate::workloads::{WorkloadKind, WorkloadSpec};
+
+/// Most tasks in one batch.
+pub const MAX_TASKS: u32 = 64;
+/// Most workers (pool threads or isolated workers) for one run.
+pub const MAX_WORKERS: u32 = 16;
+/// Cap on `n × tasks`: the blocking model runs all of it on the UI thread, and we never freeze
+/// the tab for more than a few seconds.
+pub const MAX_TOTAL_WORK: u64 = 4_000_000_000;
+
+/// The name [`RunConfig::validate`] gives the `n × tasks` limit.
+pub const TOTAL_WORK: &str = "n × tasks";
+
+/// The settings of one run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunConfig {
+    /// The kernel every task runs.
+    pub workload: WorkloadKind,
+    /// The size of each task (see [`WorkloadSpec::n`]).
+    pub n: u64,
+    /// How many tasks in the batch.
+    pub tasks: u32,
+    /// Pool threads / isolated workers; `None` = automatic (see [`RunConfig::workers_for`]).
+    pub workers: Option<u32>,
+    /// The models to run, in page order.
+    pub models: Vec<Model>,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            workload: WorkloadKind::Count,
+            n: WorkloadKind::Count.default_size(),
+            tasks: 4,
+            workers: None,
+            models: Model::ALL.to_vec(),
+        }
+    }
+}
+
+impl RunConfig {
+    /// What each task computes.
+    pub fn spec(&self) -> WorkloadSpec {
+        WorkloadSpec {
+            kind: self.workload,
+            n: self.n,
+        }
+    }
+
+    /// Workers to use on a machine with `hardware_concurrency` logical cores: the explicit
+    /// setting, or one per core but no more than there are tasks.
+    pub fn workers_for(&self, hardware_concurrency: u32) -> u32 {
+        self.workers
+            .unwrap_or_else(|| hardware_concurrency.clamp(1, MAX_WORKERS).min(self.tasks))
+            .max(1)
+    }
+
+    /// Checks every setting, reporting the first problem.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSetting`] naming the setting and the allowed range.
+    pub fn validate(&self) -> Result<()> {
+        self.spec().validate()?;
+        if !(1..=MAX_TASKS).contains(&self.tasks) {
+            return Err(invalid(
+                "tasks",
+                format!("must be between 1 and {MAX_TASKS}"),
+            ));
+        }
+        if let Some(w) = self.workers
+            && !(1..=MAX_WORKERS).contains(&w)
+        {
+            return Err(invalid(
+                "workers",
+                format!("must be between 1 and {MAX_WORKERS}"),
+            ));
+        }
+        if self.n.saturating_mul(u64::from(self.tasks)) > MAX_TOTAL_WORK {
+            return Err(invalid(
+                TOTAL_WORK,
+                format!(
+                    "must stay ≤ {MAX_TOTAL_WORK} (the blocking model would freeze the tab too long); lower n or tasks"
+                ),
+            ));
+        }
+        if self.models.is_empty() {
+            return Err(invalid("models", "pick at least one model".to_string()));
+        }
+        Ok(())
+    }
+}
+
+fn invalid(name: &'static str, reason: String) -> Error {
+    Error::InvalidSetting { name, reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_is_valid_and_runs_every_model() {
+        let config = RunConfig::default();
+        assert_eq!(config.validate(), Ok(()));
+        assert_eq!(config.models, Model::ALL);
+    }
+
+    #[test]
+    fn automatic_workers_follow_the_cores_but_not_past_the_tasks() {
+        let config = RunConfig {
+            tasks: 3,
+            ..RunConfig::default()
+        };
+        assert_eq!(config.workers_for(2), 2);
+        assert_eq!(config.workers_for(8), 3);
+        assert_eq!(config.workers_for(0), 1);
+        let explicit = RunConfig {
+            workers: Some(5),
+            ..config
+        };
+        assert_eq!(explicit.workers_for(2), 5);
+    }
+
+    #[test]
+    fn each_limit_is_enforced_with_its_name() {
+        let base = RunConfig::default();
+        let cases = [
+            (
+                RunConfig {
+                    tasks: 0,
+                    ..base.clone()
+                },
+                "tasks",
+            ),
+            (
+                RunConfig {
+                    tasks: MAX_TASKS + 1,
+                    ..base.clone()
+                },
+                "tasks",
+            ),
+            (
+                RunConfig {
+                    workers: Some(0),
+                    ..base.clone()
+                },
+                "workers",
+            ),
+            (
+                RunConfig {
+                    workers: Some(MAX_WORKERS + 1),
+                    ..base.clone()
+                },
+                "workers",
+            ),
+            (
+                RunConfig {
+                    n: 2_000_000_000,
+                    tasks: 3,
+                    ..base.clone()
+                },
+                TOTAL_WORK,
+            ),
+            (
+                RunConfig {
+                    models: vec![],
+                    ..base.clone()
+                },
+                "models",
+            ),
+        ];
+        for (config, name) in cases {
+            match config.validate() {
+                Err(Error::InvalidSetting { name: got, .. }) => assert_eq!(got, name, "{config:?}"),
+                other => panic!("{config:?} gave {other:?}"),
+            }
+        }
+    }
+}

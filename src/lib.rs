@@ -1,0 +1,49 @@
+//! Concurrency Playground: the same workload under four concurrency models, side by side.
+//!
+//! Each model stands for a Python concurrency tool (see the README's "How it works"):
+//! the main thread blocking (a blocking Tornado handler), an async scheduler on the event loop
+//! (`asyncio.gather`), a shared-memory thread pool (`ThreadPoolExecutor`) and isolated
+//! message-passing workers (`ProcessPoolExecutor`).
+//!
+//! # Layout
+//!
+//! The crate is split at one line. Above it, the **pure core**: std, serde, rayon and futures
+//! only, tested on the host with `cargo test`. Below it, the **browser glue**, compiled only for
+//! `wasm32` — the compiler polices the boundary, since the browser crates are wasm32-only
+//! dependencies.
+//!
+//! Pure core:
+//! * [`workloads`]: the CPU-bound kernels, sliced so every model can run them, and their oracles.
+//! * [`models`]: the four concurrency models — the one place that says what each one means.
+//! * [`config`]: one run's settings, their limits and validation.
+//! * [`url_state`]: [`config::RunConfig`] ⇄ query string, tolerant of bad input.
+//! * [`protocol`]: the typed messages between the page and an isolated worker, and the worker
+//!   body itself ([`protocol::handle`]).
+//! * [`report`]: the results document (`#results-json`), per-task records and their summaries.
+//! * [`metrics`]: the clock seam and the statistics the report needs (heartbeat gaps,
+//!   interleaving, timer resolution).
+//! * [`error`]: the crate's error type, rendered in the page as data.
+//!
+//! Browser glue (`wasm32` only):
+//! * `web`: capability probe, clock, and one module per model (`web::blocking`,
+//!   `web::event_loop`, `web::thread_pool`, `web::processes`).
+//! * `ui`: the Yew page.
+
+#![deny(missing_docs)]
+#![deny(missing_debug_implementations)]
+
+pub mod config;
+pub mod error;
+pub mod metrics;
+pub mod models;
+pub mod protocol;
+pub mod report;
+pub mod url_state;
+pub mod workloads;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use error::{Error, Result};

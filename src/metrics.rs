@@ -1,0 +1,102 @@
+//! The clock seam and the statistics the results need.
+//!
+//! All times are milliseconds on one clock shared by every lane. In the browser that is
+//! `performance.timeOrigin + performance.now()`, because each worker has its own `timeOrigin`;
+//! on the host tests pass a fake clock.
+
+use serde::{Deserialize, Serialize};
+
+/// A source of timestamps in milliseconds. The browser's is in `web::clock`.
+pub trait Clock {
+    /// The current time in milliseconds on a clock shared by all threads and workers.
+    fn now_ms(&self) -> f64;
+}
+
+/// How the UI thread's heartbeat fared during a run.
+///
+/// The page ticks a timer every few milliseconds while a model runs; a blocked UI thread cannot
+/// tick, so the longest gap between beats is the longest freeze a user felt.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Heartbeat {
+    /// Beats that fired strictly inside the run.
+    pub beats: u32,
+    /// The longest interval without a beat, counting from the run's start and to its end.
+    pub longest_gap_ms: f64,
+}
+
+impl Heartbeat {
+    /// Summarises beat timestamps for a run that lasted from `start` to `end`.
+    pub fn from_beats(beats: &[f64], start: f64, end: f64) -> Heartbeat {
+        let inside: Vec<f64> = beats
+            .iter()
+            .copied()
+            .filter(|&t| t > start && t < end)
+            .collect();
+        let mut previous = start;
+        let mut longest: f64 = 0.0;
+        for &t in inside.iter().chain(std::iter::once(&end)) {
+            longest = longest.max(t - previous);
+            previous = t;
+        }
+        Heartbeat {
+            beats: inside.len() as u32,
+            longest_gap_ms: longest,
+        }
+    }
+}
+
+/// How often consecutive slices came from different tasks: 0 means the tasks ran one after
+/// another; with `k` tasks of `s` slices each, perfect round-robin gives `k·s − 1`.
+pub fn task_switches(slice_log: &[u32]) -> u32 {
+    slice_log.windows(2).filter(|w| w[0] != w[1]).count() as u32
+}
+
+/// The timer's resolution: the smallest positive step between successive readings.
+/// Browsers coarsen `performance.now()` (5 µs when cross-origin isolated, 100 µs otherwise).
+pub fn timer_resolution_ms(readings: &[f64]) -> Option<f64> {
+    readings
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|&d| d > 0.0)
+        .min_by(f64::total_cmp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frozen_run_has_no_beats_and_one_long_gap() {
+        let hb = Heartbeat::from_beats(&[1.0, 2.0, 50.0], 10.0, 40.0);
+        assert_eq!(
+            hb,
+            Heartbeat {
+                beats: 0,
+                longest_gap_ms: 30.0
+            }
+        );
+    }
+
+    #[test]
+    fn a_responsive_run_has_short_gaps_measured_to_both_ends() {
+        let hb = Heartbeat::from_beats(&[0.0, 12.0, 20.0, 31.0, 45.0], 10.0, 40.0);
+        assert_eq!(hb.beats, 3);
+        assert_eq!(hb.longest_gap_ms, 11.0);
+    }
+
+    #[test]
+    fn switches_count_changes_of_task() {
+        assert_eq!(task_switches(&[]), 0);
+        assert_eq!(task_switches(&[0, 0, 1, 1]), 1);
+        assert_eq!(task_switches(&[0, 1, 2, 0, 1, 2]), 5);
+    }
+
+    #[test]
+    fn resolution_is_the_smallest_positive_step() {
+        assert_eq!(
+            timer_resolution_ms(&[1.0, 1.0, 1.25, 1.75, 1.75]),
+            Some(0.25)
+        );
+        assert_eq!(timer_resolution_ms(&[2.0, 2.0]), None);
+    }
+}

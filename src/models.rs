@@ -1,0 +1,119 @@
+//! The four concurrency models: the single place that says what each one means.
+
+use serde::{Deserialize, Serialize};
+
+/// A way of running a batch of tasks in the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Model {
+    /// Every task runs to the end on the UI thread, one after another. The page freezes: that is
+    /// the lesson. Python: a blocking Tornado handler, plain sequential code.
+    Blocking,
+    /// Tasks are futures on the browser's event loop — one thread — that yield between slices of
+    /// CPU work, so they interleave and the page keeps painting. Python: `asyncio.gather`.
+    Async,
+    /// A pool of Web Workers sharing one wasm memory (wasm-bindgen-rayon over SharedArrayBuffer);
+    /// the UI thread submits and awaits. Python: `ThreadPoolExecutor` (free-threaded for now).
+    Pool,
+    /// Dedicated Web Workers, each with its own wasm instance and memory, reached only by
+    /// messages. Python: `ProcessPoolExecutor`.
+    Processes,
+}
+
+/// Static facts about a [`Model`], for the page and the results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelInfo {
+    /// Identifier in URLs and the results JSON.
+    pub id: &'static str,
+    /// Short label for the page.
+    pub label: &'static str,
+    /// The Python construct it stands for.
+    pub python: &'static str,
+    /// Whether tasks share one memory.
+    pub shares_memory: bool,
+    /// Whether it needs `crossOriginIsolated` (SharedArrayBuffer).
+    pub needs_cross_origin_isolation: bool,
+    /// Whether the UI thread is busy for the whole run.
+    pub blocks_ui: bool,
+}
+
+impl Model {
+    /// All models, in the order the page shows them.
+    pub const ALL: [Model; 4] = [Model::Blocking, Model::Async, Model::Pool, Model::Processes];
+
+    /// The model's facts.
+    pub fn info(self) -> ModelInfo {
+        match self {
+            Model::Blocking => ModelInfo {
+                id: "blocking",
+                label: "Main thread, blocking",
+                python: "plain sequential code / a blocking Tornado handler",
+                shares_memory: true,
+                needs_cross_origin_isolation: false,
+                blocks_ui: true,
+            },
+            Model::Async => ModelInfo {
+                id: "async",
+                label: "Async scheduler (event loop)",
+                python: "asyncio.gather(*tasks)",
+                shares_memory: true,
+                needs_cross_origin_isolation: false,
+                blocks_ui: false,
+            },
+            Model::Pool => ModelInfo {
+                id: "pool",
+                label: "Thread pool (SharedArrayBuffer)",
+                python: "ThreadPoolExecutor(max_workers=N)",
+                shares_memory: true,
+                needs_cross_origin_isolation: true,
+                blocks_ui: false,
+            },
+            Model::Processes => ModelInfo {
+                id: "processes",
+                label: "Isolated workers (processes)",
+                python: "ProcessPoolExecutor(max_workers=N)",
+                shares_memory: false,
+                needs_cross_origin_isolation: false,
+                blocks_ui: false,
+            },
+        }
+    }
+
+    /// Parses [`ModelInfo::id`].
+    pub fn from_id(id: &str) -> Option<Model> {
+        Model::ALL.into_iter().find(|m| m.info().id == id)
+    }
+}
+
+/// Why the thread pool is off on a page that is not cross-origin isolated, and the fix.
+pub const NOT_ISOLATED_EXPLANATION: &str = "The thread pool needs SharedArrayBuffer, which browsers \
+     enable only on cross-origin isolated pages: serve the app with the headers \
+     Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp \
+     (`trunk serve` and www/_headers do).";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_are_unique() {
+        for model in Model::ALL {
+            assert_eq!(Model::from_id(model.info().id), Some(model));
+        }
+        assert_eq!(Model::from_id("threads"), None);
+    }
+
+    #[test]
+    fn only_the_pool_needs_isolation_and_only_blocking_blocks() {
+        let needs: Vec<_> = Model::ALL
+            .into_iter()
+            .filter(|m| m.info().needs_cross_origin_isolation)
+            .collect();
+        assert_eq!(needs, [Model::Pool]);
+        let blocks: Vec<_> = Model::ALL
+            .into_iter()
+            .filter(|m| m.info().blocks_ui)
+            .collect();
+        assert_eq!(blocks, [Model::Blocking]);
+    }
+}

@@ -1,0 +1,165 @@
+use std::cell::Cell;
+
+use super::*;
+use crate::workloads::WorkloadKind;
+
+/// A clock that advances one millisecond per reading.
+struct Ticking(Cell<f64>);
+
+impl Clock for Ticking {
+    fn now_ms(&self) -> f64 {
+        let t = self.0.get() + 1.0;
+        self.0.set(t);
+        t
+    }
+}
+
+fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Primes,
+        n: 1000,
+    };
+    (
+        vec![
+            ToWorker::Run { id: 3, spec },
+            ToWorker::SetCell { value: 42 },
+            ToWorker::GetCell,
+        ],
+        vec![
+            FromWorker::Ready {
+                protocol: PROTOCOL_VERSION,
+            },
+            FromWorker::Done {
+                id: 3,
+                checked: Checked {
+                    answer: 168,
+                    ok: true,
+                },
+                start_ms: 1.5,
+                end_ms: 2.5,
+            },
+            FromWorker::Cell { value: 42 },
+            FromWorker::Failed {
+                message: "boom".into(),
+            },
+        ],
+    )
+}
+
+#[test]
+fn every_message_round_trips_through_the_wire_format() {
+    let (to, from) = every_message();
+    for m in to {
+        assert_eq!(decode::<ToWorker>(&encode(&m)), Ok(m));
+    }
+    for m in from {
+        assert_eq!(decode::<FromWorker>(&encode(&m)), Ok(m));
+    }
+}
+
+#[test]
+fn type_tags_are_namespaced() {
+    assert_eq!(encode(&ToWorker::GetCell), r#"{"type":"cp_get_cell"}"#);
+    assert_eq!(
+        encode(&FromWorker::Ready { protocol: 1 }),
+        r#"{"type":"cp_ready","protocol":1}"#
+    );
+    // The JS loader posts this literal when the wasm instance cannot start.
+    assert_eq!(
+        decode::<FromWorker>(r#"{"type":"cp_failed","message":"404"}"#),
+        Ok(FromWorker::Failed {
+            message: "404".into()
+        })
+    );
+}
+
+#[test]
+fn garbage_is_a_protocol_error() {
+    assert!(matches!(
+        decode::<FromWorker>("{\"type\":\"wasm_bindgen_worker_ready\"}"),
+        Err(Error::Protocol(_))
+    ));
+    assert!(matches!(
+        decode::<ToWorker>("not json"),
+        Err(Error::Protocol(_))
+    ));
+}
+
+#[test]
+fn the_handshake_checks_the_version() {
+    assert_eq!(
+        expect_ready(FromWorker::Ready {
+            protocol: PROTOCOL_VERSION
+        }),
+        Ok(())
+    );
+    assert_eq!(
+        expect_ready(FromWorker::Ready {
+            protocol: PROTOCOL_VERSION + 1
+        }),
+        Err(Error::ProtocolMismatch {
+            expected: PROTOCOL_VERSION,
+            found: PROTOCOL_VERSION + 1
+        })
+    );
+    assert!(matches!(
+        expect_ready(FromWorker::Failed {
+            message: "x".into()
+        }),
+        Err(Error::Runtime(_))
+    ));
+    assert!(matches!(
+        expect_ready(FromWorker::Cell { value: 0 }),
+        Err(Error::Protocol(_))
+    ));
+}
+
+#[test]
+fn the_worker_body_runs_and_times_a_task() {
+    let clock = Ticking(Cell::new(0.0));
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Primes,
+        n: 1000,
+    };
+    let reply = handle(ToWorker::Run { id: 9, spec }, &clock);
+    assert_eq!(
+        reply,
+        FromWorker::Done {
+            id: 9,
+            checked: Checked {
+                answer: 168,
+                ok: true
+            },
+            start_ms: 1.0,
+            end_ms: 2.0
+        }
+    );
+}
+
+#[test]
+fn the_worker_body_refuses_an_invalid_task() {
+    let clock = Ticking(Cell::new(0.0));
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Primes,
+        n: 1001,
+    };
+    assert!(matches!(
+        handle(ToWorker::Run { id: 0, spec }, &clock),
+        FromWorker::Failed { .. }
+    ));
+}
+
+#[test]
+fn the_cell_is_per_instance_state() {
+    // On the host there is one instance, so a write is visible to the next read; the browser
+    // test shows that a second worker does *not* see it.
+    let clock = Ticking(Cell::new(0.0));
+    assert_eq!(
+        handle(ToWorker::SetCell { value: 77 }, &clock),
+        FromWorker::Cell { value: 77 }
+    );
+    assert_eq!(
+        handle(ToWorker::GetCell, &clock),
+        FromWorker::Cell { value: 77 }
+    );
+}

@@ -1,0 +1,91 @@
+//! The results table: one row per model, with the answer and its verification.
+
+use yew::prelude::*;
+
+use crate::models::Model;
+use crate::report::{ModelResult, Results, Status};
+
+/// Props of [`ResultsTable`].
+#[derive(Debug, Properties, PartialEq)]
+pub struct ResultsProps {
+    /// The run so far.
+    pub results: Results,
+    /// The model running now, if any.
+    pub running: Option<Model>,
+}
+
+fn notes(r: &ModelResult) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(message) = &r.message {
+        notes.push(message.clone());
+    }
+    if let Some(switches) = r.task_switches {
+        notes.push(format!("{switches} switches between tasks on one thread"));
+    }
+    if !r.startup_ms.is_empty() {
+        let list: Vec<String> = r.startup_ms.iter().map(|ms| format!("{ms:.0}")).collect();
+        notes.push(format!("worker start-up {} ms", list.join(" / ")));
+    }
+    if let Some(probe) = &r.isolation {
+        notes.push(if probe.isolated() {
+            "isolated: a value written in worker 0 was not seen by the other workers or the page"
+                .to_string()
+        } else {
+            "NOT isolated: another worker or the page saw worker 0's write".to_string()
+        });
+    }
+    notes
+}
+
+/// The table.
+#[function_component(ResultsTable)]
+pub fn results_table(props: &ResultsProps) -> Html {
+    let rows = props.results.models.iter().map(|r| {
+        let id = r.model.info().id;
+        let (answer, verified) = match r.status {
+            Status::Ok => (
+                r.answer.map_or("tasks disagree".to_string(), |a| a.to_string()),
+                if r.answer_ok { "✓ verified" } else { "✗ wrong" },
+            ),
+            Status::Unavailable => ("—".to_string(), "unavailable"),
+            Status::Error => ("—".to_string(), "error"),
+        };
+        let ran = r.status == Status::Ok;
+        html! {
+            <tr data-testid={format!("result-{id}")} data-status={format!("{:?}", r.status).to_lowercase()}>
+                <th scope="row">{ r.model.info().label }</th>
+                <td data-testid={format!("wall-{id}")} class="num">{ if ran { format!("{:.1} ms", r.wall_ms) } else { "—".into() } }</td>
+                <td data-testid={format!("answer-{id}")} class="num">{ answer }</td>
+                <td data-testid={format!("verified-{id}")} class={classes!("verified", (!r.answer_ok).then_some("bad"))}>{ verified }</td>
+                <td data-testid={format!("threads-{id}")}>{ if ran { r.threads_used.join(", ") } else { String::new() } }</td>
+                <td data-testid={format!("freeze-{id}")} class="num">
+                    { if ran { format!("{:.0} ms ({} beats)", r.heartbeat.longest_gap_ms, r.heartbeat.beats) } else { String::new() } }
+                </td>
+                <td class="notes">{ for notes(r).into_iter().map(|n| html! { <div>{ n }</div> }) }</td>
+            </tr>
+        }
+    });
+    let pending = props.running.map(|model| html! {
+        <tr class="pending"><th scope="row">{ model.info().label }</th><td colspan="6">{ "running…" }</td></tr>
+    });
+    html! {
+        <table class="results" data-testid="results">
+            <caption>{ format!("{} × {} task(s) of n = {}", props.results.config.workload.id(), props.results.config.tasks, props.results.config.n) }</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{ "Model" }</th>
+                    <th scope="col">{ "Wall time" }</th>
+                    <th scope="col">{ "Answer" }</th>
+                    <th scope="col">{ "Checked" }</th>
+                    <th scope="col">{ "Ran on" }</th>
+                    <th scope="col" title="Longest interval in which the page could not run a timer">{ "Longest UI freeze" }</th>
+                    <th scope="col">{ "Notes" }</th>
+                </tr>
+            </thead>
+            <tbody>
+                { for rows }
+                { for pending }
+            </tbody>
+        </table>
+    }
+}

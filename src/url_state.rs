@@ -1,0 +1,187 @@
+//! Run settings ⇄ query string, e.g.
+//! `?workload=primes&n=1e8&tasks=4&workers=2&models=blocking,pool&autorun=1`.
+//!
+//! Decoding never fails: every unknown or malformed parameter becomes a notice the page shows,
+//! and the setting falls back to its default. A URL pasted into docs must never kill the page.
+
+use crate::config::{RunConfig, TOTAL_WORK};
+use crate::error::Error;
+use crate::models::Model;
+use crate::workloads::WorkloadKind;
+
+/// Everything the URL can say.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UrlState {
+    /// The run's settings.
+    pub config: RunConfig,
+    /// `autorun=1`: start a run as soon as the page has loaded.
+    pub autorun: bool,
+}
+
+/// The parameters this page understands.
+pub const KNOWN_PARAMS: [&str; 6] = ["workload", "n", "tasks", "workers", "models", "autorun"];
+
+/// Parses a query string (with or without the leading `?`). Returns the state and one notice per
+/// problem found.
+pub fn decode(query: &str) -> (UrlState, Vec<String>) {
+    let mut notices = Vec::new();
+    let mut state = UrlState::default();
+    let mut n: Option<u64> = None;
+    let pairs = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty());
+    for pair in pairs {
+        let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode(key);
+        let value = percent_decode(raw);
+        let config = &mut state.config;
+        let ok = match key.as_str() {
+            "workload" => WorkloadKind::from_id(&value)
+                .map(|k| config.workload = k)
+                .is_some(),
+            "n" => parse_size(&value).map(|v| n = Some(v)).is_some(),
+            "tasks" => value.parse().map(|v| config.tasks = v).is_ok(),
+            "workers" if value == "auto" => {
+                config.workers = None;
+                true
+            }
+            "workers" => value.parse().map(|v| config.workers = Some(v)).is_ok(),
+            "models" => {
+                let mut models = Vec::new();
+                for id in value.split(',').filter(|s| !s.is_empty()) {
+                    match Model::from_id(id) {
+                        Some(m) if !models.contains(&m) => models.push(m),
+                        Some(_) => {}
+                        None => notices.push(format!(
+                            "Unknown model `{id}` ignored (known: {}).",
+                            Model::ALL.map(|m| m.info().id).join(", ")
+                        )),
+                    }
+                }
+                models.sort();
+                let any = !models.is_empty();
+                if any {
+                    config.models = models;
+                }
+                any
+            }
+            "autorun" => match value.as_str() {
+                "1" | "true" | "" => {
+                    state.autorun = true;
+                    true
+                }
+                "0" | "false" => {
+                    state.autorun = false;
+                    true
+                }
+                _ => false,
+            },
+            _ => {
+                notices.push(format!(
+                    "Unknown URL parameter `{key}` ignored (known: {}).",
+                    KNOWN_PARAMS.join(", ")
+                ));
+                continue;
+            }
+        };
+        if !ok {
+            notices.push(format!(
+                "Malformed value `{value}` for `{key}`: using the default."
+            ));
+        }
+    }
+    state.config.n = n.unwrap_or_else(|| state.config.workload.default_size());
+
+    // Out-of-range values: reset the offending setting and say so. Each reset fixes one
+    // setting, so this ends; the bound is a guard, not a budget.
+    for _ in 0..KNOWN_PARAMS.len() {
+        let Err(err) = state.config.validate() else {
+            break;
+        };
+        let defaults = RunConfig::default();
+        let config = &mut state.config;
+        match &err {
+            Error::InvalidSetting { name: "n", .. } => config.n = config.workload.default_size(),
+            Error::InvalidSetting { name: "tasks", .. } => config.tasks = defaults.tasks,
+            Error::InvalidSetting {
+                name: "workers", ..
+            } => config.workers = defaults.workers,
+            Error::InvalidSetting { name: "models", .. } => config.models = defaults.models,
+            Error::InvalidSetting {
+                name: TOTAL_WORK, ..
+            } => {
+                config.n = config.workload.default_size();
+                config.tasks = defaults.tasks;
+            }
+            _ => *config = defaults,
+        }
+        notices.push(format!("{err}. Using the default."));
+    }
+    (state, notices)
+}
+
+/// The query string (with a leading `?`) for `state`; [`decode`] gives it back.
+pub fn encode(state: &UrlState) -> String {
+    let c = &state.config;
+    let workers = c.workers.map_or("auto".to_string(), |w| w.to_string());
+    let models: Vec<&str> = c.models.iter().map(|m| m.info().id).collect();
+    let mut query = format!(
+        "?workload={}&n={}&tasks={}&workers={}&models={}",
+        c.workload.id(),
+        c.n,
+        c.tasks,
+        workers,
+        models.join(",")
+    );
+    if state.autorun {
+        query.push_str("&autorun=1");
+    }
+    query
+}
+
+/// Parses a size: `100000000`, `100_000_000`, `100,000,000`, `1e8` or `2.5e7`.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let digits: String = text.chars().filter(|&c| c != '_' && c != ',').collect();
+    if let Ok(v) = digits.parse::<u64>() {
+        return Some(v);
+    }
+    let (mantissa, exponent) = digits.split_once(['e', 'E'])?;
+    let exponent: u32 = exponent.parse().ok().filter(|&e| e <= 19)?;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Exact integer arithmetic: "2.5e7" is 25 × 10^6, not a float that may round.
+    let frac_len = u32::try_from(frac.len()).ok()?;
+    let scale = exponent.checked_sub(frac_len)?;
+    let whole: u64 = format!("{int}{frac}").parse().ok()?;
+    whole.checked_mul(10u64.checked_pow(scale)?)
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod test;

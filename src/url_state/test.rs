@@ -1,0 +1,108 @@
+use super::*;
+
+#[test]
+fn an_empty_query_is_the_default_without_notices() {
+    assert_eq!(decode(""), (UrlState::default(), vec![]));
+    assert_eq!(decode("?"), (UrlState::default(), vec![]));
+}
+
+#[test]
+fn a_full_query_is_understood() {
+    let (state, notices) =
+        decode("?workload=primes&n=1e8&tasks=3&workers=2&models=pool,blocking&autorun=1");
+    assert_eq!(notices, Vec::<String>::new());
+    assert!(state.autorun);
+    let c = state.config;
+    assert_eq!(
+        (c.workload, c.n, c.tasks, c.workers),
+        (WorkloadKind::Primes, 100_000_000, 3, Some(2))
+    );
+    assert_eq!(
+        c.models,
+        [Model::Blocking, Model::Pool],
+        "page order, whatever the URL order"
+    );
+}
+
+#[test]
+fn encode_then_decode_is_the_identity() {
+    let states = [
+        UrlState::default(),
+        decode("workload=primes&n=1000&tasks=1&workers=16&models=processes&autorun=1").0,
+        decode("workload=count&n=12345&workers=auto&models=async,blocking").0,
+    ];
+    for state in states {
+        assert_eq!(
+            decode(&encode(&state)),
+            (state.clone(), vec![]),
+            "{}",
+            encode(&state)
+        );
+    }
+}
+
+#[test]
+fn sizes_accept_the_usual_spellings() {
+    for (text, value) in [
+        ("100000000", Some(100_000_000)),
+        ("100_000_000", Some(100_000_000)),
+        ("100,000,000", Some(100_000_000)),
+        ("1e8", Some(100_000_000)),
+        ("2.5e7", Some(25_000_000)),
+        ("1E3", Some(1000)),
+        ("1.25e1", None),
+        ("1e20", None),
+        ("-5", None),
+        ("e5", None),
+        ("ten", None),
+        ("", None),
+    ] {
+        assert_eq!(parse_size(text), value, "{text:?}");
+    }
+}
+
+#[test]
+fn unknown_parameters_and_models_are_reported_and_ignored() {
+    let (state, notices) = decode("?foo=1&models=pool,threads&workload=count");
+    assert_eq!(state.config.models, [Model::Pool]);
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(notices[0].contains("`foo`"), "{notices:?}");
+    assert!(notices[1].contains("`threads`"), "{notices:?}");
+}
+
+#[test]
+fn malformed_values_fall_back_to_defaults_with_a_notice() {
+    let (state, notices) =
+        decode("workload=sorting&n=lots&tasks=-1&workers=many&models=,&autorun=yes");
+    assert_eq!(state, UrlState::default());
+    assert_eq!(notices.len(), 6, "{notices:?}");
+    assert!(
+        notices.iter().all(|n| n.starts_with("Malformed value")),
+        "{notices:?}"
+    );
+}
+
+#[test]
+fn out_of_range_values_fall_back_and_say_why() {
+    let (state, notices) = decode("workload=primes&n=12345&tasks=1000&workers=99");
+    assert_eq!(state.config.n, WorkloadKind::Primes.default_size());
+    assert_eq!(state.config.tasks, RunConfig::default().tasks);
+    assert_eq!(state.config.workers, None);
+    assert_eq!(notices.len(), 3, "{notices:?}");
+    assert!(notices[0].contains("power of ten"), "{notices:?}");
+
+    let (state, notices) = decode("n=4e9&tasks=64");
+    assert_eq!(state.config.validate(), Ok(()));
+    assert!(notices[0].starts_with("`n × tasks`"), "{notices:?}");
+}
+
+#[test]
+fn percent_encoding_is_decoded() {
+    let (state, notices) = decode("models=blocking%2Casync&n=1%2C000");
+    assert_eq!(notices, Vec::<String>::new());
+    assert_eq!(state.config.models, [Model::Blocking, Model::Async]);
+    assert_eq!(state.config.n, 1000);
+    // A stray % is kept literally and reported, not a panic.
+    let (_, notices) = decode("workload=%E3%81");
+    assert_eq!(notices.len(), 1);
+}

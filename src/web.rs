@@ -1,0 +1,52 @@
+//! Browser glue: start-up, the capability probe, and one module per concurrency model.
+//!
+//! Every model module has the same shape: `async fn run(config, env) -> ModelResult`, and it
+//! never lets a failure escape as a panic — a model that cannot run returns a result with
+//! `Status::Unavailable` or `Status::Error` and a message the page shows.
+
+pub mod blocking;
+pub mod clock;
+pub mod event_loop;
+pub mod location;
+pub mod processes;
+pub mod thread_pool;
+
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+
+use crate::metrics::{self, Clock};
+use crate::report::Environment;
+
+/// Entry point of the page (`bin/app.rs`). Does nothing outside a window, so the same module
+/// can be instantiated in a worker without mounting a UI there.
+pub fn start_app() {
+    console_error_panic_hook::set_once();
+    if web_sys::window().is_some() {
+        yew::Renderer::<crate::ui::App>::new().render();
+    }
+}
+
+/// What this browser context can do.
+pub fn probe() -> Environment {
+    let global = js_sys::global();
+    let cross_origin_isolated = Reflect::get(&global, &JsValue::from_str("crossOriginIsolated"))
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let navigator =
+        Reflect::get(&global, &JsValue::from_str("navigator")).unwrap_or(JsValue::UNDEFINED);
+    let field = |name: &str| {
+        Reflect::get(&navigator, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+    };
+    let hardware_concurrency = field("hardwareConcurrency").as_f64().unwrap_or(1.0) as u32;
+    let user_agent = field("userAgent").as_string().unwrap_or_default();
+    // Sample the clock back to back: the smallest positive step is its resolution.
+    let clock = clock::PerformanceClock;
+    let readings: Vec<f64> = (0..20_000).map(|_| clock.now_ms()).collect();
+    Environment {
+        cross_origin_isolated,
+        hardware_concurrency: hardware_concurrency.max(1),
+        timer_resolution_ms: metrics::timer_resolution_ms(&readings),
+        user_agent,
+    }
+}

@@ -1,0 +1,46 @@
+//! The main thread, blocking: every task runs to the end on the UI thread, one after another.
+//!
+//! This is the "what not to do" baseline, on purpose: while it runs, the page cannot paint,
+//! scroll or answer a click — the browser's version of a blocking Tornado handler that stops the
+//! server from answering `/` (seed article 002).
+
+use crate::config::RunConfig;
+use crate::metrics::Clock;
+use crate::models::Model;
+use crate::report::{ModelResult, TaskRecord};
+use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
+use crate::workloads;
+
+/// Runs the batch on the UI thread.
+pub async fn run(config: &RunConfig) -> ModelResult {
+    // Let the "running" state paint first: after this, nothing paints until we are done.
+    clock::next_paint().await;
+    let clock = PerformanceClock;
+    let spec = config.spec();
+    let heartbeat = HeartbeatRecorder::start();
+    let t0 = clock.now_ms();
+    let tasks: Vec<TaskRecord> = (0..config.tasks)
+        .map(|task| {
+            let start_ms = clock.now_ms() - t0;
+            let checked = workloads::run_to_end(&spec);
+            TaskRecord {
+                task,
+                lane: "main".to_string(),
+                start_ms,
+                end_ms: clock.now_ms() - t0,
+                answer: checked.answer,
+                ok: checked.ok,
+            }
+        })
+        .collect();
+    let t1 = clock.now_ms();
+    let heartbeat = heartbeat.summary(t0, t1);
+    ModelResult::from_tasks(
+        Model::Blocking,
+        &spec,
+        t1 - t0,
+        heartbeat,
+        tasks,
+        config.tasks,
+    )
+}

@@ -1,0 +1,305 @@
+//! Isolated workers standing in for processes: dedicated Web Workers, each with its own wasm
+//! instance and its own memory, reached only through typed messages ([`crate::protocol`]).
+//!
+//! # Start-up
+//! [`Process::spawn`] creates a module worker from `www/js/process_boot.js`, tells it which
+//! wasm-bindgen module to load (`worker.js`, the `worker` bin), and waits for the named
+//! handshake, `cp_ready`. Only then is anything else posted. The time from `new Worker` to the
+//! handshake is the model's start-up cost (Python's process start).
+//!
+//! # Overhead
+//! Each task crosses as a serialised message and its result comes back the same way: the cost
+//! is far higher than a function call, which is this model's lesson (pickling in
+//! `ProcessPoolExecutor`).
+//!
+//! Closures live in the [`Process`] next to their `Worker`, and dropping the `Process`
+//! terminates the worker: no `forget`, no leaked workers per run.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
+
+use futures::StreamExt;
+use futures::channel::mpsc;
+use futures::future::{Either, join_all, select};
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Url, Worker,
+    WorkerOptions, WorkerType,
+};
+
+use crate::config::RunConfig;
+use crate::error::{Error, Result};
+use crate::metrics::Clock;
+use crate::models::Model;
+use crate::protocol::{self, FromWorker, ISOLATION_CELL, ToWorker};
+use crate::report::{Environment, IsolationProbe, ModelResult, Status, TaskRecord};
+use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
+
+/// The boot script, compiled in so no extra file has to be served next to the module.
+const BOOT_JS: &str = include_str!("../../www/js/process_boot.js");
+
+/// How long a worker may take to load, compile and instantiate before we give up on it.
+const HANDSHAKE_TIMEOUT_MS: i32 = 20_000;
+
+thread_local! {
+    /// Blob URL of [`BOOT_JS`], made once per page.
+    static BOOT_URL: String = {
+        let parts = js_sys::Array::of1(&JsValue::from_str(BOOT_JS));
+        let options = BlobPropertyBag::new();
+        options.set_type("text/javascript");
+        let blob = Blob::new_with_str_sequence_and_options(&parts, &options).expect_throw("Blob");
+        Url::create_object_url_with_blob(&blob).expect_throw("createObjectURL")
+    };
+}
+
+/// URL of the `worker` bin's wasm-bindgen module, next to the page (Trunk does not hash it).
+pub fn worker_module_url() -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    Url::new_with_base("worker.js", &base).map_or_else(|_| "/worker.js".to_string(), |u| u.href())
+}
+
+/// One isolated worker, ready for requests.
+#[derive(Debug)]
+pub struct Process {
+    worker: Worker,
+    inbox: mpsc::UnboundedReceiver<FromWorker>,
+    /// From `new Worker` to the ready handshake, ms.
+    pub startup_ms: f64,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+impl Process {
+    /// Starts a worker running the wasm-bindgen module at `module_url` and waits for its
+    /// handshake.
+    ///
+    /// # Errors
+    /// The worker failed to load, timed out, or speaks another protocol version.
+    pub async fn spawn(module_url: &str) -> Result<Process> {
+        let t0 = PerformanceClock.now_ms();
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = BOOT_URL
+            .with(|url| Worker::new_with_options(url, &options))
+            .map_err(|e| Error::Runtime(format!("cannot create a worker: {e:?}")))?;
+        let (tx, inbox) = mpsc::unbounded();
+        let messages = tx.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let reply = match event.data().as_string() {
+                Some(text) => protocol::decode(&text).unwrap_or_else(|err| FromWorker::Failed {
+                    message: err.to_string(),
+                }),
+                None => FromWorker::Failed {
+                    message: "non-text message from worker".into(),
+                },
+            };
+            let _ = messages.unbounded_send(reply);
+        });
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            let _ = tx.unbounded_send(FromWorker::Failed {
+                message: format!("worker error: {}", event.message()),
+            });
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let boot = js_sys::Object::new();
+        js_sys::Reflect::set(&boot, &"type".into(), &"cp_boot".into()).expect_throw("boot message");
+        js_sys::Reflect::set(&boot, &"mainJS".into(), &module_url.into())
+            .expect_throw("boot message");
+        worker
+            .post_message(&boot)
+            .map_err(|e| Error::Runtime(format!("cannot boot the worker: {e:?}")))?;
+        let mut process = Process {
+            worker,
+            inbox,
+            startup_ms: 0.0,
+            _on_message: on_message,
+            _on_error: on_error,
+        };
+        let first = select(
+            process.inbox.next(),
+            Box::pin(clock::sleep_ms(HANDSHAKE_TIMEOUT_MS)),
+        )
+        .await;
+        match first {
+            Either::Left((Some(message), _)) => protocol::expect_ready(message)?,
+            Either::Left((None, _)) => {
+                return Err(Error::Runtime("worker closed before its handshake".into()));
+            }
+            Either::Right(_) => {
+                return Err(Error::Runtime(format!(
+                    "worker sent no handshake within {} s",
+                    HANDSHAKE_TIMEOUT_MS / 1000
+                )));
+            }
+        }
+        process.startup_ms = PerformanceClock.now_ms() - t0;
+        Ok(process)
+    }
+
+    /// Sends one request and awaits its reply.
+    ///
+    /// # Errors
+    /// The worker failed or closed.
+    pub async fn request(&mut self, request: &ToWorker) -> Result<FromWorker> {
+        self.worker
+            .post_message(&JsValue::from_str(&protocol::encode(request)))
+            .map_err(|e| Error::Runtime(format!("postMessage failed: {e:?}")))?;
+        match self.inbox.next().await {
+            Some(FromWorker::Failed { message }) => Err(Error::Runtime(message)),
+            Some(reply) => Ok(reply),
+            None => Err(Error::Runtime("worker closed".into())),
+        }
+    }
+
+    async fn cell(&mut self, request: ToWorker) -> Result<u64> {
+        match self.request(&request).await? {
+            FromWorker::Cell { value } => Ok(value),
+            other => Err(Error::Protocol(format!(
+                "expected a cell value, got {other:?}"
+            ))),
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+/// Writes a fresh value into the first worker's memory and reads it back from every worker and
+/// from the page: only the first may see it.
+pub async fn probe_isolation(processes: &mut [Process]) -> Result<IsolationProbe> {
+    // A value no instance holds by chance: the clock's bits.
+    let written = PerformanceClock.now_ms().to_bits() | 1;
+    if let Some(first) = processes.first_mut() {
+        first.cell(ToWorker::SetCell { value: written }).await?;
+    }
+    let mut worker_reads = Vec::with_capacity(processes.len());
+    for process in processes.iter_mut() {
+        worker_reads.push(process.cell(ToWorker::GetCell).await?);
+    }
+    Ok(IsolationProbe {
+        written,
+        worker_reads,
+        page_read: ISOLATION_CELL.load(Ordering::SeqCst),
+    })
+}
+
+/// Runs the batch on `workers` freshly spawned isolated workers, handing out tasks as workers
+/// become free (like `ProcessPoolExecutor.submit`).
+pub async fn run(config: &RunConfig, env: &Environment) -> ModelResult {
+    let spec = config.spec();
+    let workers = config.workers_for(env.hardware_concurrency);
+    let heartbeat = HeartbeatRecorder::start();
+    let clock = PerformanceClock;
+    let t0 = clock.now_ms();
+    let module_url = worker_module_url();
+    let spawned = join_all((0..workers).map(|_| Process::spawn(&module_url))).await;
+    let mut processes = match spawned.into_iter().collect::<Result<Vec<_>>>() {
+        Ok(processes) => processes,
+        Err(err) => {
+            return ModelResult::failed(Model::Processes, &spec, Status::Error, err.to_string());
+        }
+    };
+    let outcome = async {
+        let isolation = probe_isolation(&mut processes).await?;
+        let queue = RefCell::new((0..config.tasks).collect::<VecDeque<u32>>());
+        let lanes = processes.iter_mut().enumerate().map(|(index, process)| {
+            let queue = &queue;
+            async move {
+                let mut records = Vec::new();
+                loop {
+                    let Some(task) = queue.borrow_mut().pop_front() else {
+                        break;
+                    };
+                    match process.request(&ToWorker::Run { id: task, spec }).await? {
+                        FromWorker::Done {
+                            id,
+                            checked,
+                            start_ms,
+                            end_ms,
+                        } => records.push(TaskRecord {
+                            task: id,
+                            lane: format!("worker {index}"),
+                            start_ms: start_ms - t0,
+                            end_ms: end_ms - t0,
+                            answer: checked.answer,
+                            ok: checked.ok,
+                        }),
+                        other => {
+                            return Err(Error::Protocol(format!(
+                                "expected a task result, got {other:?}"
+                            )));
+                        }
+                    }
+                }
+                Ok::<_, Error>(records)
+            }
+        });
+        let mut records: Vec<TaskRecord> = Vec::new();
+        for lane in join_all(lanes).await {
+            records.extend(lane?);
+        }
+        records.sort_by_key(|r| r.task);
+        Ok::<_, Error>((isolation, records))
+    }
+    .await;
+    let t1 = clock.now_ms();
+    let startup_ms: Vec<f64> = processes.iter().map(|p| p.startup_ms).collect();
+    drop(processes);
+    match outcome {
+        Ok((isolation, records)) => {
+            let mut result = ModelResult::from_tasks(
+                Model::Processes,
+                &spec,
+                t1 - t0,
+                heartbeat.summary(t0, t1),
+                records,
+                config.tasks,
+            );
+            result.workers = workers;
+            result.startup_ms = startup_ms;
+            result.isolation = Some(isolation);
+            result
+        }
+        Err(err) => ModelResult::failed(Model::Processes, &spec, Status::Error, err.to_string()),
+    }
+}
+
+/// The worker side: installs the protocol handler and posts the ready handshake. Called by
+/// `process_boot.js` once this module's fresh instance is up.
+#[wasm_bindgen]
+pub fn cp_worker_main() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply_to = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let reply = match event
+            .data()
+            .as_string()
+            .map(|text| protocol::decode::<ToWorker>(&text))
+        {
+            Some(Ok(request)) => protocol::handle(request, &PerformanceClock),
+            Some(Err(err)) => FromWorker::Failed {
+                message: err.to_string(),
+            },
+            None => FromWorker::Failed {
+                message: "non-text message to worker".into(),
+            },
+        };
+        let _ = reply_to.post_message(&JsValue::from_str(&protocol::encode(&reply)));
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives exactly as long as this worker's instance, which ends with the worker:
+    // leaking it here is the lifetime we want, not a per-run leak.
+    on_message.forget();
+    let ready = FromWorker::Ready {
+        protocol: protocol::PROTOCOL_VERSION,
+    };
+    let _ = scope.post_message(&JsValue::from_str(&protocol::encode(&ready)));
+}

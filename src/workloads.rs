@@ -1,0 +1,228 @@
+//! The CPU-bound workloads, in a shape every model can run.
+//!
+//! A task computes one [`WorkloadSpec`] to the end and checks its answer against an oracle
+//! ([`WorkloadSpec::expected`]). To let the async scheduler interleave tasks on one thread, every
+//! kernel is a [`Runner`]: a state machine that does one *slice* of work per [`Runner::step`]
+//! (about a millisecond's worth) and can be resumed. The blocking, thread-pool and worker models
+//! simply step to the end ([`run_to_end`]); the async model yields to the event loop between
+//! slices ([`run_cooperative`]). So all four models execute the very same instructions, and only
+//! *where* and *when* they run differs.
+
+pub mod count_loop;
+pub mod primes;
+
+use std::future::Future;
+
+use serde::{Deserialize, Serialize};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::metrics::Clock;
+use crate::report::TaskRecord;
+
+/// Which kernel a task runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkloadKind {
+    /// The seed's `heavy_func`: `count += 1`, `n` times. Answer: `n`.
+    Count,
+    /// Count the primes below `n` with a segmented sieve. Answer: π(n) from a table.
+    Primes,
+}
+
+impl WorkloadKind {
+    /// Every kind, in the order the page lists them.
+    pub const ALL: [WorkloadKind; 2] = [WorkloadKind::Count, WorkloadKind::Primes];
+
+    /// The identifier used in URLs and the results JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            WorkloadKind::Count => "count",
+            WorkloadKind::Primes => "primes",
+        }
+    }
+
+    /// Parses [`WorkloadKind::id`].
+    pub fn from_id(id: &str) -> Option<WorkloadKind> {
+        WorkloadKind::ALL.into_iter().find(|k| k.id() == id)
+    }
+
+    /// A human label for the picker.
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkloadKind::Count => "Count loop (the seed's heavy_func)",
+            WorkloadKind::Primes => "Count primes below n (segmented sieve)",
+        }
+    }
+
+    /// The default size: the seed's 100 000 000 iterations; π(10^7) for primes.
+    pub fn default_size(self) -> u64 {
+        match self {
+            WorkloadKind::Count => 100_000_000,
+            WorkloadKind::Primes => 10_000_000,
+        }
+    }
+}
+
+/// One task's work: a kernel and its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkloadSpec {
+    /// The kernel.
+    pub kind: WorkloadKind,
+    /// Its size: iterations for [`WorkloadKind::Count`], the bound for [`WorkloadKind::Primes`].
+    pub n: u64,
+}
+
+impl WorkloadSpec {
+    /// Checks that `n` is in range for the kind and has an oracle.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSetting`] naming `n`, with the allowed range.
+    pub fn validate(&self) -> Result<()> {
+        let reason = match self.kind {
+            WorkloadKind::Count if self.n == 0 => Some("must be at least 1".to_string()),
+            WorkloadKind::Count if self.n > count_loop::MAX_N => Some(format!(
+                "at most {} iterations per task (seconds of work on one core)",
+                count_loop::MAX_N
+            )),
+            WorkloadKind::Primes if primes::expected(self.n).is_none() => Some(format!(
+                "must be a power of ten from 10 to 10^{} (the answers are checked against the table of π(10^k))",
+                primes::PRIMES_BELOW_POW10.len() - 1
+            )),
+            _ => None,
+        };
+        match reason {
+            Some(reason) => Err(Error::InvalidSetting { name: "n", reason }),
+            None => Ok(()),
+        }
+    }
+
+    /// The known answer, from the oracle beside each kernel.
+    pub fn expected(&self) -> Option<u64> {
+        match self.kind {
+            WorkloadKind::Count => Some(self.n),
+            WorkloadKind::Primes => primes::expected(self.n),
+        }
+    }
+
+    /// A fresh runner positioned at the start of this task.
+    pub fn runner(&self) -> Runner {
+        match self.kind {
+            WorkloadKind::Count => Runner::Count(count_loop::CountLoop::new(self.n)),
+            WorkloadKind::Primes => Runner::Primes(primes::PrimeCounter::new(self.n)),
+        }
+    }
+}
+
+/// A resumable kernel: one [`Runner::step`] does one slice (≈ 1 ms) of work.
+#[derive(Debug, Clone)]
+pub enum Runner {
+    /// See [`count_loop`].
+    Count(count_loop::CountLoop),
+    /// See [`primes`].
+    Primes(primes::PrimeCounter),
+}
+
+impl Runner {
+    /// Does one slice. Returns `true` once the task is complete.
+    pub fn step(&mut self) -> bool {
+        match self {
+            Runner::Count(r) => r.step(),
+            Runner::Primes(r) => r.step(),
+        }
+    }
+
+    /// The answer so far (final once [`Runner::step`] returned `true`).
+    pub fn answer(&self) -> u64 {
+        match self {
+            Runner::Count(r) => r.answer(),
+            Runner::Primes(r) => r.answer(),
+        }
+    }
+}
+
+/// The outcome of one task, checked against its oracle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checked {
+    /// What the kernel computed.
+    pub answer: u64,
+    /// Whether it equals [`WorkloadSpec::expected`].
+    pub ok: bool,
+}
+
+impl Checked {
+    fn of(spec: &WorkloadSpec, answer: u64) -> Checked {
+        Checked {
+            answer,
+            ok: spec.expected() == Some(answer),
+        }
+    }
+}
+
+/// Runs a task to the end without yielding (blocking, thread pool and worker models).
+pub fn run_to_end(spec: &WorkloadSpec) -> Checked {
+    let mut runner = spec.runner();
+    while !runner.step() {}
+    Checked::of(spec, runner.answer())
+}
+
+/// Runs a task slice by slice, awaiting `pause()` between slices (the async model).
+///
+/// `pause` is the seam to the event loop: in the browser it yields a macrotask so other tasks
+/// (and the page) run; on the host a ready future makes this a plain loop. `on_slice` is called
+/// after every slice, so the caller can log the interleaving.
+pub async fn run_cooperative<P, F>(
+    spec: &WorkloadSpec,
+    mut pause: impl FnMut() -> F,
+    mut on_slice: P,
+) -> Checked
+where
+    F: Future<Output = ()>,
+    P: FnMut(),
+{
+    let mut runner = spec.runner();
+    loop {
+        let done = runner.step();
+        on_slice();
+        if done {
+            break;
+        }
+        pause().await;
+    }
+    Checked::of(spec, runner.answer())
+}
+
+/// Runs a batch of `tasks` identical tasks on the current rayon pool, one task per job, recording
+/// which pool thread ran each (the thread-pool model).
+///
+/// Call it from inside the pool (e.g. in `rayon::spawn`): in the browser the UI thread cannot
+/// block on the pool (see `web::thread_pool`). Times are read from `clock`, relative to `t0`.
+pub fn run_batch_parallel(
+    spec: &WorkloadSpec,
+    tasks: u32,
+    clock: &(impl Clock + Sync),
+    t0: f64,
+) -> Vec<TaskRecord> {
+    (0..tasks)
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|task| {
+            let start_ms = clock.now_ms() - t0;
+            let checked = run_to_end(spec);
+            let thread = rayon::current_thread_index()
+                .map_or("outside pool".to_string(), |i| format!("thread {i}"));
+            TaskRecord {
+                task,
+                lane: thread,
+                start_ms,
+                end_ms: clock.now_ms() - t0,
+                answer: checked.answer,
+                ok: checked.ok,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod test;

@@ -1,0 +1,210 @@
+use futures::executor::block_on;
+
+use super::*;
+
+fn count_with(limit: u64) -> u64 {
+    let mut counter = primes::PrimeCounter::new(limit);
+    while !counter.step() {}
+    counter.answer()
+}
+
+fn naive_prime_count(limit: u64) -> u64 {
+    (2..limit)
+        .filter(|&n| (2..).take_while(|d| d * d <= n).all(|d| n % d != 0))
+        .count() as u64
+}
+
+#[test]
+fn count_loop_counts_every_iteration() {
+    for n in [
+        1,
+        2,
+        1000,
+        count_loop::SLICE - 1,
+        count_loop::SLICE,
+        3 * count_loop::SLICE + 7,
+    ] {
+        let spec = WorkloadSpec {
+            kind: WorkloadKind::Count,
+            n,
+        };
+        assert_eq!(
+            run_to_end(&spec),
+            Checked {
+                answer: n,
+                ok: true
+            },
+            "n = {n}"
+        );
+    }
+}
+
+#[test]
+fn prime_counter_matches_trial_division_for_every_small_limit() {
+    for limit in 0..3_000 {
+        assert_eq!(
+            count_with(limit),
+            naive_prime_count(limit),
+            "limit = {limit}"
+        );
+    }
+}
+
+#[test]
+fn prime_counter_crosses_segment_boundaries_correctly() {
+    // Limits straddling the first few segment ends, where an off-by-one would hide.
+    let span = 2 * primes::SEGMENT as u64;
+    for limit in [
+        span,
+        span + 1,
+        span + 2,
+        span + 3,
+        3 * span - 1,
+        3 * span + 1,
+    ] {
+        assert_eq!(
+            count_with(limit),
+            naive_prime_count(limit),
+            "limit = {limit}"
+        );
+    }
+}
+
+#[test]
+fn prime_counter_matches_the_oracle_table_up_to_ten_million() {
+    for (k, &count) in primes::PRIMES_BELOW_POW10
+        .iter()
+        .enumerate()
+        .take(8)
+        .skip(1)
+    {
+        let n = 10u64.pow(k as u32);
+        let spec = WorkloadSpec {
+            kind: WorkloadKind::Primes,
+            n,
+        };
+        assert_eq!(spec.expected(), Some(count));
+        assert_eq!(
+            run_to_end(&spec),
+            Checked {
+                answer: count,
+                ok: true
+            },
+            "n = 10^{k}"
+        );
+    }
+}
+
+#[test]
+fn oracle_only_knows_powers_of_ten() {
+    assert_eq!(primes::expected(10), Some(4));
+    assert_eq!(primes::expected(1_000_000_000), Some(50_847_534));
+    assert_eq!(primes::expected(1), None);
+    assert_eq!(primes::expected(999), None);
+    assert_eq!(primes::expected(10_000_000_000), None);
+}
+
+#[test]
+fn a_wrong_answer_is_reported_not_hidden() {
+    // `Checked::of` compares with the oracle; a kernel bug must surface as `ok: false`.
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Primes,
+        n: 100,
+    };
+    assert_eq!(
+        Checked::of(&spec, 24),
+        Checked {
+            answer: 24,
+            ok: false
+        }
+    );
+}
+
+#[test]
+fn cooperative_run_gives_the_same_answer_in_as_many_slices_as_steps() {
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Count,
+        n: 5 * count_loop::SLICE + 1,
+    };
+    let mut slices = 0;
+    let mut pauses = 0;
+    let checked = block_on(run_cooperative(
+        &spec,
+        || {
+            pauses += 1;
+            std::future::ready(())
+        },
+        || slices += 1,
+    ));
+    assert_eq!(checked, run_to_end(&spec));
+    assert_eq!(slices, 6);
+    assert_eq!(pauses, 5, "no pause after the last slice");
+}
+
+#[test]
+fn validation_names_the_setting_and_the_range() {
+    let bad = WorkloadSpec {
+        kind: WorkloadKind::Primes,
+        n: 12_345,
+    };
+    let err = bad.validate().unwrap_err();
+    assert!(
+        err.to_string().starts_with("`n`: must be a power of ten"),
+        "{err}"
+    );
+    let zero = WorkloadSpec {
+        kind: WorkloadKind::Count,
+        n: 0,
+    };
+    assert_eq!(
+        zero.validate().unwrap_err().to_string(),
+        "`n`: must be at least 1"
+    );
+    let huge = WorkloadSpec {
+        kind: WorkloadKind::Count,
+        n: count_loop::MAX_N + 1,
+    };
+    assert!(huge.validate().is_err());
+    for kind in WorkloadKind::ALL {
+        let default = WorkloadSpec {
+            kind,
+            n: kind.default_size(),
+        };
+        assert!(default.validate().is_ok(), "{kind:?}");
+        assert_eq!(WorkloadKind::from_id(kind.id()), Some(kind));
+    }
+}
+
+struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> f64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+            * 1e3
+    }
+}
+
+#[test]
+fn a_parallel_batch_runs_every_task_once_on_pool_threads() {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Primes,
+        n: 100_000,
+    };
+    let clock = SystemClock;
+    let t0 = clock.now_ms();
+    let records = pool.install(|| run_batch_parallel(&spec, 6, &clock, t0));
+    let tasks: Vec<u32> = records.iter().map(|r| r.task).collect();
+    assert_eq!(tasks, [0, 1, 2, 3, 4, 5]);
+    for r in &records {
+        assert!(r.ok && r.answer == 9_592, "{r:?}");
+        assert!(r.lane == "thread 0" || r.lane == "thread 1", "{r:?}");
+        assert!(0.0 <= r.start_ms && r.start_ms <= r.end_ms, "{r:?}");
+    }
+}

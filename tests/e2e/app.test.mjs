@@ -1,0 +1,128 @@
+// End to end: the release build in Debian's Chromium, served with and without cross-origin
+// isolation. Behaviour is asserted; timings are printed, never asserted (machines are noisy).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { serve } from './server.mjs';
+import { launch, open, results, byModel, saveArtifact, screenshot } from './browser.mjs';
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+let isolated, plain, context;
+
+before(async () => {
+  isolated = await serve(DIST, { isolated: true });
+  plain = await serve(DIST, { isolated: false });
+  context = await launch();
+});
+
+after(async () => {
+  await context?.close();
+  await isolated?.close();
+  await plain?.close();
+});
+
+test('autorun with the defaults: all four models verify, the pool uses two threads', async () => {
+  const { page, errors } = await open(context, `${isolated.url}?autorun=1`);
+  const { state, doc } = await results(page);
+  await screenshot(page, 'isolated-autorun.png');
+  saveArtifact('isolated-autorun.json', JSON.stringify(doc, null, 2));
+
+  assert.equal(doc.schema, 'concurrency-playground/results');
+  assert.equal(doc.version, 1);
+  assert.equal(doc.environment.cross_origin_isolated, true);
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+  assert.equal(state, 'done');
+  const m = byModel(doc);
+  assert.deepEqual(Object.keys(m), ['blocking', 'async', 'pool', 'processes']);
+  for (const r of doc.models) {
+    assert.equal(r.status, 'ok', `${r.model}: ${r.message}`);
+    assert.equal(r.answer_ok, true, r.model);
+    assert.equal(r.answer, r.expected, r.model);
+    assert.equal(r.tasks.length, doc.config.tasks, r.model);
+  }
+  assert.ok(m.pool.threads_used.length >= 2, `pool lanes: ${m.pool.threads_used}`);
+  assert.deepEqual(m.blocking.threads_used, ['main']);
+  assert.deepEqual(m.async.threads_used, ['main']);
+  assert.ok(m.async.task_switches > doc.config.tasks, `async switches: ${m.async.task_switches}`);
+  assert.ok(m.processes.isolation.worker_reads[0] === m.processes.isolation.written);
+  assert.ok(m.processes.isolation.worker_reads.slice(1).every((v) => v !== m.processes.isolation.written));
+  assert.notEqual(m.processes.isolation.page_read, m.processes.isolation.written);
+  // Responsiveness is behaviour: the UI thread's timer cannot fire during a blocking run,
+  // and does fire while the pool, the workers and the async scheduler work.
+  assert.equal(m.blocking.heartbeat.beats, 0);
+  for (const id of ['async', 'pool', 'processes']) {
+    assert.ok(m[id].heartbeat.beats > 0, `${id} kept the page responsive`);
+  }
+  // The table shows the same thing a person reads.
+  for (const id of ['blocking', 'async', 'pool', 'processes']) {
+    assert.match(await page.textContent(`[data-testid="verified-${id}"]`), /verified/);
+  }
+  assert.deepEqual(errors, []);
+
+  const wall = Object.fromEntries(doc.models.map((r) => [r.model, r.wall_ms.toFixed(1)]));
+  console.log(`# wall ms (${doc.config.workload} n=${doc.config.n} × ${doc.config.tasks}):`, wall);
+  console.log(`# speedup vs blocking: pool ${(m.blocking.wall_ms / m.pool.wall_ms).toFixed(2)}×, ` +
+    `processes ${(m.blocking.wall_ms / m.processes.wall_ms).toFixed(2)}× (startup ${m.processes.startup_ms.map((s) => s.toFixed(0)).join('/')} ms), ` +
+    `async ${(m.blocking.wall_ms / m.async.wall_ms).toFixed(2)}×; longest UI freeze: blocking ${m.blocking.heartbeat.longest_gap_ms.toFixed(0)} ms, ` +
+    `pool ${m.pool.heartbeat.longest_gap_ms.toFixed(0)} ms`);
+});
+
+test('the controls run the prime kernel under every model, by keyboard and mouse', async () => {
+  const { page, errors } = await open(context, isolated.url);
+  await page.selectOption('[data-testid="workload"]', 'primes');
+  await page.fill('[data-testid="size"]', '1e6');
+  await page.fill('[data-testid="tasks"]', '3');
+  assert.match(page.url(), /workload=primes&n=1000000&tasks=3/, 'the URL follows the controls');
+  await page.focus('[data-testid="size"]');
+  await page.keyboard.press('Enter'); // submits the form
+  const { state, doc } = await results(page);
+  assert.equal(state, 'done');
+  assert.equal(doc.config.workload, 'primes');
+  for (const r of doc.models) {
+    assert.equal(r.answer, 78_498, r.model);
+    assert.equal(r.answer_ok, true, r.model);
+  }
+  for (const id of ['blocking', 'async', 'pool', 'processes']) {
+    assert.equal(await page.textContent(`[data-testid="answer-${id}"]`), '78498');
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('bad input shows clear messages, falls back to defaults, and the page still runs', async () => {
+  const { page, errors } = await open(context, `${isolated.url}?workload=primes&n=12345&tasks=abc&bogus=1&models=async,threads`);
+  const notices = await page.textContent('[data-testid="notices"]');
+  assert.match(notices, /power of ten/);
+  assert.match(notices, /Malformed value `abc` for `tasks`/);
+  assert.match(notices, /Unknown URL parameter `bogus`/);
+  assert.match(notices, /Unknown model `threads`/);
+  assert.equal(await page.inputValue('[data-testid="size"]'), '10000000');
+  // Typing nonsense into a field explains itself and disables Run, without changing the settings.
+  await page.fill('[data-testid="size"]', 'lots');
+  assert.match(await page.textContent('[data-testid="input-error"]'), /not a size/);
+  assert.equal(await page.isDisabled('[data-testid="run"]'), true);
+  await page.fill('[data-testid="size"]', '1e5');
+  await page.click('[data-testid="run"]');
+  const { doc } = await results(page);
+  assert.deepEqual(doc.models.map((r) => [r.model, r.answer, r.answer_ok]), [['async', 9592, true]]);
+  assert.equal(doc.notices.length, 4);
+  assert.deepEqual(errors, []);
+});
+
+test('without cross-origin isolation the pool is disabled with the reason; the others run', async () => {
+  const { page, errors } = await open(context, `${plain.url}?autorun=1&n=2e7&tasks=2`);
+  const { state, doc } = await results(page);
+  await screenshot(page, 'not-isolated.png');
+  saveArtifact('not-isolated.json', JSON.stringify(doc, null, 2));
+  assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+  assert.equal(doc.environment.cross_origin_isolated, false);
+  assert.match(await page.textContent('[data-testid="pool-unavailable"]'), /SharedArrayBuffer.*Cross-Origin-Opener-Policy/s);
+  const m = byModel(doc);
+  assert.equal(m.pool.status, 'unavailable');
+  assert.match(m.pool.message, /cross-origin isolated/);
+  for (const id of ['blocking', 'async', 'processes']) {
+    assert.equal(m[id].status, 'ok', `${id}: ${m[id].message}`);
+    assert.equal(m[id].answer_ok, true, id);
+  }
+  assert.equal(state, 'done');
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,51 @@
+// Page objects and the Chromium launch shared by the E2E tests.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+
+/** Launches Debian's Chromium headless with a fresh profile (never a downloaded browser). */
+export async function launch() {
+  const profile = mkdtempSync(join(tmpdir(), 'cp-chromium-'));
+  return chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Opens `url` and collects console errors and uncaught exceptions. */
+export async function open(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="run"]');
+  return { page, errors };
+}
+
+/** Waits for the run to end (body[data-run-state] = done | error) and returns the results JSON. */
+export async function results(page, timeout = 180_000) {
+  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.runState), null, { timeout });
+  const text = await page.textContent('#results-json');
+  return { state: await page.evaluate(() => document.body.dataset.runState), doc: JSON.parse(text) };
+}
+
+export function byModel(doc) {
+  return Object.fromEntries(doc.models.map((m) => [m.model, m]));
+}
+
+export function saveArtifact(name, content) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(join(ARTIFACTS, name), content);
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
+}

@@ -1,0 +1,51 @@
+// A tiny static server for dist/, with or without the cross-origin isolation headers.
+// With them, it sends exactly what dist/_headers (copied from www/_headers) lists, so the E2E
+// run also checks the file a static host would use.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** Parses a Netlify/Cloudflare-style `_headers` file: the headers under `/*`. */
+export async function parseHeadersFile(path) {
+  const headers = {};
+  let inAll = false;
+  for (const line of (await readFile(path, 'utf8')).split('\n')) {
+    if (!line.trim()) continue;
+    if (!/^\s/.test(line)) { inAll = line.trim() === '/*'; continue; }
+    const [name, ...rest] = line.trim().split(':');
+    if (inAll) headers[name.trim()] = rest.join(':').trim();
+  }
+  return headers;
+}
+
+/** Serves `root`; resolves to { url, close }. */
+export async function serve(root, { isolated }) {
+  const extra = isolated ? await parseHeadersFile(join(root, '_headers')) : {};
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = normalize(join(root, path));
+    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...extra });
+      res.end(body);
+    } catch {
+      res.writeHead(404, extra).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
+}

@@ -1,0 +1,20 @@
+// Boot script of one isolated worker (the "process" model).
+//
+// The page starts this as a module worker from a Blob URL (so the very same script boots the
+// app's worker bundle and, in the browser tests, the test bundle), then posts
+// { type: 'cp_boot', mainJS } naming the wasm-bindgen module to load. Calling its init with no
+// memory argument makes a fresh wasm instance with its *own* memory: nothing is shared with the
+// page. Rust's `cp_worker_main` then installs the protocol handler and posts the `cp_ready`
+// handshake (src/protocol.rs); until then the page posts nothing else.
+self.addEventListener('message', async function boot({ data }) {
+  if (data == null || data.type !== 'cp_boot') return;
+  self.removeEventListener('message', boot);
+  try {
+    const pkg = await import(data.mainJS);
+    await pkg.default();
+    pkg.cp_worker_main();
+  } catch (e) {
+    // Same shape as the Rust `FromWorker::Failed`, so the page decodes it like any reply.
+    self.postMessage(JSON.stringify({ type: 'cp_failed', message: String((e && e.message) || e) }));
+  }
+});
