@@ -72,7 +72,7 @@ test('the controls run the prime kernel under every model, by keyboard and mouse
   await page.selectOption('[data-testid="workload"]', 'primes');
   await page.fill('[data-testid="size"]', '1e6');
   await page.fill('[data-testid="tasks"]', '3');
-  assert.match(page.url(), /workload=primes&n=1000000&tasks=3/, 'the URL follows the controls');
+  await page.waitForURL(/workload=primes&n=1000000&tasks=3&/); // the URL follows the controls
   await page.focus('[data-testid="size"]');
   await page.keyboard.press('Enter'); // submits the form
   const { state, doc } = await results(page);

@@ -24,6 +24,7 @@ export async function open(context, url) {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`); });
   await page.goto(url);
   await page.waitForSelector('[data-testid="run"]');
   return { page, errors };
