@@ -18,7 +18,19 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The URL of this test bundle's own JS module: an isolated worker boots a fresh instance of it.
+/// Starts an isolated worker running a fresh instance of this test bundle. The runner serves its
+/// JS at an extension-less URL, so name the wasm file explicitly.
+async fn spawn_worker() -> Process {
+    let js = this_module_url();
+    let wasm = web_sys::Url::new_with_base("wasm-bindgen-test_bg.wasm", &js)
+        .unwrap()
+        .href();
+    Process::spawn(&js, Some(&wasm.into()))
+        .await
+        .expect("worker starts and shakes hands")
+}
+
+/// The URL of this test bundle's own JS module.
 fn this_module_url() -> String {
     #[wasm_bindgen]
     extern "C" {
@@ -52,9 +64,7 @@ fn the_probe_sees_isolation_cores_and_a_fine_timer() {
 
 #[wasm_bindgen_test]
 async fn an_isolated_worker_answers_over_the_typed_protocol() {
-    let mut worker = Process::spawn(&this_module_url())
-        .await
-        .expect("worker starts and shakes hands");
+    let mut worker = spawn_worker().await;
     let spec = WorkloadSpec {
         kind: WorkloadKind::Primes,
         n: 100_000,
@@ -101,11 +111,7 @@ async fn an_isolated_worker_answers_over_the_typed_protocol() {
 
 #[wasm_bindgen_test]
 async fn isolated_workers_do_not_share_memory_with_each_other_or_the_page() {
-    let url = this_module_url();
-    let mut workers = vec![
-        Process::spawn(&url).await.unwrap(),
-        Process::spawn(&url).await.unwrap(),
-    ];
+    let mut workers = vec![spawn_worker().await, spawn_worker().await];
     let probe = web::processes::probe_isolation(&mut workers)
         .await
         .expect("probe runs");

@@ -75,11 +75,13 @@ pub struct Process {
 
 impl Process {
     /// Starts a worker running the wasm-bindgen module at `module_url` and waits for its
-    /// handshake.
+    /// handshake. `wasm` overrides where the module's wasm comes from: a URL, or a compiled
+    /// `WebAssembly.Module` (the worker then only instantiates it). `None`: the wasm-bindgen
+    /// module's default, its `_bg.wasm` next to it.
     ///
     /// # Errors
     /// The worker failed to load, timed out, or speaks another protocol version.
-    pub async fn spawn(module_url: &str) -> Result<Process> {
+    pub async fn spawn(module_url: &str, wasm: Option<&JsValue>) -> Result<Process> {
         let t0 = PerformanceClock.now_ms();
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
@@ -110,6 +112,9 @@ impl Process {
         js_sys::Reflect::set(&boot, &"type".into(), &"cp_boot".into()).expect_throw("boot message");
         js_sys::Reflect::set(&boot, &"mainJS".into(), &module_url.into())
             .expect_throw("boot message");
+        if let Some(wasm) = wasm {
+            js_sys::Reflect::set(&boot, &"wasm".into(), wasm).expect_throw("boot message");
+        }
         worker
             .post_message(&boot)
             .map_err(|e| Error::Runtime(format!("cannot boot the worker: {e:?}")))?;
@@ -200,7 +205,7 @@ pub async fn run(config: &RunConfig, env: &Environment) -> ModelResult {
     let clock = PerformanceClock;
     let t0 = clock.now_ms();
     let module_url = worker_module_url();
-    let spawned = join_all((0..workers).map(|_| Process::spawn(&module_url))).await;
+    let spawned = join_all((0..workers).map(|_| Process::spawn(&module_url, None))).await;
     let mut processes = match spawned.into_iter().collect::<Result<Vec<_>>>() {
         Ok(processes) => processes,
         Err(err) => {

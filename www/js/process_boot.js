@@ -2,8 +2,9 @@
 //
 // The page starts this as a module worker from a Blob URL (so the very same script boots the
 // app's worker bundle and, in the browser tests, the test bundle), then posts
-// { type: 'cp_boot', mainJS } naming the wasm-bindgen module to load. Calling its init with no
-// memory argument makes a fresh wasm instance with its *own* memory: nothing is shared with the
+// { type: 'cp_boot', mainJS, wasm } naming the wasm-bindgen module to load and, optionally, its
+// wasm: a URL, or an already compiled WebAssembly.Module (then the worker only instantiates). Calling init
+// without a memory makes a fresh wasm instance with its *own* memory: nothing is shared with the
 // page. Rust's `cp_worker_main` then installs the protocol handler and posts the `cp_ready`
 // handshake (src/protocol.rs); until then the page posts nothing else.
 self.addEventListener('message', async function boot({ data }) {
@@ -11,7 +12,7 @@ self.addEventListener('message', async function boot({ data }) {
   self.removeEventListener('message', boot);
   try {
     const pkg = await import(data.mainJS);
-    await pkg.default();
+    await pkg.default(data.wasm ? { module_or_path: data.wasm } : undefined);
     pkg.cp_worker_main();
   } catch (e) {
     // Same shape as the Rust `FromWorker::Failed`, so the page decodes it like any reply.
