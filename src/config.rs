@@ -99,6 +99,48 @@ impl RunConfig {
     }
 }
 
+/// One change made in the page's controls.
+///
+/// Edits are applied to the *latest* settings by the page's reducer, so two quick edits (say,
+/// typing a size and then a task count before the page re-renders) both land: a control that
+/// sent a whole `RunConfig` built from the last render would undo the other's change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    /// Pick a kernel; its size resets to the kernel's default (sizes mean different things).
+    Workload(WorkloadKind),
+    /// Set the size per task.
+    N(u64),
+    /// Set the number of tasks.
+    Tasks(u32),
+    /// Set the worker count (`None` = automatic).
+    Workers(Option<u32>),
+    /// Include (`true`) or drop a model; the list stays in page order.
+    Model(Model, bool),
+}
+
+impl RunConfig {
+    /// Applies one edit. Validation is separate ([`RunConfig::validate`]): the page shows an
+    /// invalid setting with its message rather than refusing the keystroke.
+    pub fn apply(&mut self, edit: Edit) {
+        match edit {
+            Edit::Workload(kind) => {
+                self.workload = kind;
+                self.n = kind.default_size();
+            }
+            Edit::N(n) => self.n = n,
+            Edit::Tasks(tasks) => self.tasks = tasks,
+            Edit::Workers(workers) => self.workers = workers,
+            Edit::Model(model, on) => {
+                self.models.retain(|&m| m != model);
+                if on {
+                    self.models.push(model);
+                    self.models.sort();
+                }
+            }
+        }
+    }
+}
+
 fn invalid(name: &'static str, reason: String) -> Error {
     Error::InvalidSetting { name, reason }
 }
@@ -128,6 +170,30 @@ mod tests {
             ..config
         };
         assert_eq!(explicit.workers_for(2), 5);
+    }
+
+    #[test]
+    fn edits_compose_on_the_latest_settings() {
+        let mut config = RunConfig::default();
+        config.apply(Edit::Workload(WorkloadKind::Primes));
+        assert_eq!(config.n, WorkloadKind::Primes.default_size());
+        config.apply(Edit::N(1_000));
+        config.apply(Edit::Tasks(3));
+        config.apply(Edit::Workers(Some(2)));
+        config.apply(Edit::Model(Model::Blocking, false));
+        config.apply(Edit::Model(Model::Pool, false));
+        config.apply(Edit::Model(Model::Blocking, true));
+        config.apply(Edit::Model(Model::Blocking, true));
+        assert_eq!(
+            config,
+            RunConfig {
+                workload: WorkloadKind::Primes,
+                n: 1_000,
+                tasks: 3,
+                workers: Some(2),
+                models: vec![Model::Blocking, Model::Async, Model::Processes],
+            }
+        );
     }
 
     #[test]

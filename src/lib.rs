@@ -15,7 +15,8 @@
 //! Pure core:
 //! * [`workloads`]: the CPU-bound kernels, sliced so every model can run them, and their oracles.
 //! * [`models`]: the four concurrency models — the one place that says what each one means.
-//! * [`config`]: one run's settings, their limits and validation.
+//! * [`config`]: one run's settings, their limits, validation and edits.
+//! * [`control`]: progress and cancellation shared between the page and a running model.
 //! * [`url_state`]: [`config::RunConfig`] ⇄ query string, tolerant of bad input.
 //! * [`protocol`]: the typed messages between the page and an isolated worker, and the worker
 //!   body itself ([`protocol::handle`]).
@@ -33,6 +34,7 @@
 #![deny(missing_debug_implementations)]
 
 pub mod config;
+pub mod control;
 pub mod error;
 pub mod metrics;
 pub mod models;

@@ -39,6 +39,8 @@ pub enum Status {
     Unavailable,
     /// Started and failed.
     Error,
+    /// Stopped by the user before every task finished.
+    Cancelled,
 }
 
 /// One task's execution.
@@ -144,6 +146,19 @@ impl ModelResult {
             isolation: None,
             tasks,
         }
+    }
+
+    /// Marks the result cancelled if `cancelled`, saying how far it got.
+    pub fn cancelled_if(mut self, cancelled: bool, total_tasks: u32) -> Self {
+        if cancelled {
+            self.status = Status::Cancelled;
+            self.answer_ok = false;
+            self.message = Some(format!(
+                "Cancelled after {} of {total_tasks} tasks.",
+                self.tasks.len()
+            ));
+        }
+        self
     }
 
     /// A result for a model that did not run (`Unavailable`) or failed (`Error`).

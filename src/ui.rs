@@ -4,12 +4,16 @@ mod controls;
 mod results;
 mod ticker;
 
+use std::cell::Cell;
 use std::rc::Rc;
+use std::sync::Arc;
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::config::RunConfig;
+use crate::config::{Edit, RunConfig};
+use crate::control::RunControl;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
 use crate::report::{Environment, ModelResult, Results, Status};
 use crate::url_state::UrlState;
@@ -33,22 +37,28 @@ pub struct PageState {
     notices: Vec<String>,
     env: Environment,
     phase: Phase,
+    /// Tasks finished by the running model.
+    progress: u32,
+    /// The last run was cancelled.
+    cancelled: bool,
     results: Option<Results>,
 }
 
 /// What can happen to the page.
 #[derive(Debug)]
 pub enum Action {
-    /// The controls changed the settings.
-    Configure(RunConfig),
+    /// The controls changed a setting.
+    Edit(Edit),
     /// A run started with this (empty) document.
     Start(Results),
     /// This model started.
     Running(Model),
+    /// The running model has finished this many tasks.
+    Progress(u32),
     /// A model finished.
     Finished(ModelResult),
-    /// The whole run finished.
-    Done,
+    /// The whole run finished (`true`: because it was cancelled).
+    Done(bool),
 }
 
 impl Reducible for PageState {
@@ -57,28 +67,42 @@ impl Reducible for PageState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::Configure(config) => {
-                next.url.config = config;
+            Action::Edit(edit) => {
+                next.url.config.apply(edit);
                 location::write(&next.url);
             }
-            Action::Start(results) => next.results = Some(results),
-            Action::Running(model) => next.phase = Phase::Running(model),
+            Action::Start(results) => {
+                next.results = Some(results);
+                next.cancelled = false;
+            }
+            Action::Running(model) => {
+                next.phase = Phase::Running(model);
+                next.progress = 0;
+            }
+            Action::Progress(done) => next.progress = done,
             Action::Finished(result) => {
                 if let Some(results) = next.results.as_mut() {
                     results.models.push(result);
                 }
             }
-            Action::Done => next.phase = Phase::Done,
+            Action::Done(cancelled) => {
+                next.phase = Phase::Done;
+                next.cancelled = cancelled;
+            }
         }
         next.into()
     }
 }
+
+/// How often the page shows the running model's progress.
+const PROGRESS_POLL_MS: i32 = 100;
 
 /// Runs every selected model in turn, reporting to the page as each finishes.
 async fn run_all(
     config: RunConfig,
     env: Environment,
     notices: Vec<String>,
+    control: Arc<RunControl>,
     dispatch: UseReducerDispatcher<PageState>,
 ) {
     location::set_run_state("running");
@@ -87,25 +111,47 @@ async fn run_all(
         config.clone(),
         notices,
     )));
+    // Progress is counted in atomics by whoever runs the tasks (pool threads included) and
+    // shown from here, on the UI thread, a few times a second.
+    let finished = Rc::new(Cell::new(false));
+    {
+        let (finished, control, dispatch) = (finished.clone(), control.clone(), dispatch.clone());
+        spawn_local(async move {
+            while !finished.get() {
+                dispatch.dispatch(Action::Progress(control.done()));
+                web::clock::sleep_ms(PROGRESS_POLL_MS).await;
+            }
+        });
+    }
     let mut failed = false;
     for &model in &config.models {
+        if control.is_cancelled() {
+            break;
+        }
+        control.reset_progress();
         dispatch.dispatch(Action::Running(model));
         // Let the page show which model is running before it starts.
         web::clock::yield_now().await;
         let result = match model {
-            Model::Blocking => web::blocking::run(&config).await,
-            Model::Async => web::event_loop::run(&config).await,
-            Model::Pool => web::thread_pool::run(&config, &env).await,
-            Model::Processes => web::processes::run(&config, &env).await,
+            Model::Blocking => web::blocking::run(&config, &control).await,
+            Model::Async => web::event_loop::run(&config, &control).await,
+            Model::Pool => web::thread_pool::run(&config, &env, &control).await,
+            Model::Processes => web::processes::run(&config, &env, &control).await,
         };
         failed |=
             result.status == Status::Error || (result.status == Status::Ok && !result.answer_ok);
         dispatch.dispatch(Action::Finished(result));
     }
-    dispatch.dispatch(Action::Done);
+    finished.set(true);
+    let cancelled = control.is_cancelled();
+    dispatch.dispatch(Action::Done(cancelled));
     // The results element renders with the `Done` state; flag completion after it is in the DOM.
     web::clock::yield_now().await;
-    location::set_run_state(if failed { "error" } else { "done" });
+    location::set_run_state(match (cancelled, failed) {
+        (true, _) => "cancelled",
+        (false, true) => "error",
+        (false, false) => "done",
+    });
 }
 
 /// The whole page.
@@ -119,25 +165,63 @@ pub fn app() -> Html {
             notices,
             env: web::probe(),
             phase: Phase::Idle,
+            progress: 0,
+            cancelled: false,
             results: None,
         }
     });
+    // The running model's control: Cancel sets its flag. Not in the reducer state, since the
+    // running tasks hold it too.
+    let control = use_mut_ref(|| Arc::new(RunControl::default()));
 
     let start = {
-        let state = state.clone();
+        let (state, control) = (state.clone(), control.clone());
         let dispatcher = state.dispatcher();
         Callback::from(move |()| {
             if matches!(state.phase, Phase::Running(_)) || state.url.config.validate().is_err() {
                 return;
             }
+            let fresh = Arc::new(RunControl::default());
+            *control.borrow_mut() = fresh.clone();
             spawn_local(run_all(
                 state.url.config.clone(),
                 state.env.clone(),
                 state.notices.clone(),
+                fresh,
                 dispatcher.clone(),
             ));
         })
     };
+    let cancel = {
+        let control = control.clone();
+        Callback::from(move |()| control.borrow().cancel())
+    };
+    // Escape cancels, from anywhere on the page.
+    {
+        let cancel = cancel.clone();
+        use_effect_with((), move |()| {
+            let listener = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
+                move |e: web_sys::KeyboardEvent| {
+                    if e.key() == "Escape" {
+                        cancel.emit(());
+                    }
+                },
+            );
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(d) = &document {
+                let _ = d
+                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(d) = &document {
+                    let _ = d.remove_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
 
     // `autorun=1`: start once, after the first render.
     {
@@ -153,17 +237,23 @@ pub fn app() -> Html {
 
     let on_change = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |config| dispatcher.dispatch(Action::Configure(config)))
+        Callback::from(move |edit| dispatcher.dispatch(Action::Edit(edit)))
     };
     let env = &state.env;
     let running = match state.phase {
         Phase::Running(model) => Some(model),
         _ => None,
     };
-    let status = match (state.phase, &state.results) {
-        (Phase::Idle, _) => "Ready. Pick a workload and models, then Run.".to_string(),
-        (Phase::Running(model), _) => format!("Running: {}…", model.info().label),
-        (Phase::Done, _) => "Done.".to_string(),
+    let tasks = state.url.config.tasks;
+    let status = match state.phase {
+        Phase::Idle => "Ready. Pick a workload and models, then Run.".to_string(),
+        Phase::Running(model) => format!(
+            "Running: {} — {} of {tasks} tasks done. Esc cancels.",
+            model.info().label,
+            state.progress
+        ),
+        Phase::Done if state.cancelled => "Cancelled.".to_string(),
+        Phase::Done => "Done.".to_string(),
     };
     let results_json = match (state.phase, &state.results) {
         (Phase::Done, Some(results)) => html! {
@@ -208,7 +298,16 @@ pub fn app() -> Html {
                 {on_change}
                 on_run={start}
             />
-            <p class="status" role="status" aria-live="polite" data-testid="run-status">{ status }</p>
+            <div class="run-line">
+                <p class="status" role="status" aria-live="polite" data-testid="run-status">{ status }</p>
+                if running.is_some() {
+                    <progress data-testid="progress" max={tasks.to_string()} value={state.progress.to_string()}
+                        aria-label="Tasks finished by the running model" />
+                    <button type="button" class="secondary" data-testid="cancel" onclick={cancel.reform(|_| ())}>
+                        { "Cancel" }
+                    </button>
+                }
+            </div>
             if let Some(results) = &state.results {
                 <results::ResultsTable results={results.clone()} {running} />
             }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use rayon::prelude::*;
 
+use crate::control::RunControl;
 use crate::error::{Error, Result};
 use crate::metrics::Clock;
 use crate::report::TaskRecord;
@@ -162,21 +163,32 @@ impl Checked {
 
 /// Runs a task to the end without yielding (blocking, thread pool and worker models).
 pub fn run_to_end(spec: &WorkloadSpec) -> Checked {
+    run_until_cancelled(spec, &RunControl::default()).expect("never cancelled")
+}
+
+/// Runs a task to the end, checking `control` between slices; `None` if it was cancelled.
+pub fn run_until_cancelled(spec: &WorkloadSpec, control: &RunControl) -> Option<Checked> {
     let mut runner = spec.runner();
-    while !runner.step() {}
-    Checked::of(spec, runner.answer())
+    while !runner.step() {
+        if control.is_cancelled() {
+            return None;
+        }
+    }
+    Some(Checked::of(spec, runner.answer()))
 }
 
 /// Runs a task slice by slice, awaiting `pause()` between slices (the async model).
 ///
 /// `pause` is the seam to the event loop: in the browser it yields a macrotask so other tasks
 /// (and the page) run; on the host a ready future makes this a plain loop. `on_slice` is called
-/// after every slice, so the caller can log the interleaving.
+/// after every slice, so the caller can log the interleaving. Returns `None` if `control` was
+/// cancelled before the task finished.
 pub async fn run_cooperative<P, F>(
     spec: &WorkloadSpec,
+    control: &RunControl,
     mut pause: impl FnMut() -> F,
     mut on_slice: P,
-) -> Checked
+) -> Option<Checked>
 where
     F: Future<Output = ()>,
     P: FnMut(),
@@ -189,37 +201,42 @@ where
             break;
         }
         pause().await;
+        if control.is_cancelled() {
+            return None;
+        }
     }
-    Checked::of(spec, runner.answer())
+    Some(Checked::of(spec, runner.answer()))
 }
 
 /// Runs a batch of `tasks` identical tasks on the current rayon pool, one task per job, recording
-/// which pool thread ran each (the thread-pool model).
+/// which pool thread ran each (the thread-pool model). Cancelled tasks leave no record.
 ///
 /// Call it from inside the pool (e.g. in `rayon::spawn`): in the browser the UI thread cannot
 /// block on the pool (see `web::thread_pool`). Times are read from `clock`, relative to `t0`.
 pub fn run_batch_parallel(
     spec: &WorkloadSpec,
     tasks: u32,
+    control: &RunControl,
     clock: &(impl Clock + Sync),
     t0: f64,
 ) -> Vec<TaskRecord> {
     (0..tasks)
         .into_par_iter()
         .with_max_len(1)
-        .map(|task| {
+        .filter_map(|task| {
             let start_ms = clock.now_ms() - t0;
-            let checked = run_to_end(spec);
+            let checked = run_until_cancelled(spec, control)?;
+            control.task_done();
             let thread = rayon::current_thread_index()
                 .map_or("outside pool".to_string(), |i| format!("thread {i}"));
-            TaskRecord {
+            Some(TaskRecord {
                 task,
                 lane: thread,
                 start_ms,
                 end_ms: clock.now_ms() - t0,
                 answer: checked.answer,
                 ok: checked.ok,
-            }
+            })
         })
         .collect()
 }

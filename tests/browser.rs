@@ -4,13 +4,15 @@
 //! Run: `cargo test --target wasm32-unknown-unknown --test browser` (scripts/test.sh does).
 #![cfg(target_arch = "wasm32")]
 
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use playground::config::RunConfig;
+use playground::control::RunControl;
 use playground::models::Model;
 use playground::protocol::{FromWorker, ISOLATION_CELL, ToWorker};
 use playground::report::Status;
-use playground::web::processes::Process;
+use playground::web::processes::{Process, WorkerBundle};
 use playground::web::{self, event_loop, thread_pool};
 use playground::workloads::{Checked, WorkloadKind, WorkloadSpec};
 use wasm_bindgen::prelude::*;
@@ -18,14 +20,23 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Starts an isolated worker running a fresh instance of this test bundle. The runner serves its
-/// JS at an extension-less URL, so name the wasm file explicitly.
-async fn spawn_worker() -> Process {
+/// This test bundle, as an isolated worker's module. The runner serves its JS at an
+/// extension-less URL, so name the wasm file explicitly.
+fn test_bundle() -> WorkerBundle {
     let js = this_module_url();
     let wasm = web_sys::Url::new_with_base("wasm-bindgen-test_bg.wasm", &js)
         .unwrap()
         .href();
-    Process::spawn(&js, Some(&wasm.into()))
+    WorkerBundle {
+        js,
+        wasm: Some(wasm),
+    }
+}
+
+/// Starts an isolated worker running a fresh instance of this test bundle.
+async fn spawn_worker() -> Process {
+    test_bundle()
+        .spawn()
         .await
         .expect("worker starts and shakes hands")
 }
@@ -134,7 +145,7 @@ async fn isolated_workers_do_not_share_memory_with_each_other_or_the_page() {
 #[wasm_bindgen_test]
 async fn async_tasks_interleave_on_one_thread_and_verify() {
     let config = small(WorkloadKind::Count, 5_000_000, 3, None);
-    let result = event_loop::run(&config).await;
+    let result = event_loop::run(&config, &RunControl::default()).await;
     assert_eq!(result.status, Status::Ok);
     assert!(result.answer_ok, "{result:?}");
     assert_eq!(result.threads_used, ["main"]);
@@ -150,7 +161,7 @@ async fn async_tasks_interleave_on_one_thread_and_verify() {
 async fn the_pool_runs_on_two_threads_while_the_page_waits() {
     let config = small(WorkloadKind::Primes, 10_000_000, 8, Some(2));
     let env = web::probe();
-    let result = thread_pool::run(&config, &env).await;
+    let result = thread_pool::run(&config, &env, &Arc::new(RunControl::default())).await;
     assert_eq!(result.status, Status::Ok, "{:?}", result.message);
     assert!(result.answer_ok, "{result:?}");
     assert_eq!(result.workers, 2);
@@ -159,4 +170,27 @@ async fn the_pool_runs_on_two_threads_while_the_page_waits() {
         ["thread 0", "thread 1"],
         "both pool threads did work"
     );
+}
+
+#[wasm_bindgen_test]
+async fn cancelling_stops_the_async_and_worker_models_early() {
+    // Long enough that nobody finishes before the cancel lands (seconds of work per task).
+    let config = small(WorkloadKind::Count, 2_000_000_000, 2, Some(2));
+    let env = web::probe();
+    for model in [Model::Async, Model::Processes] {
+        let control = Arc::new(RunControl::default());
+        let canceller = control.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            web::clock::sleep_ms(300).await;
+            canceller.cancel();
+        });
+        let result = match model {
+            Model::Async => event_loop::run(&config, &control).await,
+            _ => web::processes::run_bundle(&config, &env, &control, &test_bundle()).await,
+        };
+        assert_eq!(result.status, Status::Cancelled, "{model:?}: {result:?}");
+        assert!(!result.answer_ok);
+        // Each task is seconds of work and the cancel came at 300 ms: none may have finished.
+        assert!(result.tasks.is_empty(), "{model:?}: {:?}", result.tasks);
+    }
 }

@@ -3,7 +3,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::config::{MAX_TASKS, MAX_WORKERS, RunConfig};
+use crate::config::{Edit, MAX_TASKS, MAX_WORKERS, RunConfig};
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
 use crate::report::Environment;
 use crate::url_state::parse_size;
@@ -19,7 +19,7 @@ pub struct ControlsProps {
     /// A run is in progress: the form is locked.
     pub running: bool,
     /// New settings.
-    pub on_change: Callback<RunConfig>,
+    pub on_change: Callback<Edit>,
     /// Run was pressed.
     pub on_run: Callback<()>,
 }
@@ -27,96 +27,49 @@ pub struct ControlsProps {
 /// The form.
 #[function_component(Controls)]
 pub fn controls(props: &ControlsProps) -> Html {
-    // Text the user typed that does not parse yet: shown with a message, config unchanged.
+    // Text the user typed that does not parse yet: shown with a message, settings unchanged.
     let n_text = use_state(|| None::<String>);
+    let tasks_text = use_state(|| None::<String>);
     let workers_text = use_state(|| None::<String>);
     let config = &props.config;
     let problem = config.validate().err().map(|e| e.to_string());
 
+    // A text field that edits one setting when its text parses, and otherwise keeps the text
+    // (to show it with a message) without touching the settings.
+    let text_field = |pending: &UseStateHandle<Option<String>>, parse: fn(&str) -> Option<Edit>| {
+        let (on_change, pending) = (props.on_change.clone(), pending.clone());
+        Callback::from(move |e: InputEvent| {
+            let text = e.target_unchecked_into::<HtmlInputElement>().value();
+            match parse(text.trim()) {
+                Some(edit) => {
+                    pending.set(None);
+                    on_change.emit(edit);
+                }
+                None => pending.set(Some(text)),
+            }
+        })
+    };
+    let on_n = text_field(&n_text, |t| parse_size(t).map(Edit::N));
+    let on_tasks = text_field(&tasks_text, |t| t.parse().ok().map(Edit::Tasks));
+    let on_workers = text_field(&workers_text, |t| match t {
+        "" | "auto" => Some(Edit::Workers(None)),
+        t => t.parse().ok().map(|w| Edit::Workers(Some(w))),
+    });
     let on_workload = {
-        let (config, on_change, n_text) = (config.clone(), props.on_change.clone(), n_text.clone());
+        let (on_change, n_text) = (props.on_change.clone(), n_text.clone());
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             if let Some(kind) = WorkloadKind::from_id(&select.value()) {
                 n_text.set(None);
-                on_change.emit(RunConfig {
-                    workload: kind,
-                    n: kind.default_size(),
-                    ..config.clone()
-                });
-            }
-        })
-    };
-    let on_n = {
-        let (config, on_change, n_text) = (config.clone(), props.on_change.clone(), n_text.clone());
-        Callback::from(move |e: InputEvent| {
-            let text = e.target_unchecked_into::<HtmlInputElement>().value();
-            match parse_size(&text) {
-                Some(n) => {
-                    n_text.set(None);
-                    on_change.emit(RunConfig {
-                        n,
-                        ..config.clone()
-                    });
-                }
-                None => n_text.set(Some(text)),
-            }
-        })
-    };
-    let on_tasks = {
-        let (config, on_change) = (config.clone(), props.on_change.clone());
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(tasks) = input.value().parse::<u32>() {
-                on_change.emit(RunConfig {
-                    tasks,
-                    ..config.clone()
-                });
-            }
-        })
-    };
-    let on_workers = {
-        let (config, on_change, workers_text) = (
-            config.clone(),
-            props.on_change.clone(),
-            workers_text.clone(),
-        );
-        Callback::from(move |e: InputEvent| {
-            let text = e.target_unchecked_into::<HtmlInputElement>().value();
-            let workers = match text.trim() {
-                "" | "auto" => Some(None),
-                t => t.parse::<u32>().ok().map(Some),
-            };
-            match workers {
-                Some(workers) => {
-                    workers_text.set(None);
-                    on_change.emit(RunConfig {
-                        workers,
-                        ..config.clone()
-                    });
-                }
-                None => workers_text.set(Some(text)),
+                on_change.emit(Edit::Workload(kind));
             }
         })
     };
     let toggle = |model: Model| {
-        let (config, on_change) = (config.clone(), props.on_change.clone());
+        let on_change = props.on_change.clone();
         Callback::from(move |e: Event| {
             let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            let mut models: Vec<Model> = config
-                .models
-                .iter()
-                .copied()
-                .filter(|&m| m != model)
-                .collect();
-            if on {
-                models.push(model);
-                models.sort();
-            }
-            on_change.emit(RunConfig {
-                models,
-                ..config.clone()
-            });
+            on_change.emit(Edit::Model(model, on));
         })
     };
     let on_submit = {
@@ -130,12 +83,18 @@ pub fn controls(props: &ControlsProps) -> Html {
     let n_error = (*n_text)
         .as_ref()
         .map(|t| format!("`{t}` is not a size (try 100000000 or 1e8)"));
+    let tasks_error = (*tasks_text)
+        .as_ref()
+        .map(|t| format!("`{t}` is not a whole number of tasks"));
     let workers_error = (*workers_text)
         .as_ref()
         .map(|t| format!("`{t}` is not a number (or leave empty for auto)"));
     let auto_workers = config.workers_for(props.env.hardware_concurrency);
-    let can_run =
-        !props.running && problem.is_none() && n_error.is_none() && workers_error.is_none();
+    let can_run = !props.running
+        && problem.is_none()
+        && n_error.is_none()
+        && tasks_error.is_none()
+        && workers_error.is_none();
 
     html! {
         <form class="controls" data-testid="controls" onsubmit={on_submit} aria-label="Run settings">
@@ -155,7 +114,9 @@ pub fn controls(props: &ControlsProps) -> Html {
                 </label>
                 <label>
                     { "Tasks" }
-                    <input data-testid="tasks" type="number" min="1" max={MAX_TASKS.to_string()} value={config.tasks.to_string()} oninput={on_tasks} />
+                    <input data-testid="tasks" type="text" inputmode="numeric" value={(*tasks_text).clone().unwrap_or_else(|| config.tasks.to_string())}
+                        oninput={on_tasks} aria-invalid={tasks_error.is_some().to_string()} aria-describedby="tasks-help" />
+                    <small id="tasks-help">{ format!("1–{MAX_TASKS}, like concurrent requests") }</small>
                 </label>
                 <label>
                     { "Workers (pool threads / isolated workers)" }
@@ -182,7 +143,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     }) }
                 </fieldset>
             </fieldset>
-            if let Some(message) = n_error.or(workers_error).or(problem) {
+            if let Some(message) = n_error.or(tasks_error).or(workers_error).or(problem) {
                 <p class="error" role="alert" data-testid="input-error">{ message }</p>
             }
             <button type="submit" data-testid="run" disabled={!can_run}>

@@ -49,6 +49,7 @@ pub fn results_table(props: &ResultsProps) -> Html {
             ),
             Status::Unavailable => ("—".to_string(), "unavailable"),
             Status::Error => ("—".to_string(), "error"),
+            Status::Cancelled => ("—".to_string(), "cancelled"),
         };
         let ran = r.status == Status::Ok;
         html! {

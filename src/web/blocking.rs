@@ -5,6 +5,7 @@
 //! server from answering `/` (seed article 002).
 
 use crate::config::RunConfig;
+use crate::control::RunControl;
 use crate::metrics::Clock;
 use crate::models::Model;
 use crate::report::{ModelResult, TaskRecord};
@@ -12,7 +13,10 @@ use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::workloads;
 
 /// Runs the batch on the UI thread.
-pub async fn run(config: &RunConfig) -> ModelResult {
+///
+/// It counts progress but cannot be cancelled: the Cancel button cannot even be clicked while
+/// the UI thread is busy — which is the lesson.
+pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
     // Let the "running" state paint first: after this, nothing paints until we are done.
     clock::next_paint().await;
     let clock = PerformanceClock;
@@ -23,6 +27,7 @@ pub async fn run(config: &RunConfig) -> ModelResult {
         .map(|task| {
             let start_ms = clock.now_ms() - t0;
             let checked = workloads::run_to_end(&spec);
+            control.task_done();
             TaskRecord {
                 task,
                 lane: "main".to_string(),

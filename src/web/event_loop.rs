@@ -10,14 +10,15 @@ use std::cell::RefCell;
 use futures::future::join_all;
 
 use crate::config::RunConfig;
+use crate::control::RunControl;
 use crate::metrics::{self, Clock};
 use crate::models::Model;
 use crate::report::{ModelResult, TaskRecord};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::workloads;
 
-/// Runs the batch as interleaved futures on the event loop.
-pub async fn run(config: &RunConfig) -> ModelResult {
+/// Runs the batch as interleaved futures on the event loop; `control` can stop it between slices.
+pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
     let clock = PerformanceClock;
     let spec = config.spec();
     // The order in which slices ran, by task: the proof that the tasks interleaved.
@@ -28,21 +29,22 @@ pub async fn run(config: &RunConfig) -> ModelResult {
         let slice_log = &slice_log;
         async move {
             let start_ms = clock.now_ms() - t0;
-            let checked = workloads::run_cooperative(&spec, clock::yield_now, || {
+            let checked = workloads::run_cooperative(&spec, control, clock::yield_now, || {
                 slice_log.borrow_mut().push(task)
             })
-            .await;
-            TaskRecord {
+            .await?;
+            control.task_done();
+            Some(TaskRecord {
                 task,
                 lane: "main".to_string(),
                 start_ms,
                 end_ms: clock.now_ms() - t0,
                 answer: checked.answer,
                 ok: checked.ok,
-            }
+            })
         }
     });
-    let records = join_all(tasks).await;
+    let records: Vec<TaskRecord> = join_all(tasks).await.into_iter().flatten().collect();
     let t1 = clock.now_ms();
     let mut result = ModelResult::from_tasks(
         Model::Async,
@@ -53,5 +55,5 @@ pub async fn run(config: &RunConfig) -> ModelResult {
         config.tasks,
     );
     result.task_switches = Some(metrics::task_switches(&slice_log.borrow()));
-    result
+    result.cancelled_if(control.is_cancelled(), config.tasks)
 }

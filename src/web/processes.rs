@@ -29,6 +29,7 @@ use web_sys::{
 };
 
 use crate::config::RunConfig;
+use crate::control::RunControl;
 use crate::error::{Error, Result};
 use crate::metrics::Clock;
 use crate::models::Model;
@@ -53,13 +54,35 @@ thread_local! {
     };
 }
 
-/// URL of the `worker` bin's wasm-bindgen module, next to the page (Trunk does not hash it).
-pub fn worker_module_url() -> String {
-    let base = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.base_uri().ok().flatten())
-        .unwrap_or_default();
-    Url::new_with_base("worker.js", &base).map_or_else(|_| "/worker.js".to_string(), |u| u.href())
+/// Which wasm-bindgen module an isolated worker runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerBundle {
+    /// URL of the module's JS.
+    pub js: String,
+    /// URL of its wasm, when the JS's default (`<name>_bg.wasm` beside it) does not apply.
+    pub wasm: Option<String>,
+}
+
+impl WorkerBundle {
+    /// The app's `worker` bin, next to the page (Trunk does not hash worker file names).
+    pub fn app() -> WorkerBundle {
+        let base = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.base_uri().ok().flatten())
+            .unwrap_or_default();
+        let js = Url::new_with_base("worker.js", &base)
+            .map_or_else(|_| "/worker.js".to_string(), |u| u.href());
+        WorkerBundle { js, wasm: None }
+    }
+
+    /// Starts one worker running this bundle.
+    ///
+    /// # Errors
+    /// See [`Process::spawn`].
+    pub async fn spawn(&self) -> Result<Process> {
+        let wasm = self.wasm.as_deref().map(JsValue::from_str);
+        Process::spawn(&self.js, wasm.as_ref()).await
+    }
 }
 
 /// One isolated worker, ready for requests.
@@ -196,16 +219,37 @@ pub async fn probe_isolation(processes: &mut [Process]) -> Result<IsolationProbe
     })
 }
 
-/// Runs the batch on `workers` freshly spawned isolated workers, handing out tasks as workers
-/// become free (like `ProcessPoolExecutor.submit`).
-pub async fn run(config: &RunConfig, env: &Environment) -> ModelResult {
+/// Resolves once `control` is cancelled. The workers cannot see the flag (they share no memory),
+/// so the page watches it and terminates them.
+async fn until_cancelled(control: &RunControl) {
+    while !control.is_cancelled() {
+        clock::sleep_ms(CANCEL_POLL_MS).await;
+    }
+}
+
+/// How often the page checks the cancel flag while workers compute.
+const CANCEL_POLL_MS: i32 = 50;
+
+/// Runs the batch on `workers` freshly spawned isolated workers of the app's worker bundle,
+/// handing out tasks as workers become free (like `ProcessPoolExecutor.submit`). Cancelling
+/// terminates the workers mid-task.
+pub async fn run(config: &RunConfig, env: &Environment, control: &RunControl) -> ModelResult {
+    run_bundle(config, env, control, &WorkerBundle::app()).await
+}
+
+/// [`run`] with workers running `bundle`.
+pub async fn run_bundle(
+    config: &RunConfig,
+    env: &Environment,
+    control: &RunControl,
+    bundle: &WorkerBundle,
+) -> ModelResult {
     let spec = config.spec();
     let workers = config.workers_for(env.hardware_concurrency);
     let heartbeat = HeartbeatRecorder::start();
     let clock = PerformanceClock;
     let t0 = clock.now_ms();
-    let module_url = worker_module_url();
-    let spawned = join_all((0..workers).map(|_| Process::spawn(&module_url, None))).await;
+    let spawned = join_all((0..workers).map(|_| bundle.spawn())).await;
     let mut processes = match spawned.into_iter().collect::<Result<Vec<_>>>() {
         Ok(processes) => processes,
         Err(err) => {
@@ -223,7 +267,19 @@ pub async fn run(config: &RunConfig, env: &Environment) -> ModelResult {
                     let Some(task) = queue.borrow_mut().pop_front() else {
                         break;
                     };
-                    match process.request(&ToWorker::Run { id: task, spec }).await? {
+                    let request = ToWorker::Run { id: task, spec };
+                    let reply = match select(
+                        Box::pin(process.request(&request)),
+                        Box::pin(until_cancelled(control)),
+                    )
+                    .await
+                    {
+                        Either::Left((reply, _)) => reply?,
+                        // The worker is still computing: it is terminated with the others below.
+                        Either::Right(_) => break,
+                    };
+                    control.task_done();
+                    match reply {
                         FromWorker::Done {
                             id,
                             checked,
@@ -271,7 +327,7 @@ pub async fn run(config: &RunConfig, env: &Environment) -> ModelResult {
             result.workers = workers;
             result.startup_ms = startup_ms;
             result.isolation = Some(isolation);
-            result
+            result.cancelled_if(control.is_cancelled(), config.tasks)
         }
         Err(err) => ModelResult::failed(Model::Processes, &spec, Status::Error, err.to_string()),
     }

@@ -12,11 +12,13 @@
 //! count says so in its result.
 
 use std::cell::Cell;
+use std::sync::Arc;
 
 use futures::channel::oneshot;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::config::RunConfig;
+use crate::control::RunControl;
 use crate::error::{Error, Result};
 use crate::metrics::Clock;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
@@ -47,8 +49,9 @@ pub async fn ensure_pool(threads: u32, env: &Environment) -> Result<u32> {
     Ok(threads)
 }
 
-/// Runs the batch on the pool, awaiting it from the UI thread.
-pub async fn run(config: &RunConfig, env: &Environment) -> ModelResult {
+/// Runs the batch on the pool, awaiting it from the UI thread. Pool threads see `control`
+/// directly (shared memory): they count progress and stop at the next slice when cancelled.
+pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl>) -> ModelResult {
     let spec = config.spec();
     let wanted = config.workers_for(env.hardware_concurrency);
     let threads = match ensure_pool(wanted, env).await {
@@ -66,8 +69,9 @@ pub async fn run(config: &RunConfig, env: &Environment) -> ModelResult {
     let tasks = config.tasks;
     let (tx, rx) = oneshot::channel();
     let t0 = clock.now_ms();
+    let shared = Arc::clone(control);
     rayon::spawn(move || {
-        let records = workloads::run_batch_parallel(&spec, tasks, &PerformanceClock, t0);
+        let records = workloads::run_batch_parallel(&spec, tasks, &shared, &PerformanceClock, t0);
         // The receiver only disappears if the page navigated away; nothing to report then.
         let _ = tx.send(records);
     });
@@ -94,5 +98,5 @@ pub async fn run(config: &RunConfig, env: &Environment) -> ModelResult {
             "The pool was started with {threads} threads on first use and cannot be resized without a reload; {wanted} were asked for."
         ));
     }
-    result
+    result.cancelled_if(control.is_cancelled(), tasks)
 }

@@ -1,6 +1,7 @@
 use futures::executor::block_on;
 
 use super::*;
+use crate::control::RunControl;
 
 fn count_with(limit: u64) -> u64 {
     let mut counter = primes::PrimeCounter::new(limit);
@@ -130,15 +131,46 @@ fn cooperative_run_gives_the_same_answer_in_as_many_slices_as_steps() {
     let mut pauses = 0;
     let checked = block_on(run_cooperative(
         &spec,
+        &RunControl::default(),
         || {
             pauses += 1;
             std::future::ready(())
         },
         || slices += 1,
     ));
-    assert_eq!(checked, run_to_end(&spec));
+    assert_eq!(checked, Some(run_to_end(&spec)));
     assert_eq!(slices, 6);
     assert_eq!(pauses, 5, "no pause after the last slice");
+}
+
+#[test]
+fn cancelling_stops_a_task_at_the_next_slice() {
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Count,
+        n: 100 * count_loop::SLICE,
+    };
+    let control = RunControl::default();
+    let mut slices = 0;
+    let checked = block_on(run_cooperative(
+        &spec,
+        &control,
+        || std::future::ready(()),
+        || {
+            slices += 1;
+            if slices == 3 {
+                control.cancel();
+            }
+        },
+    ));
+    assert_eq!((checked, slices), (None, 3));
+    assert_eq!(run_until_cancelled(&spec, &control), None);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let records = pool.install(|| run_batch_parallel(&spec, 4, &control, &SystemClock, 0.0));
+    assert!(records.is_empty());
+    assert_eq!(control.done(), 0);
 }
 
 #[test]
@@ -199,7 +231,9 @@ fn a_parallel_batch_runs_every_task_once_on_pool_threads() {
     };
     let clock = SystemClock;
     let t0 = clock.now_ms();
-    let records = pool.install(|| run_batch_parallel(&spec, 6, &clock, t0));
+    let control = RunControl::default();
+    let records = pool.install(|| run_batch_parallel(&spec, 6, &control, &clock, t0));
+    assert_eq!(control.done(), 6);
     let tasks: Vec<u32> = records.iter().map(|r| r.task).collect();
     assert_eq!(tasks, [0, 1, 2, 3, 4, 5]);
     for r in &records {

@@ -108,6 +108,34 @@ test('bad input shows clear messages, falls back to defaults, and the page still
   assert.deepEqual(errors, []);
 });
 
+test('a long run shows progress, and Escape or the Cancel button stops it', async () => {
+  const { page, errors } = await open(context, `${isolated.url}?models=processes&n=2e7&tasks=60`);
+  await page.click('[data-testid="run"]');
+  // Progress counts finished tasks while the workers compute (the page stays live).
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="progress"]')?.value) >= 2);
+  assert.match(await page.textContent('[data-testid="run-status"]'), /Isolated workers.*of 60 tasks done/);
+  // Isolated workers cannot see a flag in the page's memory: cancelling terminates them.
+  await page.keyboard.press('Escape');
+  let { state, doc } = await results(page);
+  assert.equal(state, 'cancelled');
+  assert.equal(doc.models[0].status, 'cancelled');
+  assert.ok(doc.models[0].tasks.length >= 2 && doc.models[0].tasks.length < 60, `${doc.models[0].tasks.length} tasks`);
+  assert.equal(await page.textContent('[data-testid="run-status"]'), 'Cancelled.');
+
+  // The async tasks stop at their next slice; later models never start.
+  await page.check('[data-testid="model-async"]');
+  await page.fill('[data-testid="size"]', '2e9');
+  await page.fill('[data-testid="tasks"]', '2');
+  await page.click('[data-testid="run"]');
+  await page.waitForFunction(() => document.body.dataset.runState === 'running');
+  await page.waitForTimeout(500);
+  await page.click('[data-testid="cancel"]');
+  ({ state, doc } = await results(page));
+  assert.equal(state, 'cancelled');
+  assert.deepEqual(doc.models.map((r) => [r.model, r.status, r.tasks.length]), [['async', 'cancelled', 0]]);
+  assert.deepEqual(errors, []);
+});
+
 test('without cross-origin isolation the pool is disabled with the reason; the others run', async () => {
   const { page, errors } = await open(context, `${plain.url}?autorun=1&n=2e7&tasks=2`);
   const { state, doc } = await results(page);

@@ -30,9 +30,9 @@ export async function open(context, url) {
   return { page, errors };
 }
 
-/** Waits for the run to end (body[data-run-state] = done | error) and returns the results JSON. */
+/** Waits for the run to end (body[data-run-state] = done | error | cancelled); returns the results JSON. */
 export async function results(page, timeout = 180_000) {
-  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.runState), null, { timeout });
+  await page.waitForFunction(() => ['done', 'error', 'cancelled'].includes(document.body.dataset.runState), null, { timeout });
   const text = await page.textContent('#results-json');
   return { state: await page.evaluate(() => document.body.dataset.runState), doc: JSON.parse(text) };
 }
