@@ -134,10 +134,13 @@ pub fn controls(props: &ControlsProps) -> Html {
                             <label class={classes!(unavailable.then_some("unavailable"))}
                                 title={if unavailable { NOT_ISOLATED_EXPLANATION } else { info.python }}>
                                 <input type="checkbox" data-testid={format!("model-{}", info.id)}
-                                    checked={config.models.contains(&model)} onchange={toggle(model)} />
+                                    checked={config.models.contains(&model)} onchange={toggle(model)}
+                                    disabled={unavailable} aria-describedby={unavailable.then_some("pool-unavailable-reason")} />
                                 { info.label }
                                 <small>{ format!(" — {}", info.python) }</small>
-                                if unavailable { <small class="unavailable-note">{ " (unavailable: not cross-origin isolated)" }</small> }
+                                if unavailable {
+                                    <small class="unavailable-note" id="pool-unavailable-reason">{ " (unavailable: this page is not cross-origin isolated)" }</small>
+                                }
                             </label>
                         }
                     }) }

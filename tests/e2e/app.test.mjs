@@ -144,6 +144,7 @@ test('without cross-origin isolation the pool is disabled with the reason; the o
   assert.equal(await page.evaluate(() => crossOriginIsolated), false);
   assert.equal(doc.environment.cross_origin_isolated, false);
   assert.match(await page.textContent('[data-testid="pool-unavailable"]'), /SharedArrayBuffer.*Cross-Origin-Opener-Policy/s);
+  assert.equal(await page.isDisabled('[data-testid="model-pool"]'), true);
   const m = byModel(doc);
   assert.equal(m.pool.status, 'unavailable');
   assert.match(m.pool.message, /cross-origin isolated/);
