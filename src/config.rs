@@ -13,11 +13,12 @@ use crate::workloads::{WorkloadKind, WorkloadSpec};
 pub const MAX_TASKS: u32 = 64;
 /// Most workers (pool threads or isolated workers) for one run.
 pub const MAX_WORKERS: u32 = 16;
-/// Cap on `n × tasks`: the blocking model runs all of it on the UI thread, and we never freeze
-/// the tab for more than a few seconds.
+/// Cap on a batch's estimated work, `WorkloadSpec::cost() × tasks` (count-loop iterations):
+/// the blocking model runs all of it on the UI thread, and we never freeze the tab for more
+/// than about ten seconds.
 pub const MAX_TOTAL_WORK: u64 = 4_000_000_000;
 
-/// The name [`RunConfig::validate`] gives the `n × tasks` limit.
+/// The name [`RunConfig::validate`] gives the limit on a batch's total work.
 pub const TOTAL_WORK: &str = "n × tasks";
 
 /// The settings of one run.
@@ -84,11 +85,13 @@ impl RunConfig {
                 format!("must be between 1 and {MAX_WORKERS}"),
             ));
         }
-        if self.n.saturating_mul(u64::from(self.tasks)) > MAX_TOTAL_WORK {
+        if self.spec().cost().saturating_mul(u64::from(self.tasks)) > MAX_TOTAL_WORK {
             return Err(invalid(
                 TOTAL_WORK,
                 format!(
-                    "must stay ≤ {MAX_TOTAL_WORK} (the blocking model would freeze the tab too long); lower n or tasks"
+                    "the batch is too big: about {:.1} s of work on one core, more than the blocking model may freeze the tab for (~{:.0} s); lower n or tasks",
+                    self.spec().cost().saturating_mul(u64::from(self.tasks)) as f64 / 3e8,
+                    MAX_TOTAL_WORK as f64 / 3e8
                 ),
             ));
         }

@@ -9,6 +9,8 @@
 //! *where* and *when* they run differs.
 
 pub mod count_loop;
+pub mod hash_chain;
+pub mod mandelbrot;
 pub mod primes;
 
 use std::future::Future;
@@ -30,17 +32,28 @@ pub enum WorkloadKind {
     Count,
     /// Count the primes below `n` with a segmented sieve. Answer: π(n) from a table.
     Primes,
+    /// Mandelbrot escape counts over an `n × n` grid. Answer: their sum, from a table.
+    Mandelbrot,
+    /// SHA-256 applied `n` times. Answer: the final digest's first bytes, from a table.
+    Hash,
 }
 
 impl WorkloadKind {
     /// Every kind, in the order the page lists them.
-    pub const ALL: [WorkloadKind; 2] = [WorkloadKind::Count, WorkloadKind::Primes];
+    pub const ALL: [WorkloadKind; 4] = [
+        WorkloadKind::Count,
+        WorkloadKind::Primes,
+        WorkloadKind::Mandelbrot,
+        WorkloadKind::Hash,
+    ];
 
     /// The identifier used in URLs and the results JSON.
     pub fn id(self) -> &'static str {
         match self {
             WorkloadKind::Count => "count",
             WorkloadKind::Primes => "primes",
+            WorkloadKind::Mandelbrot => "mandelbrot",
+            WorkloadKind::Hash => "hash",
         }
     }
 
@@ -54,14 +67,35 @@ impl WorkloadKind {
         match self {
             WorkloadKind::Count => "Count loop (the seed's heavy_func)",
             WorkloadKind::Primes => "Count primes below n (segmented sieve)",
+            WorkloadKind::Mandelbrot => "Mandelbrot n × n (uneven rows)",
+            WorkloadKind::Hash => "SHA-256 hash chain of length n",
         }
     }
 
-    /// The default size: the seed's 100 000 000 iterations; π(10^7) for primes.
+    /// The default size: the seed's 100 000 000 iterations; for the others, a size that takes
+    /// a similar fraction of a second.
     pub fn default_size(self) -> u64 {
         match self {
             WorkloadKind::Count => 100_000_000,
-            WorkloadKind::Primes => 10_000_000,
+            WorkloadKind::Primes => 100_000_000,
+            WorkloadKind::Mandelbrot => 1024,
+            WorkloadKind::Hash => 1_000_000,
+        }
+    }
+
+    /// The sizes that have an oracle, for the kinds checked against a table.
+    pub fn table_sizes(self) -> Option<Vec<u64>> {
+        match self {
+            WorkloadKind::Count => None,
+            WorkloadKind::Primes => Some(
+                (1..primes::PRIMES_BELOW_POW10.len() as u32)
+                    .map(|k| 10u64.pow(k))
+                    .collect(),
+            ),
+            WorkloadKind::Mandelbrot => {
+                Some(mandelbrot::CHECKSUMS.iter().map(|&(n, _)| n).collect())
+            }
+            WorkloadKind::Hash => Some(hash_chain::DIGESTS.iter().map(|&(n, _)| n).collect()),
         }
     }
 }
@@ -81,15 +115,23 @@ impl WorkloadSpec {
     /// # Errors
     /// [`Error::InvalidSetting`] naming `n`, with the allowed range.
     pub fn validate(&self) -> Result<()> {
-        let reason = match self.kind {
-            WorkloadKind::Count if self.n == 0 => Some("must be at least 1".to_string()),
-            WorkloadKind::Count if self.n > count_loop::MAX_N => Some(format!(
+        let reason = match (self.kind, self.kind.table_sizes()) {
+            (WorkloadKind::Count, _) if self.n == 0 => Some("must be at least 1".to_string()),
+            (WorkloadKind::Count, _) if self.n > count_loop::MAX_N => Some(format!(
                 "at most {} iterations per task (seconds of work on one core)",
                 count_loop::MAX_N
             )),
-            WorkloadKind::Primes if primes::expected(self.n).is_none() => Some(format!(
+            (WorkloadKind::Primes, _) if self.expected().is_none() => Some(format!(
                 "must be a power of ten from 10 to 10^{} (the answers are checked against the table of π(10^k))",
                 primes::PRIMES_BELOW_POW10.len() - 1
+            )),
+            (_, Some(sizes)) if self.expected().is_none() => Some(format!(
+                "must be one of {} (the answers are checked against a table)",
+                sizes
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             _ => None,
         };
@@ -99,11 +141,27 @@ impl WorkloadSpec {
         }
     }
 
+    /// Rough cost of one task in count-loop iterations of similar duration, so one cap on
+    /// `cost × tasks` bounds every kernel's run time (see `config::MAX_TOTAL_WORK`).
+    pub fn cost(&self) -> u64 {
+        match self.kind {
+            WorkloadKind::Count | WorkloadKind::Primes => self.n,
+            // ~2 count iterations per escape iteration; ~300 per SHA-256 of 32 bytes (measured
+            // in Chromium on the 2-core reference machine, rounded up).
+            WorkloadKind::Mandelbrot => mandelbrot::expected(self.n)
+                .unwrap_or(self.n * self.n)
+                .saturating_mul(2),
+            WorkloadKind::Hash => self.n.saturating_mul(300),
+        }
+    }
+
     /// The known answer, from the oracle beside each kernel.
     pub fn expected(&self) -> Option<u64> {
         match self.kind {
             WorkloadKind::Count => Some(self.n),
             WorkloadKind::Primes => primes::expected(self.n),
+            WorkloadKind::Mandelbrot => mandelbrot::expected(self.n),
+            WorkloadKind::Hash => hash_chain::expected(self.n),
         }
     }
 
@@ -112,6 +170,8 @@ impl WorkloadSpec {
         match self.kind {
             WorkloadKind::Count => Runner::Count(count_loop::CountLoop::new(self.n)),
             WorkloadKind::Primes => Runner::Primes(primes::PrimeCounter::new(self.n)),
+            WorkloadKind::Mandelbrot => Runner::Mandelbrot(mandelbrot::Mandelbrot::new(self.n)),
+            WorkloadKind::Hash => Runner::Hash(hash_chain::HashChain::new(self.n)),
         }
     }
 }
@@ -123,6 +183,10 @@ pub enum Runner {
     Count(count_loop::CountLoop),
     /// See [`primes`].
     Primes(primes::PrimeCounter),
+    /// See [`mandelbrot`].
+    Mandelbrot(mandelbrot::Mandelbrot),
+    /// See [`hash_chain`].
+    Hash(hash_chain::HashChain),
 }
 
 impl Runner {
@@ -131,6 +195,8 @@ impl Runner {
         match self {
             Runner::Count(r) => r.step(),
             Runner::Primes(r) => r.step(),
+            Runner::Mandelbrot(r) => r.step(),
+            Runner::Hash(r) => r.step(),
         }
     }
 
@@ -139,6 +205,8 @@ impl Runner {
         match self {
             Runner::Count(r) => r.answer(),
             Runner::Primes(r) => r.answer(),
+            Runner::Mandelbrot(r) => r.answer(),
+            Runner::Hash(r) => r.answer(),
         }
     }
 }

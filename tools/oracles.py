@@ -7,18 +7,18 @@ silently agree with itself. Run: python3 tools/oracles.py [hash|mandelbrot] (min
 largest sizes).
 """
 import hashlib
-import struct
 import sys
 
 HASH_SEED = b"concurrency-playground"
 
 
 def hash_chain(n):
-    """SHA-256 applied n times to HASH_SEED; the first 8 digest bytes as a little-endian u64."""
+    """SHA-256 applied n times to HASH_SEED; the first 6 digest bytes as a little-endian int
+    (48 bits, exact in a JavaScript number)."""
     digest = HASH_SEED
     for _ in range(n):
         digest = hashlib.sha256(digest).digest()
-    return struct.unpack("<Q", digest[:8])[0]
+    return int.from_bytes(digest[:6], "little")
 
 
 MANDEL_MAX_ITER = 256

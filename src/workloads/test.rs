@@ -242,3 +242,104 @@ fn a_parallel_batch_runs_every_task_once_on_pool_threads() {
         assert!(0.0 <= r.start_ms && r.start_ms <= r.end_ms, "{r:?}");
     }
 }
+
+#[test]
+fn mandelbrot_matches_the_cpython_checksums() {
+    for &(n, sum) in &mandelbrot::CHECKSUMS {
+        let spec = WorkloadSpec {
+            kind: WorkloadKind::Mandelbrot,
+            n,
+        };
+        assert_eq!(
+            run_to_end(&spec),
+            Checked {
+                answer: sum,
+                ok: true
+            },
+            "n = {n}"
+        );
+    }
+}
+
+#[test]
+fn mandelbrot_slices_cover_every_row_once() {
+    // A size that is not a multiple of the rows per slice: the last slice is short.
+    let n = 300;
+    let mut m = mandelbrot::Mandelbrot::new(n);
+    let mut steps = 0;
+    while !m.step() {
+        steps += 1;
+    }
+    let by_rows: u64 = (0..n).map(|y| mandelbrot::row(n, y)).sum();
+    assert_eq!(m.answer(), by_rows);
+    assert!(steps > 1, "several slices");
+}
+
+#[test]
+fn hash_chain_matches_cpython_hashlib() {
+    for &(n, digest) in hash_chain::DIGESTS.iter().take(6) {
+        let spec = WorkloadSpec {
+            kind: WorkloadKind::Hash,
+            n,
+        };
+        assert_eq!(
+            run_to_end(&spec),
+            Checked {
+                answer: digest,
+                ok: true
+            },
+            "n = {n}"
+        );
+    }
+}
+
+#[test]
+fn table_checked_kinds_name_their_sizes() {
+    let err = WorkloadSpec {
+        kind: WorkloadKind::Mandelbrot,
+        n: 1000,
+    }
+    .validate()
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`n`: must be one of 64, 128, 256, 512, 1024, 2048 (the answers are checked against a table)"
+    );
+    let err = WorkloadSpec {
+        kind: WorkloadKind::Hash,
+        n: 5,
+    }
+    .validate()
+    .unwrap_err();
+    assert!(err.to_string().contains("10, 100, 1000"), "{err}");
+    for kind in WorkloadKind::ALL {
+        for n in kind.table_sizes().unwrap_or_default() {
+            assert!(WorkloadSpec { kind, n }.validate().is_ok(), "{kind:?} {n}");
+        }
+    }
+}
+
+#[test]
+fn every_default_batch_fits_the_work_cap() {
+    for kind in WorkloadKind::ALL {
+        let config = crate::config::RunConfig {
+            workload: kind,
+            n: kind.default_size(),
+            ..Default::default()
+        };
+        assert_eq!(config.validate(), Ok(()), "{kind:?}");
+    }
+}
+
+#[test]
+fn every_answer_survives_json_parse_in_javascript() {
+    // Readers of #results-json parse it with JSON.parse: integers above 2^53 would round.
+    const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+    for kind in WorkloadKind::ALL {
+        let sizes = kind.table_sizes().unwrap_or(vec![count_loop::MAX_N]);
+        for n in sizes {
+            let expected = WorkloadSpec { kind, n }.expected().unwrap();
+            assert!(expected <= MAX_SAFE_INTEGER, "{kind:?} {n}: {expected}");
+        }
+    }
+}

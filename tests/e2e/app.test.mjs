@@ -88,6 +88,21 @@ test('the controls run the prime kernel under every model, by keyboard and mouse
   assert.deepEqual(errors, []);
 });
 
+test('every kernel verifies under every model', async () => {
+  for (const [workload, n, expected] of [['mandelbrot', 256, 3_123_776], ['hash', 10_000, 150_062_426_768_363]]) {
+    const { page, errors } = await open(context, `${isolated.url}?workload=${workload}&n=${n}&tasks=3&autorun=1`);
+    const { state, doc } = await results(page);
+    assert.equal(state, 'done', workload);
+    for (const r of doc.models) {
+      assert.equal(r.answer_ok, true, `${workload} ${r.model}`);
+      assert.equal(r.answer, expected, `${workload} ${r.model}`);
+      assert.equal(await page.textContent(`[data-testid="answer-${r.model}"]`), String(expected));
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 test('bad input shows clear messages, falls back to defaults, and the page still runs', async () => {
   const { page, errors } = await open(context, `${isolated.url}?workload=primes&n=12345&tasks=abc&bogus=1&models=async,threads`);
   const notices = await page.textContent('[data-testid="notices"]');
@@ -95,7 +110,7 @@ test('bad input shows clear messages, falls back to defaults, and the page still
   assert.match(notices, /Malformed value `abc` for `tasks`/);
   assert.match(notices, /Unknown URL parameter `bogus`/);
   assert.match(notices, /Unknown model `threads`/);
-  assert.equal(await page.inputValue('[data-testid="size"]'), '10000000');
+  assert.equal(await page.inputValue('[data-testid="size"]'), '100000000');
   // Typing nonsense into a field explains itself and disables Run, without changing the settings.
   await page.fill('[data-testid="size"]', 'lots');
   assert.match(await page.textContent('[data-testid="input-error"]'), /not a size/);
