@@ -21,6 +21,7 @@
 //! * [`protocol`]: the typed messages between the page and an isolated worker, and the worker
 //!   body itself ([`protocol::handle`]).
 //! * [`report`]: the results document (`#results-json`), per-task records and their summaries.
+//! * [`trace`]: the states and segments every model records, on one clock.
 //! * [`metrics`]: the clock seam and the statistics the report needs (heartbeat gaps,
 //!   interleaving, timer resolution).
 //! * [`error`]: the crate's error type, rendered in the page as data.
@@ -40,6 +41,7 @@ pub mod metrics;
 pub mod models;
 pub mod protocol;
 pub mod report;
+pub mod trace;
 pub mod url_state;
 pub mod workloads;
 

@@ -45,6 +45,43 @@ impl Heartbeat {
     }
 }
 
+/// The spread of a sample: minimum, median, 95th percentile, maximum.
+///
+/// Percentiles interpolate linearly between the closest ranks (NumPy's default), so the median
+/// of an even-sized sample is the mean of the middle two.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Distribution {
+    /// Smallest value.
+    pub min: f64,
+    /// 50th percentile.
+    pub median: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Largest value.
+    pub max: f64,
+}
+
+impl Distribution {
+    /// The distribution of `values`; `None` when empty.
+    pub fn of(values: &[f64]) -> Option<Distribution> {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        Some(Distribution {
+            min: *sorted.first()?,
+            median: percentile(&sorted, 50.0),
+            p95: percentile(&sorted, 95.0),
+            max: *sorted.last()?,
+        })
+    }
+}
+
+/// The `p`-th percentile (0–100) of an ascending, non-empty slice, linearly interpolated.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let position = (p / 100.0).clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let (low, high) = (position.floor() as usize, position.ceil() as usize);
+    sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
+}
+
 /// How often consecutive slices came from different tasks: 0 means the tasks ran one after
 /// another; with `k` tasks of `s` slices each, perfect round-robin gives `k·s − 1`.
 pub fn task_switches(slice_log: &[u32]) -> u32 {
@@ -82,6 +119,21 @@ mod tests {
         let hb = Heartbeat::from_beats(&[0.0, 12.0, 20.0, 31.0, 45.0], 10.0, 40.0);
         assert_eq!(hb.beats, 3);
         assert_eq!(hb.longest_gap_ms, 11.0);
+    }
+
+    #[test]
+    fn distributions_interpolate_between_ranks() {
+        assert_eq!(Distribution::of(&[]), None);
+        let d = Distribution::of(&[4.0, 1.0, 3.0, 2.0]).unwrap();
+        assert_eq!((d.min, d.median, d.max), (1.0, 2.5, 4.0));
+        assert!((d.p95 - 3.85).abs() < 1e-12, "{}", d.p95);
+        let one = Distribution::of(&[7.0]).unwrap();
+        assert_eq!(
+            (one.min, one.median, one.p95, one.max),
+            (7.0, 7.0, 7.0, 7.0)
+        );
+        let hundred: Vec<f64> = (1..=101).map(f64::from).collect();
+        assert_eq!(Distribution::of(&hundred).unwrap().p95, 96.0);
     }
 
     #[test]

@@ -72,7 +72,9 @@ pub enum FromWorker {
         id: u32,
         /// The answer and its check against the oracle.
         checked: Checked,
-        /// When the kernel started, on the shared clock (ms).
+        /// When the request arrived in the worker, before decoding, on the shared clock (ms).
+        received_ms: f64,
+        /// When the kernel started (the request decoded), on the shared clock (ms).
         start_ms: f64,
         /// When it ended, on the shared clock (ms).
         end_ms: f64,
@@ -91,8 +93,21 @@ pub enum FromWorker {
     },
 }
 
-/// The worker's body: answers one request. Pure, so the host tests cover it.
-pub fn handle(request: ToWorker, clock: &impl Clock) -> FromWorker {
+/// The worker's body: decodes a request as it arrived on the wire, answers it, and encodes the
+/// reply. Pure, so the host tests cover it; the browser glue only moves the strings.
+pub fn handle_message(text: &str, clock: &impl Clock) -> String {
+    let received_ms = clock.now_ms();
+    let reply = match decode::<ToWorker>(text) {
+        Ok(request) => handle(request, received_ms, clock),
+        Err(err) => FromWorker::Failed {
+            message: err.to_string(),
+        },
+    };
+    encode(&reply)
+}
+
+/// Answers one decoded request that arrived at `received_ms`.
+pub fn handle(request: ToWorker, received_ms: f64, clock: &impl Clock) -> FromWorker {
     match request {
         ToWorker::Run { id, spec } => {
             if let Err(err) = spec.validate() {
@@ -105,6 +120,7 @@ pub fn handle(request: ToWorker, clock: &impl Clock) -> FromWorker {
             FromWorker::Done {
                 id,
                 checked,
+                received_ms,
                 start_ms,
                 end_ms: clock.now_ms(),
             }

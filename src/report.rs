@@ -7,14 +7,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::RunConfig;
-use crate::metrics::Heartbeat;
+use crate::metrics::{Distribution, Heartbeat};
 use crate::models::Model;
-use crate::workloads::WorkloadSpec;
+use crate::trace::{LaneRecord, Segment, State, time_in};
+use crate::workloads::{Checked, WorkloadSpec};
 
 /// The `schema` field of every results document.
 pub const RESULTS_SCHEMA: &str = "concurrency-playground/results";
 /// The `version` field; bumped when the shape changes.
-pub const RESULTS_VERSION: u32 = 1;
+pub const RESULTS_VERSION: u32 = 2;
 
 /// What the page found out about the browser.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,14 +51,97 @@ pub struct TaskRecord {
     pub task: u32,
     /// Where it ran: `main`, `thread 1`, `worker 0`, …
     pub lane: String,
-    /// Start, ms since the model's run began.
+    /// When it was submitted, ms since the model's run began.
+    pub enqueue_ms: f64,
+    /// When its kernel first ran, ms.
     pub start_ms: f64,
-    /// End, ms since the model's run began.
+    /// When its result was back where it was submitted, ms.
     pub end_ms: f64,
     /// What the task computed.
     pub answer: u64,
     /// Whether it matched the oracle.
     pub ok: bool,
+    /// What it was doing from enqueue to end, in order.
+    pub segments: Vec<Segment>,
+    /// Isolated workers only: encoded bytes of the request and of the reply.
+    pub bytes: Option<(u64, u64)>,
+}
+
+impl TaskRecord {
+    /// A task submitted at `enqueue_ms` that waited until `start_ms` and ran to `end_ms` in one
+    /// piece (the blocking and thread-pool models).
+    pub fn single_run(
+        task: u32,
+        lane: String,
+        enqueue_ms: f64,
+        start_ms: f64,
+        end_ms: f64,
+        checked: Checked,
+    ) -> TaskRecord {
+        TaskRecord {
+            task,
+            lane,
+            enqueue_ms,
+            start_ms,
+            end_ms,
+            answer: checked.answer,
+            ok: checked.ok,
+            segments: vec![
+                Segment::new(State::Ready, enqueue_ms, start_ms),
+                Segment::new(State::Run, start_ms, end_ms),
+            ],
+            bytes: None,
+        }
+    }
+
+    /// Submit to result: what a caller waited.
+    pub fn latency_ms(&self) -> f64 {
+        self.end_ms - self.enqueue_ms
+    }
+}
+
+/// Summary statistics of one model's run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Tasks finished per second of wall time.
+    pub throughput_per_s: f64,
+    /// Per-task latency (enqueue → result), ms.
+    pub latency_ms: Option<Distribution>,
+    /// Per lane: the fraction of the wall time spent running tasks.
+    pub busy_fraction: Vec<(String, f64)>,
+    /// The blocking model's wall time over this one's, when both ran in the same batch.
+    pub speedup_vs_blocking: Option<f64>,
+}
+
+impl Summary {
+    fn of(tasks: &[TaskRecord], wall_ms: f64) -> Summary {
+        let mut lanes: Vec<String> = tasks.iter().map(|t| t.lane.clone()).collect();
+        lanes.sort();
+        lanes.dedup();
+        let busy_fraction = lanes
+            .into_iter()
+            .map(|lane| {
+                let run: f64 = tasks
+                    .iter()
+                    .filter(|t| t.lane == lane)
+                    .map(|t| time_in(&t.segments, State::Run))
+                    .sum();
+                let fraction = if wall_ms > 0.0 { run / wall_ms } else { 0.0 };
+                (lane, fraction)
+            })
+            .collect();
+        let latencies: Vec<f64> = tasks.iter().map(TaskRecord::latency_ms).collect();
+        Summary {
+            throughput_per_s: if wall_ms > 0.0 {
+                tasks.len() as f64 / (wall_ms / 1e3)
+            } else {
+                0.0
+            },
+            latency_ms: Distribution::of(&latencies),
+            busy_fraction,
+            speedup_vs_blocking: None,
+        }
+    }
 }
 
 /// Proof that isolated workers share nothing: a value written into one worker's memory.
@@ -111,6 +195,10 @@ pub struct ModelResult {
     pub isolation: Option<IsolationProbe>,
     /// Per-task records.
     pub tasks: Vec<TaskRecord>,
+    /// Lane segments that belong to no task (a worker's start-up).
+    pub lanes: Vec<LaneRecord>,
+    /// Throughput, latency spread, busy fractions, speedup.
+    pub summary: Summary,
 }
 
 impl ModelResult {
@@ -130,6 +218,7 @@ impl ModelResult {
         let mut threads_used: Vec<String> = tasks.iter().map(|t| t.lane.clone()).collect();
         threads_used.sort();
         threads_used.dedup();
+        let summary = Summary::of(&tasks, wall_ms);
         ModelResult {
             model,
             status: Status::Ok,
@@ -145,6 +234,8 @@ impl ModelResult {
             startup_ms: Vec::new(),
             isolation: None,
             tasks,
+            lanes: Vec::new(),
+            summary,
         }
     }
 
@@ -181,6 +272,8 @@ impl ModelResult {
             startup_ms: Vec::new(),
             isolation: None,
             tasks: Vec::new(),
+            lanes: Vec::new(),
+            summary: Summary::of(&[], 0.0),
         }
     }
 }
@@ -215,6 +308,23 @@ impl Results {
         }
     }
 
+    /// Adds a model's result, and fills in every speedup against the blocking run of the same
+    /// batch (when it ran and finished).
+    pub fn push(&mut self, result: ModelResult) {
+        self.models.push(result);
+        let blocking = self
+            .models
+            .iter()
+            .find(|m| m.model == Model::Blocking && m.status == Status::Ok)
+            .map(|m| m.wall_ms);
+        for m in &mut self.models {
+            m.summary.speedup_vs_blocking = match (blocking, m.status) {
+                (Some(base), Status::Ok) if m.wall_ms > 0.0 => Some(base / m.wall_ms),
+                _ => None,
+            };
+        }
+    }
+
     /// The document as JSON text.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("results are plain data and always serialise")
@@ -227,14 +337,18 @@ mod tests {
     use crate::workloads::WorkloadKind;
 
     fn record(task: u32, lane: &str, answer: u64) -> TaskRecord {
-        TaskRecord {
-            task,
-            lane: lane.to_string(),
-            start_ms: 0.0,
-            end_ms: 1.0,
+        let checked = Checked {
             answer,
             ok: answer == 25,
-        }
+        };
+        TaskRecord::single_run(
+            task,
+            lane.to_string(),
+            0.0,
+            f64::from(task),
+            f64::from(task) + 1.0,
+            checked,
+        )
     }
 
     #[test]
@@ -264,6 +378,104 @@ mod tests {
 
         let missing = vec![record(0, "main", 25)];
         assert!(!ModelResult::from_tasks(Model::Blocking, &spec, 9.0, hb, missing, 2).answer_ok);
+    }
+
+    #[test]
+    fn the_summary_has_throughput_latency_busy_lanes_and_speedup() {
+        let spec = WorkloadSpec {
+            kind: WorkloadKind::Primes,
+            n: 100,
+        };
+        let hb = Heartbeat {
+            beats: 0,
+            longest_gap_ms: 0.0,
+        };
+        // Blocking: 4 tasks back to back on main, 1 ms each, 4 ms wall.
+        let serial: Vec<_> = (0..4).map(|t| record(t, "main", 25)).collect();
+        let blocking = ModelResult::from_tasks(Model::Blocking, &spec, 4.0, hb, serial, 4);
+        assert_eq!(blocking.summary.throughput_per_s, 1000.0);
+        let latency = blocking.summary.latency_ms.unwrap();
+        assert_eq!((latency.min, latency.median, latency.max), (1.0, 2.5, 4.0));
+        assert_eq!(blocking.summary.busy_fraction, [("main".to_string(), 1.0)]);
+
+        // Pool: 2 lanes, 2 ms wall, each lane busy 2 ms.
+        let parallel = vec![
+            TaskRecord::single_run(
+                0,
+                "thread 0".into(),
+                0.0,
+                0.0,
+                1.0,
+                Checked {
+                    answer: 25,
+                    ok: true,
+                },
+            ),
+            TaskRecord::single_run(
+                1,
+                "thread 1".into(),
+                0.0,
+                0.0,
+                1.0,
+                Checked {
+                    answer: 25,
+                    ok: true,
+                },
+            ),
+            TaskRecord::single_run(
+                2,
+                "thread 0".into(),
+                0.0,
+                1.0,
+                2.0,
+                Checked {
+                    answer: 25,
+                    ok: true,
+                },
+            ),
+            TaskRecord::single_run(
+                3,
+                "thread 1".into(),
+                0.0,
+                1.0,
+                2.0,
+                Checked {
+                    answer: 25,
+                    ok: true,
+                },
+            ),
+        ];
+        let pool = ModelResult::from_tasks(Model::Pool, &spec, 2.0, hb, parallel, 4);
+        assert_eq!(
+            pool.summary
+                .busy_fraction
+                .iter()
+                .map(|b| b.1)
+                .collect::<Vec<_>>(),
+            [1.0, 1.0]
+        );
+
+        let env = Environment {
+            cross_origin_isolated: true,
+            hardware_concurrency: 2,
+            timer_resolution_ms: None,
+            user_agent: String::new(),
+        };
+        let mut doc = Results::new(env, RunConfig::default(), vec![]);
+        doc.push(blocking);
+        doc.push(pool);
+        doc.push(ModelResult::failed(
+            Model::Processes,
+            &spec,
+            Status::Error,
+            "x".into(),
+        ));
+        let speedups: Vec<_> = doc
+            .models
+            .iter()
+            .map(|m| m.summary.speedup_vs_blocking)
+            .collect();
+        assert_eq!(speedups, [Some(1.0), Some(2.0), None]);
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl Reducible for PageState {
             Action::Progress(done) => next.progress = done,
             Action::Finished(result) => {
                 if let Some(results) = next.results.as_mut() {
-                    results.models.push(result);
+                    results.push(result);
                 }
             }
             Action::Done(cancelled) => {

@@ -297,14 +297,11 @@ pub fn run_batch_parallel(
             control.task_done();
             let thread = rayon::current_thread_index()
                 .map_or("outside pool".to_string(), |i| format!("thread {i}"));
-            Some(TaskRecord {
-                task,
-                lane: thread,
-                start_ms,
-                end_ms: clock.now_ms() - t0,
-                answer: checked.answer,
-                ok: checked.ok,
-            })
+            // Every task was submitted when the batch was: enqueue time 0.
+            let end_ms = clock.now_ms() - t0;
+            Some(TaskRecord::single_run(
+                task, thread, 0.0, start_ms, end_ms, checked,
+            ))
         })
         .collect()
 }

@@ -88,9 +88,11 @@ async fn an_isolated_worker_answers_over_the_typed_protocol() {
         FromWorker::Done {
             id,
             checked,
+            received_ms,
             start_ms,
             end_ms,
         } => {
+            assert!(received_ms <= start_ms, "decoded after arrival");
             assert_eq!(id, 7);
             assert_eq!(
                 checked,

@@ -35,6 +35,7 @@ fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
                     answer: 168,
                     ok: true,
                 },
+                received_ms: 1.25,
                 start_ms: 1.5,
                 end_ms: 2.5,
             },
@@ -121,18 +122,20 @@ fn the_worker_body_runs_and_times_a_task() {
         kind: WorkloadKind::Primes,
         n: 1000,
     };
-    let reply = handle(ToWorker::Run { id: 9, spec }, &clock);
+    // The wire in, the wire out: received at tick 1, decoded and started at 2, done at 3.
+    let reply = handle_message(&encode(&ToWorker::Run { id: 9, spec }), &clock);
     assert_eq!(
-        reply,
-        FromWorker::Done {
+        decode::<FromWorker>(&reply),
+        Ok(FromWorker::Done {
             id: 9,
             checked: Checked {
                 answer: 168,
                 ok: true
             },
-            start_ms: 1.0,
-            end_ms: 2.0
-        }
+            received_ms: 1.0,
+            start_ms: 2.0,
+            end_ms: 3.0
+        })
     );
 }
 
@@ -144,8 +147,13 @@ fn the_worker_body_refuses_an_invalid_task() {
         n: 1001,
     };
     assert!(matches!(
-        handle(ToWorker::Run { id: 0, spec }, &clock),
+        handle(ToWorker::Run { id: 0, spec }, 0.0, &clock),
         FromWorker::Failed { .. }
+    ));
+    let garbage = handle_message(r#"{"type":"cp_fly"}"#, &clock);
+    assert!(matches!(
+        decode::<FromWorker>(&garbage),
+        Ok(FromWorker::Failed { .. })
     ));
 }
 
@@ -155,11 +163,11 @@ fn the_cell_is_per_instance_state() {
     // test shows that a second worker does *not* see it.
     let clock = Ticking(Cell::new(0.0));
     assert_eq!(
-        handle(ToWorker::SetCell { value: 77 }, &clock),
+        handle(ToWorker::SetCell { value: 77 }, 0.0, &clock),
         FromWorker::Cell { value: 77 }
     );
     assert_eq!(
-        handle(ToWorker::GetCell, &clock),
+        handle(ToWorker::GetCell, 0.0, &clock),
         FromWorker::Cell { value: 77 }
     );
 }

@@ -56,6 +56,12 @@ pub fn results_table(props: &ResultsProps) -> Html {
             <tr data-testid={format!("result-{id}")} data-status={format!("{:?}", r.status).to_lowercase()}>
                 <th scope="row">{ r.model.info().label }</th>
                 <td data-testid={format!("wall-{id}")} class="num">{ if ran { format!("{:.1} ms", r.wall_ms) } else { "—".into() } }</td>
+                <td data-testid={format!("speedup-{id}")} class="num">
+                    { r.summary.speedup_vs_blocking.map_or(String::new(), |x| format!("{x:.2}×")) }
+                </td>
+                <td data-testid={format!("latency-{id}")} class="num">
+                    { r.summary.latency_ms.map_or(String::new(), |d| format!("{:.0} / {:.0} / {:.0} ms", d.median, d.p95, d.max)) }
+                </td>
                 <td data-testid={format!("answer-{id}")} class="num">{ answer }</td>
                 <td data-testid={format!("verified-{id}")} class={classes!("verified", (!r.answer_ok).then_some("bad"))}>{ verified }</td>
                 <td data-testid={format!("threads-{id}")}>{ if ran { r.threads_used.join(", ") } else { String::new() } }</td>
@@ -67,7 +73,7 @@ pub fn results_table(props: &ResultsProps) -> Html {
         }
     });
     let pending = props.running.map(|model| html! {
-        <tr class="pending"><th scope="row">{ model.info().label }</th><td colspan="6">{ "running…" }</td></tr>
+        <tr class="pending"><th scope="row">{ model.info().label }</th><td colspan="8">{ "running…" }</td></tr>
     });
     html! {
         <table class="results" data-testid="results">
@@ -76,6 +82,8 @@ pub fn results_table(props: &ResultsProps) -> Html {
                 <tr>
                     <th scope="col">{ "Model" }</th>
                     <th scope="col">{ "Wall time" }</th>
+                    <th scope="col" title="Blocking wall time ÷ this model's">{ "Speedup" }</th>
+                    <th scope="col" title="Per task, submit to result: median / p95 / max">{ "Latency p50 / p95 / max" }</th>
                     <th scope="col">{ "Answer" }</th>
                     <th scope="col">{ "Checked" }</th>
                     <th scope="col">{ "Ran on" }</th>

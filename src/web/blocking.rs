@@ -28,14 +28,15 @@ pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
             let start_ms = clock.now_ms() - t0;
             let checked = workloads::run_to_end(&spec);
             control.task_done();
-            TaskRecord {
+            // The whole batch was submitted at once: each task waits for those before it.
+            TaskRecord::single_run(
                 task,
-                lane: "main".to_string(),
+                "main".into(),
+                0.0,
                 start_ms,
-                end_ms: clock.now_ms() - t0,
-                answer: checked.answer,
-                ok: checked.ok,
-            }
+                clock.now_ms() - t0,
+                checked,
+            )
         })
         .collect();
     let t1 = clock.now_ms();

@@ -14,6 +14,7 @@ use crate::control::RunControl;
 use crate::metrics::{self, Clock};
 use crate::models::Model;
 use crate::report::{ModelResult, TaskRecord};
+use crate::trace::{Segment, State};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::workloads;
 
@@ -25,22 +26,46 @@ pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
     let slice_log = RefCell::new(Vec::new());
     let heartbeat = HeartbeatRecorder::start();
     let t0 = clock.now_ms();
+    let now = move || clock.now_ms() - t0;
     let tasks = (0..config.tasks).map(|task| {
         let slice_log = &slice_log;
         async move {
-            let start_ms = clock.now_ms() - t0;
-            let checked = workloads::run_cooperative(&spec, control, clock::yield_now, || {
-                slice_log.borrow_mut().push(task)
-            })
+            // Slice boundaries, alternating: run starts, run ends, run starts, …
+            let marks = RefCell::new(vec![now()]);
+            let checked = workloads::run_cooperative(
+                &spec,
+                control,
+                || async {
+                    clock::yield_now().await;
+                    marks.borrow_mut().push(now());
+                },
+                || {
+                    marks.borrow_mut().push(now());
+                    slice_log.borrow_mut().push(task);
+                },
+            )
             .await?;
             control.task_done();
+            let marks = marks.into_inner();
+            // Until its first slice, and between two slices, the task was ready while the event
+            // loop ran someone else.
+            let first = Segment::new(State::Ready, 0.0, marks[0]);
+            let segments = std::iter::once(first)
+                .chain(marks.windows(2).enumerate().map(|(i, w)| {
+                    let state = if i % 2 == 0 { State::Run } else { State::Ready };
+                    Segment::new(state, w[0], w[1])
+                }))
+                .collect();
             Some(TaskRecord {
                 task,
                 lane: "main".to_string(),
-                start_ms,
-                end_ms: clock.now_ms() - t0,
+                enqueue_ms: 0.0,
+                start_ms: marks[0],
+                end_ms: *marks.last().expect("at least one slice ran"),
                 answer: checked.answer,
                 ok: checked.ok,
+                segments,
+                bytes: None,
             })
         }
     });

@@ -35,6 +35,7 @@ use crate::metrics::Clock;
 use crate::models::Model;
 use crate::protocol::{self, FromWorker, ISOLATION_CELL, ToWorker};
 use crate::report::{Environment, IsolationProbe, ModelResult, Status, TaskRecord};
+use crate::trace::{LaneRecord, Segment, State};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 
 /// The boot script, compiled in so no extra file has to be served next to the module.
@@ -85,11 +86,56 @@ impl WorkerBundle {
     }
 }
 
+/// A message from a worker as it arrived: decoded, with when and how big.
+#[derive(Debug)]
+struct Envelope {
+    message: FromWorker,
+    /// When the page's `onmessage` began, before decoding (ms, shared clock).
+    arrived_ms: f64,
+    /// When decoding was done (ms, shared clock).
+    decoded_ms: f64,
+    /// Encoded size.
+    bytes: u64,
+}
+
+impl Envelope {
+    fn failed(message: String) -> Envelope {
+        let now = PerformanceClock.now_ms();
+        Envelope {
+            message: FromWorker::Failed { message },
+            arrived_ms: now,
+            decoded_ms: now,
+            bytes: 0,
+        }
+    }
+}
+
+/// One request/reply round trip with its timings, all on the shared clock (ms).
+#[derive(Debug)]
+pub struct Exchange {
+    /// The reply.
+    pub reply: FromWorker,
+    /// Before the request was encoded.
+    pub sent_ms: f64,
+    /// After it was encoded and posted.
+    pub posted_ms: f64,
+    /// When the reply arrived, before decoding.
+    pub arrived_ms: f64,
+    /// When the reply was decoded.
+    pub decoded_ms: f64,
+    /// Encoded request size.
+    pub bytes_out: u64,
+    /// Encoded reply size.
+    pub bytes_in: u64,
+}
+
 /// One isolated worker, ready for requests.
 #[derive(Debug)]
 pub struct Process {
     worker: Worker,
-    inbox: mpsc::UnboundedReceiver<FromWorker>,
+    inbox: mpsc::UnboundedReceiver<Envelope>,
+    /// When `new Worker` was called, on the shared clock (ms).
+    pub spawned_at_ms: f64,
     /// From `new Worker` to the ready handshake, ms.
     pub startup_ms: f64,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -114,20 +160,25 @@ impl Process {
         let (tx, inbox) = mpsc::unbounded();
         let messages = tx.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let reply = match event.data().as_string() {
-                Some(text) => protocol::decode(&text).unwrap_or_else(|err| FromWorker::Failed {
-                    message: err.to_string(),
-                }),
-                None => FromWorker::Failed {
-                    message: "non-text message from worker".into(),
+            let arrived_ms = PerformanceClock.now_ms();
+            let envelope = match event.data().as_string() {
+                Some(text) => Envelope {
+                    message: protocol::decode(&text).unwrap_or_else(|err| FromWorker::Failed {
+                        message: err.to_string(),
+                    }),
+                    arrived_ms,
+                    decoded_ms: PerformanceClock.now_ms(),
+                    bytes: text.len() as u64,
                 },
+                None => Envelope::failed("non-text message from worker".into()),
             };
-            let _ = messages.unbounded_send(reply);
+            let _ = messages.unbounded_send(envelope);
         });
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            let _ = tx.unbounded_send(FromWorker::Failed {
-                message: format!("worker error: {}", event.message()),
-            });
+            let _ = tx.unbounded_send(Envelope::failed(format!(
+                "worker error: {}",
+                event.message()
+            )));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -144,6 +195,7 @@ impl Process {
         let mut process = Process {
             worker,
             inbox,
+            spawned_at_ms: t0,
             startup_ms: 0.0,
             _on_message: on_message,
             _on_error: on_error,
@@ -154,7 +206,7 @@ impl Process {
         )
         .await;
         match first {
-            Either::Left((Some(message), _)) => protocol::expect_ready(message)?,
+            Either::Left((Some(envelope), _)) => protocol::expect_ready(envelope.message)?,
             Either::Left((None, _)) => {
                 return Err(Error::Runtime("worker closed before its handshake".into()));
             }
@@ -169,19 +221,41 @@ impl Process {
         Ok(process)
     }
 
+    /// Sends one request and awaits its reply, timing each leg.
+    ///
+    /// # Errors
+    /// The worker failed or closed.
+    pub async fn exchange(&mut self, request: &ToWorker) -> Result<Exchange> {
+        let sent_ms = PerformanceClock.now_ms();
+        let text = protocol::encode(request);
+        self.worker
+            .post_message(&JsValue::from_str(&text))
+            .map_err(|e| Error::Runtime(format!("postMessage failed: {e:?}")))?;
+        let posted_ms = PerformanceClock.now_ms();
+        match self.inbox.next().await {
+            Some(Envelope {
+                message: FromWorker::Failed { message },
+                ..
+            }) => Err(Error::Runtime(message)),
+            Some(envelope) => Ok(Exchange {
+                reply: envelope.message,
+                sent_ms,
+                posted_ms,
+                arrived_ms: envelope.arrived_ms,
+                decoded_ms: envelope.decoded_ms,
+                bytes_out: text.len() as u64,
+                bytes_in: envelope.bytes,
+            }),
+            None => Err(Error::Runtime("worker closed".into())),
+        }
+    }
+
     /// Sends one request and awaits its reply.
     ///
     /// # Errors
     /// The worker failed or closed.
     pub async fn request(&mut self, request: &ToWorker) -> Result<FromWorker> {
-        self.worker
-            .post_message(&JsValue::from_str(&protocol::encode(request)))
-            .map_err(|e| Error::Runtime(format!("postMessage failed: {e:?}")))?;
-        match self.inbox.next().await {
-            Some(FromWorker::Failed { message }) => Err(Error::Runtime(message)),
-            Some(reply) => Ok(reply),
-            None => Err(Error::Runtime("worker closed".into())),
-        }
+        Ok(self.exchange(request).await?.reply)
     }
 
     async fn cell(&mut self, request: ToWorker) -> Result<u64> {
@@ -268,8 +342,8 @@ pub async fn run_bundle(
                         break;
                     };
                     let request = ToWorker::Run { id: task, spec };
-                    let reply = match select(
-                        Box::pin(process.request(&request)),
+                    let exchange = match select(
+                        Box::pin(process.exchange(&request)),
                         Box::pin(until_cancelled(control)),
                     )
                     .await
@@ -279,20 +353,50 @@ pub async fn run_bundle(
                         Either::Right(_) => break,
                     };
                     control.task_done();
-                    match reply {
+                    match exchange.reply {
                         FromWorker::Done {
                             id,
                             checked,
+                            received_ms,
                             start_ms,
                             end_ms,
-                        } => records.push(TaskRecord {
-                            task: id,
-                            lane: format!("worker {index}"),
-                            start_ms: start_ms - t0,
-                            end_ms: end_ms - t0,
-                            answer: checked.answer,
-                            ok: checked.ok,
-                        }),
+                        } => {
+                            // One clock for both sides (timeOrigin + now), relative to t0.
+                            let at = |ms: f64| ms - t0;
+                            let segments = vec![
+                                Segment::new(State::Ready, 0.0, at(exchange.sent_ms)),
+                                Segment::new(
+                                    State::Serialize,
+                                    at(exchange.sent_ms),
+                                    at(exchange.posted_ms),
+                                ),
+                                Segment::new(
+                                    State::Transfer,
+                                    at(exchange.posted_ms),
+                                    at(received_ms),
+                                ),
+                                Segment::new(State::Deserialize, at(received_ms), at(start_ms)),
+                                Segment::new(State::Run, at(start_ms), at(end_ms)),
+                                // The worker encodes and posts its reply: one leg, as seen here.
+                                Segment::new(State::Transfer, at(end_ms), at(exchange.arrived_ms)),
+                                Segment::new(
+                                    State::Deserialize,
+                                    at(exchange.arrived_ms),
+                                    at(exchange.decoded_ms),
+                                ),
+                            ];
+                            records.push(TaskRecord {
+                                task: id,
+                                lane: format!("worker {index}"),
+                                enqueue_ms: 0.0,
+                                start_ms: at(start_ms),
+                                end_ms: at(exchange.decoded_ms),
+                                answer: checked.answer,
+                                ok: checked.ok,
+                                segments,
+                                bytes: Some((exchange.bytes_out, exchange.bytes_in)),
+                            });
+                        }
                         other => {
                             return Err(Error::Protocol(format!(
                                 "expected a task result, got {other:?}"
@@ -313,6 +417,18 @@ pub async fn run_bundle(
     .await;
     let t1 = clock.now_ms();
     let startup_ms: Vec<f64> = processes.iter().map(|p| p.startup_ms).collect();
+    let lanes: Vec<LaneRecord> = processes
+        .iter()
+        .enumerate()
+        .map(|(index, p)| LaneRecord {
+            lane: format!("worker {index}"),
+            segments: vec![Segment::new(
+                State::Startup,
+                p.spawned_at_ms - t0,
+                p.spawned_at_ms - t0 + p.startup_ms,
+            )],
+        })
+        .collect();
     drop(processes);
     match outcome {
         Ok((isolation, records)) => {
@@ -326,6 +442,7 @@ pub async fn run_bundle(
             );
             result.workers = workers;
             result.startup_ms = startup_ms;
+            result.lanes = lanes;
             result.isolation = Some(isolation);
             result.cancelled_if(control.is_cancelled(), config.tasks)
         }
@@ -340,20 +457,13 @@ pub fn cp_worker_main() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_to = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let reply = match event
-            .data()
-            .as_string()
-            .map(|text| protocol::decode::<ToWorker>(&text))
-        {
-            Some(Ok(request)) => protocol::handle(request, &PerformanceClock),
-            Some(Err(err)) => FromWorker::Failed {
-                message: err.to_string(),
-            },
-            None => FromWorker::Failed {
+        let reply = match event.data().as_string() {
+            Some(text) => protocol::handle_message(&text, &PerformanceClock),
+            None => protocol::encode(&FromWorker::Failed {
                 message: "non-text message to worker".into(),
-            },
+            }),
         };
-        let _ = reply_to.post_message(&JsValue::from_str(&protocol::encode(&reply)));
+        let _ = reply_to.post_message(&JsValue::from_str(&reply));
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives exactly as long as this worker's instance, which ends with the worker:

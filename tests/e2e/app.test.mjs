@@ -28,7 +28,7 @@ test('autorun with the defaults: all four models verify, the pool uses two threa
   saveArtifact('isolated-autorun.json', JSON.stringify(doc, null, 2));
 
   assert.equal(doc.schema, 'concurrency-playground/results');
-  assert.equal(doc.version, 1);
+  assert.equal(doc.version, 2);
   assert.equal(doc.environment.cross_origin_isolated, true);
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   assert.equal(state, 'done');
@@ -47,6 +47,20 @@ test('autorun with the defaults: all four models verify, the pool uses two threa
   assert.ok(m.processes.isolation.worker_reads[0] === m.processes.isolation.written);
   assert.ok(m.processes.isolation.worker_reads.slice(1).every((v) => v !== m.processes.isolation.written));
   assert.notEqual(m.processes.isolation.page_read, m.processes.isolation.written);
+  // The trace: every task has segments on one clock; the workers show the IPC legs.
+  for (const r of doc.models) {
+    for (const t of r.tasks) {
+      assert.ok(t.enqueue_ms <= t.start_ms && t.start_ms <= t.end_ms, `${r.model} task ${t.task}`);
+      assert.ok(t.segments.some((s) => s.state === 'run'), `${r.model} task ${t.task} ran`);
+    }
+  }
+  const legs = new Set(m.processes.tasks.flatMap((t) => t.segments.map((s) => s.state)));
+  for (const state of ['serialize', 'transfer', 'deserialize', 'run']) assert.ok(legs.has(state), `processes ${state}`);
+  assert.ok(m.processes.tasks.every((t) => t.bytes[0] > 0 && t.bytes[1] > 0));
+  assert.deepEqual(m.processes.lanes.map((l) => l.segments[0].state), ['startup', 'startup']);
+  assert.ok(m.async.tasks.every((t) => t.segments.filter((s) => s.state === 'run').length > 1), 'async tasks ran in slices');
+  assert.ok(m.pool.summary.speedup_vs_blocking > 0 && m.blocking.summary.speedup_vs_blocking === 1);
+  assert.equal(m.pool.summary.busy_fraction.length, m.pool.threads_used.length);
   // Responsiveness is behaviour: the UI thread's timer cannot fire during a blocking run,
   // and does fire while the pool, the workers and the async scheduler work.
   assert.equal(m.blocking.heartbeat.beats, 0);
