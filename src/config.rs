@@ -11,8 +11,15 @@ use crate::workloads::{WorkloadKind, WorkloadSpec};
 
 /// Most tasks in one batch.
 pub const MAX_TASKS: u32 = 64;
-/// Most workers (pool threads or isolated workers) for one run.
-pub const MAX_WORKERS: u32 = 16;
+/// Most workers (pool threads or isolated workers) for one run: Python's cap for
+/// `ThreadPoolExecutor`'s default, and more threads than cores is allowed, as there.
+pub const MAX_WORKERS: u32 = 32;
+
+/// `ThreadPoolExecutor`'s default `max_workers` on a machine with `cores` logical cores
+/// (Python 3.8+): `min(32, cores + 4)`.
+pub fn python_default_workers(cores: u32) -> u32 {
+    (cores + 4).min(32)
+}
 /// Cap on a batch's estimated work, `WorkloadSpec::cost() × tasks` (count-loop iterations):
 /// the blocking model runs all of it on the UI thread, and we never freeze the tab for more
 /// than about ten seconds.
@@ -157,6 +164,12 @@ mod tests {
         let config = RunConfig::default();
         assert_eq!(config.validate(), Ok(()));
         assert_eq!(config.models, Model::ALL);
+    }
+
+    #[test]
+    fn pythons_default_is_cores_plus_four_capped_at_32() {
+        assert_eq!(python_default_workers(2), 6);
+        assert_eq!(python_default_workers(64), 32);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod event_loop;
 pub mod location;
 pub mod processes;
 pub mod thread_pool;
+pub mod threads;
 
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;

@@ -17,8 +17,6 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
-use rayon::prelude::*;
-
 use crate::control::RunControl;
 use crate::error::{Error, Result};
 use crate::metrics::Clock;
@@ -276,34 +274,32 @@ where
     Some(Checked::of(spec, runner.answer()))
 }
 
-/// Runs a batch of `tasks` identical tasks on the current rayon pool, one task per job, recording
-/// which pool thread ran each (the thread-pool model). Cancelled tasks leave no record.
+/// Runs one task of a batch submitted at `t0` on the current rayon pool thread, recording which
+/// thread ran it (the thread-pool model's job body). `None` if cancelled.
 ///
-/// Call it from inside the pool (e.g. in `rayon::spawn`): in the browser the UI thread cannot
-/// block on the pool (see `web::thread_pool`). Times are read from `clock`, relative to `t0`.
-pub fn run_batch_parallel(
+/// Submit it with `spawn_fifo` from outside the pool: in the browser the UI thread cannot block
+/// on the pool (see `web::thread_pool`). Times are read from `clock`, relative to `t0`.
+pub fn run_pool_task(
     spec: &WorkloadSpec,
-    tasks: u32,
+    task: u32,
     control: &RunControl,
-    clock: &(impl Clock + Sync),
+    clock: &impl Clock,
     t0: f64,
-) -> Vec<TaskRecord> {
-    (0..tasks)
-        .into_par_iter()
-        .with_max_len(1)
-        .filter_map(|task| {
-            let start_ms = clock.now_ms() - t0;
-            let checked = run_until_cancelled(spec, control)?;
-            control.task_done();
-            let thread = rayon::current_thread_index()
-                .map_or("outside pool".to_string(), |i| format!("thread {i}"));
-            // Every task was submitted when the batch was: enqueue time 0.
-            let end_ms = clock.now_ms() - t0;
-            Some(TaskRecord::single_run(
-                task, thread, 0.0, start_ms, end_ms, checked,
-            ))
-        })
-        .collect()
+) -> Option<TaskRecord> {
+    let start_ms = clock.now_ms() - t0;
+    let checked = run_until_cancelled(spec, control)?;
+    control.task_done();
+    let lane =
+        rayon::current_thread_index().map_or("outside pool".to_string(), |i| format!("thread {i}"));
+    // Submitted with the whole batch at t0: the wait before the start is queueing.
+    Some(TaskRecord::single_run(
+        task,
+        lane,
+        0.0,
+        start_ms,
+        clock.now_ms() - t0,
+        checked,
+    ))
 }
 
 #[cfg(test)]

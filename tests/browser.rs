@@ -160,18 +160,39 @@ async fn async_tasks_interleave_on_one_thread_and_verify() {
 }
 
 #[wasm_bindgen_test]
-async fn the_pool_runs_on_two_threads_while_the_page_waits() {
-    let config = small(WorkloadKind::Primes, 10_000_000, 8, Some(2));
+async fn the_pool_runs_on_exactly_the_requested_threads_and_resizes_without_reload() {
     let env = web::probe();
-    let result = thread_pool::run(&config, &env, &Arc::new(RunControl::default())).await;
-    assert_eq!(result.status, Status::Ok, "{:?}", result.message);
-    assert!(result.answer_ok, "{result:?}");
-    assert_eq!(result.workers, 2);
-    assert_eq!(
-        result.threads_used,
-        ["thread 0", "thread 1"],
-        "both pool threads did work"
-    );
+    let control = Arc::new(RunControl::default());
+    // 2 threads, then 3 (more threads than this machine's cores is allowed), then 2 again.
+    for (threads, fresh) in [(2, true), (3, true), (3, false), (2, true)] {
+        let config = small(WorkloadKind::Primes, 10_000_000, 3 * threads, Some(threads));
+        let result = thread_pool::run(&config, &env, &control).await;
+        assert_eq!(result.status, Status::Ok, "{:?}", result.message);
+        assert!(result.answer_ok, "{result:?}");
+        assert_eq!(result.workers, threads);
+        let expected: Vec<String> = (0..threads).map(|i| format!("thread {i}")).collect();
+        assert_eq!(result.threads_used, expected, "every pool thread did work");
+        // A new pool reports its threads' start-up; a reused one has none to report.
+        assert_eq!(
+            result.startup_ms.len(),
+            if fresh { threads as usize } else { 0 }
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn cancelling_the_pool_stops_its_threads_at_the_next_slice() {
+    let env = web::probe();
+    let config = small(WorkloadKind::Count, 2_000_000_000, 2, Some(2));
+    let control = Arc::new(RunControl::default());
+    let canceller = control.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        web::clock::sleep_ms(300).await;
+        canceller.cancel();
+    });
+    let result = thread_pool::run(&config, &env, &control).await;
+    assert_eq!(result.status, Status::Cancelled, "{result:?}");
+    assert!(result.tasks.is_empty());
 }
 
 #[wasm_bindgen_test]

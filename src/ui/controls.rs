@@ -3,7 +3,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::config::{Edit, MAX_TASKS, MAX_WORKERS, RunConfig};
+use crate::config::{Edit, MAX_TASKS, MAX_WORKERS, RunConfig, python_default_workers};
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
 use crate::report::Environment;
 use crate::url_state::parse_size;
@@ -123,7 +123,10 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <input data-testid="workers" type="text" inputmode="numeric" placeholder={format!("auto ({auto_workers})")}
                         value={(*workers_text).clone().unwrap_or_else(|| config.workers.map(|w| w.to_string()).unwrap_or_default())}
                         oninput={on_workers} aria-describedby="workers-help" />
-                    <small id="workers-help">{ format!("1–{MAX_WORKERS}; empty = one per core") }</small>
+                    <small id="workers-help">{ format!(
+                        "1–{MAX_WORKERS}; empty = one per core. Python's ThreadPoolExecutor default here: min(32, cores + 4) = {}",
+                        python_default_workers(props.env.hardware_concurrency)
+                    ) }</small>
                 </label>
                 <fieldset class="models">
                     <legend>{ "Models" }</legend>

@@ -1,88 +1,138 @@
-//! The shared-memory thread pool: wasm-bindgen-rayon's Web Workers over one SharedArrayBuffer.
+//! The shared-memory thread pool: rayon over Web Workers that share this instance's memory
+//! (a SharedArrayBuffer) — Python's `ThreadPoolExecutor`.
 //!
 //! # Warning about blocking the UI thread
 //! The UI thread may not `Atomics.wait`, so a blocking parallel call made *on* it (`par_iter`
 //! from an event handler) spins on one of the cores instead of sleeping, and the page freezes.
-//! So the UI thread only *submits*: the batch runs inside `rayon::spawn` on a pool thread, and
-//! the UI thread awaits a oneshot channel. Pool threads block and steal as usual.
+//! So the UI thread only *submits*: every task is a `spawn_fifo` job (first in, first out, like
+//! `ThreadPoolExecutor.submit`), and results come back over a channel the page awaits.
 //!
 //! # Pool size
-//! Rayon's global pool cannot be resized or torn down (wasm-bindgen-rayon issues #20, #29), so
-//! the pool is started once, with the first run's worker count; a later run asking for another
-//! count says so in its result.
+//! The pool has exactly the run's worker count (1–32; more threads than cores is allowed, as in
+//! Python). A run asking for another size than the current pool's replaces the pool: the old
+//! one is dropped, its threads leave rayon's loop and their workers close themselves. Threads
+//! are never `terminate()`d — one killed while holding the allocator's lock in the shared memory
+//! would deadlock every other thread.
+//!
+//! # Start-up
+//! Starting a pool thread means starting a Web Worker and instantiating the module in it (tens
+//! of ms), far dearer than a Python thread (tens of µs), so pool start-up is measured and reported
+//! (`startup_ms`) but kept out of the batch's wall time; a pool of the same size is reused warm.
 
-use std::cell::Cell;
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
-use futures::channel::oneshot;
+use futures::StreamExt;
+use futures::channel::mpsc;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::config::RunConfig;
+use crate::config::{RunConfig, python_default_workers};
 use crate::control::RunControl;
 use crate::error::{Error, Result};
 use crate::metrics::Clock;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
-use crate::report::{Environment, ModelResult, Status};
+use crate::report::{Environment, ModelResult, Status, TaskRecord};
 use crate::web::clock::{HeartbeatRecorder, PerformanceClock};
+use crate::web::threads;
 use crate::workloads;
 
+/// A rayon pool whose threads are Web Workers.
+#[derive(Debug)]
+struct Pool {
+    threads: u32,
+    rayon: rayon::ThreadPool,
+    /// Kept so the workers stay rooted while their threads live (Firefox collects unrooted
+    /// workers that share memory: https://bugzilla.mozilla.org/show_bug.cgi?id=1702191).
+    _workers: Vec<web_sys::Worker>,
+}
+
 thread_local! {
-    /// Threads in the global pool once it is started.
-    static POOL_THREADS: Cell<Option<u32>> = const { Cell::new(None) };
+    /// The current pool, reused while runs ask for the same size.
+    static POOL: RefCell<Option<Rc<Pool>>> = const { RefCell::new(None) };
 }
 
-/// Starts the global pool with `threads` workers, once; returns the pool's actual size.
-///
-/// # Errors
-/// [`Error::Unavailable`] without cross-origin isolation; [`Error::Runtime`] if the workers fail.
-pub async fn ensure_pool(threads: u32, env: &Environment) -> Result<u32> {
-    if let Some(existing) = POOL_THREADS.get() {
-        return Ok(existing);
+/// Starts a pool of `threads` workers; returns it with each thread's start-up time (ms).
+async fn build(threads: u32) -> Result<(Pool, Vec<f64>)> {
+    let clock = PerformanceClock;
+    let t0 = clock.now_ms();
+    let mut starting = Vec::new();
+    let rayon = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads as usize)
+        .spawn_handler(|thread| {
+            starting.push(threads::spawn(move || thread.run()));
+            Ok(())
+        })
+        .build()
+        .map_err(|e| Error::Runtime(format!("the thread pool failed to build: {e}")))?;
+    let mut workers = Vec::with_capacity(starting.len());
+    let mut startup_ms = Vec::with_capacity(starting.len());
+    for promise in starting {
+        let worker = JsFuture::from(promise)
+            .await
+            .map_err(|e| Error::Runtime(format!("a pool thread failed to start: {e:?}")))?;
+        workers.push(worker.unchecked_into());
+        startup_ms.push(clock.now_ms() - t0);
     }
-    if !env.cross_origin_isolated {
-        return Err(Error::Unavailable(NOT_ISOLATED_EXPLANATION.to_string()));
-    }
-    JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads as usize))
-        .await
-        .map_err(|e| Error::Runtime(format!("the thread pool failed to start: {e:?}")))?;
-    POOL_THREADS.set(Some(threads));
-    Ok(threads)
+    let pool = Pool {
+        threads,
+        rayon,
+        _workers: workers,
+    };
+    Ok((pool, startup_ms))
 }
 
-/// Runs the batch on the pool, awaiting it from the UI thread. Pool threads see `control`
-/// directly (shared memory): they count progress and stop at the next slice when cancelled.
+/// The pool for `threads` threads: the current one if it has that size, else a new one (with
+/// its threads' start-up times).
+async fn pool_of(threads: u32) -> Result<(Rc<Pool>, Option<Vec<f64>>)> {
+    if let Some(pool) = POOL
+        .with_borrow(|p| p.clone())
+        .filter(|p| p.threads == threads)
+    {
+        return Ok((pool, None));
+    }
+    // Drop the old pool first: two pools would compete for the cores while this one starts.
+    POOL.with_borrow_mut(|p| p.take());
+    let (pool, startup) = build(threads).await?;
+    let pool = Rc::new(pool);
+    POOL.with_borrow_mut(|p| *p = Some(pool.clone()));
+    Ok((pool, Some(startup)))
+}
+
+/// Runs the batch on a pool of the run's worker count, awaiting it from the UI thread. Pool
+/// threads see `control` directly (shared memory): they count progress and stop at the next
+/// slice when cancelled.
 pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl>) -> ModelResult {
     let spec = config.spec();
-    let wanted = config.workers_for(env.hardware_concurrency);
-    let threads = match ensure_pool(wanted, env).await {
-        Ok(threads) => threads,
-        Err(err) => {
-            let status = match err {
-                Error::Unavailable(_) => Status::Unavailable,
-                _ => Status::Error,
-            };
-            return ModelResult::failed(Model::Pool, &spec, status, err.to_string());
-        }
-    };
-    let clock = PerformanceClock;
-    let heartbeat = HeartbeatRecorder::start();
-    let tasks = config.tasks;
-    let (tx, rx) = oneshot::channel();
-    let t0 = clock.now_ms();
-    let shared = Arc::clone(control);
-    rayon::spawn(move || {
-        let records = workloads::run_batch_parallel(&spec, tasks, &shared, &PerformanceClock, t0);
-        // The receiver only disappears if the page navigated away; nothing to report then.
-        let _ = tx.send(records);
-    });
-    let Ok(records) = rx.await else {
+    if !env.cross_origin_isolated {
         return ModelResult::failed(
             Model::Pool,
             &spec,
-            Status::Error,
-            "a pool thread panicked".into(),
+            Status::Unavailable,
+            Error::Unavailable(NOT_ISOLATED_EXPLANATION.to_string()).to_string(),
         );
+    }
+    let threads = config.workers_for(env.hardware_concurrency);
+    let (pool, startup) = match pool_of(threads).await {
+        Ok(ready) => ready,
+        Err(err) => return ModelResult::failed(Model::Pool, &spec, Status::Error, err.to_string()),
     };
+    let clock = PerformanceClock;
+    let heartbeat = HeartbeatRecorder::start();
+    let (tx, rx) = mpsc::unbounded();
+    let t0 = clock.now_ms();
+    for task in 0..config.tasks {
+        let (tx, control) = (tx.clone(), control.clone());
+        pool.rayon.spawn_fifo(move || {
+            let record = workloads::run_pool_task(&spec, task, &control, &PerformanceClock, t0);
+            // The receiver is gone only if the page navigated away: nothing to report then.
+            let _ = tx.unbounded_send(record);
+        });
+    }
+    drop(tx);
+    let mut records: Vec<TaskRecord> = rx.filter_map(|r| async { r }).collect().await;
+    records.sort_by_key(|r| r.task);
     let t1 = clock.now_ms();
     let mut result = ModelResult::from_tasks(
         Model::Pool,
@@ -90,13 +140,19 @@ pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl
         t1 - t0,
         heartbeat.summary(t0, t1),
         records,
-        tasks,
+        config.tasks,
     );
     result.workers = threads;
-    if threads != wanted {
-        result.message = Some(format!(
-            "The pool was started with {threads} threads on first use and cannot be resized without a reload; {wanted} were asked for."
-        ));
-    }
-    result.cancelled_if(control.is_cancelled(), tasks)
+    let python = python_default_workers(env.hardware_concurrency);
+    result.message = Some(match &startup {
+        Some(times) => format!(
+            "Started a pool of {threads} threads in {:.0} ms (not in the wall time); Python's ThreadPoolExecutor default here: min(32, cores + 4) = {python}.",
+            times.iter().copied().fold(0.0, f64::max)
+        ),
+        None => format!(
+            "Reused the warm pool of {threads} threads; Python's ThreadPoolExecutor default here: min(32, cores + 4) = {python}."
+        ),
+    });
+    result.startup_ms = startup.unwrap_or_default();
+    result.cancelled_if(control.is_cancelled(), config.tasks)
 }

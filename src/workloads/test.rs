@@ -164,12 +164,7 @@ fn cancelling_stops_a_task_at_the_next_slice() {
     ));
     assert_eq!((checked, slices), (None, 3));
     assert_eq!(run_until_cancelled(&spec, &control), None);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
-    let records = pool.install(|| run_batch_parallel(&spec, 4, &control, &SystemClock, 0.0));
-    assert!(records.is_empty());
+    assert_eq!(run_pool_task(&spec, 0, &control, &SystemClock, 0.0), None);
     assert_eq!(control.done(), 0);
 }
 
@@ -220,7 +215,7 @@ impl Clock for SystemClock {
 }
 
 #[test]
-fn a_parallel_batch_runs_every_task_once_on_pool_threads() {
+fn pool_tasks_submitted_fifo_run_once_each_on_pool_threads() {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
@@ -229,18 +224,35 @@ fn a_parallel_batch_runs_every_task_once_on_pool_threads() {
         kind: WorkloadKind::Primes,
         n: 100_000,
     };
-    let clock = SystemClock;
-    let t0 = clock.now_ms();
-    let control = RunControl::default();
-    let records = pool.install(|| run_batch_parallel(&spec, 6, &control, &clock, t0));
+    let control = std::sync::Arc::new(RunControl::default());
+    let t0 = SystemClock.now_ms();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for task in 0..6 {
+        let (tx, control) = (tx.clone(), control.clone());
+        pool.spawn_fifo(move || {
+            tx.send(run_pool_task(&spec, task, &control, &SystemClock, t0))
+                .unwrap()
+        });
+    }
+    drop(tx);
+    let mut records: Vec<TaskRecord> = rx.iter().map(Option::unwrap).collect();
+    records.sort_by_key(|r| r.task);
+    assert_eq!(
+        records.iter().map(|r| r.task).collect::<Vec<_>>(),
+        [0, 1, 2, 3, 4, 5]
+    );
     assert_eq!(control.done(), 6);
-    let tasks: Vec<u32> = records.iter().map(|r| r.task).collect();
-    assert_eq!(tasks, [0, 1, 2, 3, 4, 5]);
     for r in &records {
         assert!(r.ok && r.answer == 9_592, "{r:?}");
         assert!(r.lane == "thread 0" || r.lane == "thread 1", "{r:?}");
         assert!(0.0 <= r.start_ms && r.start_ms <= r.end_ms, "{r:?}");
     }
+    assert_eq!(
+        run_pool_task(&spec, 9, &control, &SystemClock, t0)
+            .unwrap()
+            .lane,
+        "outside pool"
+    );
 }
 
 #[test]
