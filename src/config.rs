@@ -28,6 +28,35 @@ pub const MAX_TOTAL_WORK: u64 = 4_000_000_000;
 /// The name [`RunConfig::validate`] gives the limit on a batch's total work.
 pub const TOTAL_WORK: &str = "n × tasks";
 
+/// How the async scheduler runs CPU work (seed article 001's warning).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AsyncMode {
+    /// Yield to the event loop after every slice: tasks interleave and the page stays live.
+    #[default]
+    Cooperative,
+    /// Compute without yielding, as a plain `async def` with a CPU loop does: the task holds
+    /// the event loop until it finishes, and every other task (and the page) waits.
+    Naive,
+}
+
+impl AsyncMode {
+    /// Identifier in URLs.
+    pub fn id(self) -> &'static str {
+        match self {
+            AsyncMode::Cooperative => "cooperative",
+            AsyncMode::Naive => "naive",
+        }
+    }
+
+    /// Parses [`AsyncMode::id`].
+    pub fn from_id(id: &str) -> Option<AsyncMode> {
+        [AsyncMode::Cooperative, AsyncMode::Naive]
+            .into_iter()
+            .find(|m| m.id() == id)
+    }
+}
+
 /// The settings of one run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunConfig {
@@ -41,6 +70,9 @@ pub struct RunConfig {
     pub workers: Option<u32>,
     /// The models to run, in page order.
     pub models: Vec<Model>,
+    /// How the async scheduler runs CPU work.
+    #[serde(default)]
+    pub async_mode: AsyncMode,
 }
 
 impl Default for RunConfig {
@@ -51,6 +83,7 @@ impl Default for RunConfig {
             tasks: 4,
             workers: None,
             models: Model::ALL.to_vec(),
+            async_mode: AsyncMode::Cooperative,
         }
     }
 }
@@ -126,6 +159,8 @@ pub enum Edit {
     Workers(Option<u32>),
     /// Include (`true`) or drop a model; the list stays in page order.
     Model(Model, bool),
+    /// Set how the async scheduler runs CPU work.
+    AsyncMode(AsyncMode),
 }
 
 impl RunConfig {
@@ -140,6 +175,7 @@ impl RunConfig {
             Edit::N(n) => self.n = n,
             Edit::Tasks(tasks) => self.tasks = tasks,
             Edit::Workers(workers) => self.workers = workers,
+            Edit::AsyncMode(mode) => self.async_mode = mode,
             Edit::Model(model, on) => {
                 self.models.retain(|&m| m != model);
                 if on {
@@ -208,6 +244,7 @@ mod tests {
                 tasks: 3,
                 workers: Some(2),
                 models: vec![Model::Blocking, Model::Async, Model::Processes],
+                async_mode: AsyncMode::Cooperative,
             }
         );
     }

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::control::RunControl;
 use crate::error::{Error, Result};
 use crate::metrics::Clock;
 use crate::workloads::{self, Checked, WorkloadSpec};
@@ -116,7 +117,11 @@ pub fn handle(request: ToWorker, received_ms: f64, clock: &impl Clock) -> FromWo
                 };
             }
             let start_ms = clock.now_ms();
-            let checked = workloads::run_to_end(&spec);
+            // A worker may block: an I/O wait sleeps (`Atomics.wait` in the browser).
+            let checked = workloads::run_blocking(&spec, &RunControl::default(), clock, |ms| {
+                std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
+            })
+            .expect("nothing cancels a worker from inside: the page terminates it");
             FromWorker::Done {
                 id,
                 checked,

@@ -78,6 +78,27 @@ impl TaskRecord {
         end_ms: f64,
         checked: Checked,
     ) -> TaskRecord {
+        TaskRecord::single(
+            task,
+            lane,
+            enqueue_ms,
+            (start_ms, end_ms),
+            checked,
+            State::Run,
+        )
+    }
+
+    /// A task submitted at `enqueue_ms` that was ready until `span.0`, then in `state` (running,
+    /// or waiting for I/O) until `span.1`.
+    pub fn single(
+        task: u32,
+        lane: String,
+        enqueue_ms: f64,
+        span: (f64, f64),
+        checked: Checked,
+        state: State,
+    ) -> TaskRecord {
+        let (start_ms, end_ms) = span;
         TaskRecord {
             task,
             lane,
@@ -88,7 +109,7 @@ impl TaskRecord {
             ok: checked.ok,
             segments: vec![
                 Segment::new(State::Ready, enqueue_ms, start_ms),
-                Segment::new(State::Run, start_ms, end_ms),
+                Segment::new(state, start_ms, end_ms),
             ],
             bytes: None,
         }

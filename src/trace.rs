@@ -66,6 +66,35 @@ pub struct LaneRecord {
     pub segments: Vec<Segment>,
 }
 
+/// Drops empty segments and joins neighbours in the same state, so a task that never gave up
+/// its thread shows one `run`, not hundreds of slices with zero-length gaps.
+pub fn compact(segments: impl IntoIterator<Item = Segment>) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    for segment in segments.into_iter().filter(|s| s.duration_ms() > 0.0) {
+        match out.last_mut() {
+            Some(last) if last.state == segment.state => last.end_ms = segment.end_ms,
+            _ => out.push(segment),
+        }
+    }
+    out
+}
+
+/// Makes consecutive segments start no earlier than the previous one ended. Legs timed on two
+/// clocks (the page's and a worker's) can disagree by a fraction of a millisecond, as their
+/// `timeOrigin`s do; this keeps such a sequence in order without inventing time.
+pub fn monotone(segments: Vec<Segment>) -> Vec<Segment> {
+    let mut floor = f64::NEG_INFINITY;
+    segments
+        .into_iter()
+        .map(|s| {
+            let start_ms = s.start_ms.max(floor);
+            let fixed = Segment::new(s.state, start_ms, s.end_ms);
+            floor = fixed.end_ms;
+            fixed
+        })
+        .collect()
+}
+
 /// Total time spent in `state` across `segments`.
 pub fn time_in(segments: &[Segment], state: State) -> f64 {
     segments
@@ -91,6 +120,41 @@ mod tests {
         assert_eq!(time_in(&s, State::Run), 2.5);
         assert_eq!(time_in(&s, State::Ready), 1.5);
         assert_eq!(time_in(&s, State::Idle), 0.0);
+    }
+
+    #[test]
+    fn compact_joins_what_never_really_split() {
+        let s = [
+            Segment::new(State::Ready, 0.0, 0.0),
+            Segment::new(State::Run, 0.0, 1.0),
+            Segment::new(State::Ready, 1.0, 1.0),
+            Segment::new(State::Run, 1.0, 2.0),
+            Segment::new(State::Ready, 2.0, 3.0),
+            Segment::new(State::Run, 3.0, 4.0),
+        ];
+        assert_eq!(
+            compact(s),
+            [
+                Segment::new(State::Run, 0.0, 2.0),
+                Segment::new(State::Ready, 2.0, 3.0),
+                Segment::new(State::Run, 3.0, 4.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn monotone_orders_legs_timed_on_two_clocks() {
+        let legs = vec![
+            Segment::new(State::Serialize, 10.0, 11.0),
+            Segment::new(State::Transfer, 11.0, 10.6),
+            Segment::new(State::Deserialize, 10.6, 10.9),
+            Segment::new(State::Run, 10.9, 20.0),
+        ];
+        let fixed = monotone(legs);
+        assert_eq!(fixed[1], Segment::new(State::Transfer, 11.0, 11.0));
+        assert_eq!(fixed[2], Segment::new(State::Deserialize, 11.0, 11.0));
+        assert_eq!(fixed[3], Segment::new(State::Run, 11.0, 20.0));
+        assert!(fixed.windows(2).all(|w| w[0].end_ms <= w[1].start_ms));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Decoding never fails: every unknown or malformed parameter becomes a notice the page shows,
 //! and the setting falls back to its default. A URL pasted into docs must never kill the page.
 
-use crate::config::{RunConfig, TOTAL_WORK};
+use crate::config::{AsyncMode, RunConfig, TOTAL_WORK};
 use crate::error::Error;
 use crate::models::Model;
 use crate::workloads::WorkloadKind;
@@ -19,7 +19,9 @@ pub struct UrlState {
 }
 
 /// The parameters this page understands.
-pub const KNOWN_PARAMS: [&str; 6] = ["workload", "n", "tasks", "workers", "models", "autorun"];
+pub const KNOWN_PARAMS: [&str; 7] = [
+    "workload", "n", "tasks", "workers", "models", "async", "autorun",
+];
 
 /// Parses a query string (with or without the leading `?`). Returns the state and one notice per
 /// problem found.
@@ -66,6 +68,9 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
                 }
                 any
             }
+            "async" => AsyncMode::from_id(&value)
+                .map(|m| config.async_mode = m)
+                .is_some(),
             "autorun" => match value.as_str() {
                 "1" | "true" | "" => {
                     state.autorun = true;
@@ -134,6 +139,9 @@ pub fn encode(state: &UrlState) -> String {
         workers,
         models.join(",")
     );
+    if c.async_mode != AsyncMode::default() {
+        query.push_str(&format!("&async={}", c.async_mode.id()));
+    }
     if state.autorun {
         query.push_str("&autorun=1");
     }

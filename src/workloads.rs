@@ -10,6 +10,7 @@
 
 pub mod count_loop;
 pub mod hash_chain;
+pub mod io;
 pub mod mandelbrot;
 pub mod primes;
 
@@ -21,6 +22,7 @@ use crate::control::RunControl;
 use crate::error::{Error, Result};
 use crate::metrics::Clock;
 use crate::report::TaskRecord;
+use crate::trace::State;
 
 /// Which kernel a task runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -34,15 +36,20 @@ pub enum WorkloadKind {
     Mandelbrot,
     /// SHA-256 applied `n` times. Answer: the final digest's first bytes, from a table.
     Hash,
+    /// I/O-bound: wait `n` ms, the way each model really waits — a timer on the event loop,
+    /// `Atomics.wait` in a thread or worker, a busy wait on the main thread (which cannot sleep).
+    /// Answer: `n` once the clock confirms the wait.
+    Io,
 }
 
 impl WorkloadKind {
     /// Every kind, in the order the page lists them.
-    pub const ALL: [WorkloadKind; 4] = [
+    pub const ALL: [WorkloadKind; 5] = [
         WorkloadKind::Count,
         WorkloadKind::Primes,
         WorkloadKind::Mandelbrot,
         WorkloadKind::Hash,
+        WorkloadKind::Io,
     ];
 
     /// The identifier used in URLs and the results JSON.
@@ -52,6 +59,7 @@ impl WorkloadKind {
             WorkloadKind::Primes => "primes",
             WorkloadKind::Mandelbrot => "mandelbrot",
             WorkloadKind::Hash => "hash",
+            WorkloadKind::Io => "io",
         }
     }
 
@@ -67,6 +75,7 @@ impl WorkloadKind {
             WorkloadKind::Primes => "Count primes below n (segmented sieve)",
             WorkloadKind::Mandelbrot => "Mandelbrot n × n (uneven rows)",
             WorkloadKind::Hash => "SHA-256 hash chain of length n",
+            WorkloadKind::Io => "I/O-bound: wait n ms",
         }
     }
 
@@ -78,13 +87,28 @@ impl WorkloadKind {
             WorkloadKind::Primes => 100_000_000,
             WorkloadKind::Mandelbrot => 1024,
             WorkloadKind::Hash => 1_000_000,
+            WorkloadKind::Io => 200,
+        }
+    }
+
+    /// Whether the task waits (I/O-bound) rather than computes.
+    pub fn is_io(self) -> bool {
+        self == WorkloadKind::Io
+    }
+
+    /// The trace state of a task of this kind while it has its thread.
+    pub fn busy_state(self) -> State {
+        if self.is_io() {
+            State::WaitIo
+        } else {
+            State::Run
         }
     }
 
     /// The sizes that have an oracle, for the kinds checked against a table.
     pub fn table_sizes(self) -> Option<Vec<u64>> {
         match self {
-            WorkloadKind::Count => None,
+            WorkloadKind::Count | WorkloadKind::Io => None,
             WorkloadKind::Primes => Some(
                 (1..primes::PRIMES_BELOW_POW10.len() as u32)
                     .map(|k| 10u64.pow(k))
@@ -119,6 +143,9 @@ impl WorkloadSpec {
                 "at most {} iterations per task (seconds of work on one core)",
                 count_loop::MAX_N
             )),
+            (WorkloadKind::Io, _) if !(1..=io::MAX_MS).contains(&self.n) => {
+                Some(format!("a wait of 1 to {} ms", io::MAX_MS))
+            }
             (WorkloadKind::Primes, _) if self.expected().is_none() => Some(format!(
                 "must be a power of ten from 10 to 10^{} (the answers are checked against the table of π(10^k))",
                 primes::PRIMES_BELOW_POW10.len() - 1
@@ -150,6 +177,8 @@ impl WorkloadSpec {
                 .unwrap_or(self.n * self.n)
                 .saturating_mul(2),
             WorkloadKind::Hash => self.n.saturating_mul(300),
+            // The blocking model busy-waits: about 3·10^5 count iterations per ms.
+            WorkloadKind::Io => self.n.saturating_mul(300_000),
         }
     }
 
@@ -160,17 +189,20 @@ impl WorkloadSpec {
             WorkloadKind::Primes => primes::expected(self.n),
             WorkloadKind::Mandelbrot => mandelbrot::expected(self.n),
             WorkloadKind::Hash => hash_chain::expected(self.n),
+            WorkloadKind::Io => Some(self.n),
         }
     }
 
-    /// A fresh runner positioned at the start of this task.
-    pub fn runner(&self) -> Runner {
-        match self.kind {
+    /// A fresh runner positioned at the start of this task; `None` for an I/O wait, which
+    /// computes nothing.
+    pub fn runner(&self) -> Option<Runner> {
+        Some(match self.kind {
             WorkloadKind::Count => Runner::Count(count_loop::CountLoop::new(self.n)),
             WorkloadKind::Primes => Runner::Primes(primes::PrimeCounter::new(self.n)),
             WorkloadKind::Mandelbrot => Runner::Mandelbrot(mandelbrot::Mandelbrot::new(self.n)),
             WorkloadKind::Hash => Runner::Hash(hash_chain::HashChain::new(self.n)),
-        }
+            WorkloadKind::Io => return None,
+        })
     }
 }
 
@@ -227,14 +259,37 @@ impl Checked {
     }
 }
 
-/// Runs a task to the end without yielding (blocking, thread pool and worker models).
+/// Runs a CPU task to the end (host tests and tools; the models use [`run_blocking`]).
+///
+/// # Panics
+/// For an I/O wait, which needs a clock: use [`run_blocking`].
 pub fn run_to_end(spec: &WorkloadSpec) -> Checked {
-    run_until_cancelled(spec, &RunControl::default()).expect("never cancelled")
+    let mut runner = spec.runner().expect("run_to_end runs CPU kernels only");
+    while !runner.step() {}
+    Checked::of(spec, runner.answer())
 }
 
-/// Runs a task to the end, checking `control` between slices; `None` if it was cancelled.
-pub fn run_until_cancelled(spec: &WorkloadSpec, control: &RunControl) -> Option<Checked> {
-    let mut runner = spec.runner();
+/// Runs a task to the end on a thread that may block (blocking, thread pool and worker models),
+/// checking `control` between slices; `None` if it was cancelled.
+///
+/// `sleep(ms)` is the seam for I/O waits: `std::thread::sleep` in a thread or worker
+/// (`Atomics.wait`: the core is free meanwhile), a busy loop on the main thread.
+pub fn run_blocking(
+    spec: &WorkloadSpec,
+    control: &RunControl,
+    clock: &impl Clock,
+    mut sleep: impl FnMut(f64),
+) -> Option<Checked> {
+    let Some(mut runner) = spec.runner() else {
+        let deadline = io::Deadline::start(spec.n, clock);
+        while let Some(ms) = deadline.remaining(clock) {
+            if control.is_cancelled() {
+                return None;
+            }
+            sleep(ms.min(io::POLL_MS));
+        }
+        return Some(Checked::of(spec, deadline.confirmed(clock)));
+    };
     while !runner.step() {
         if control.is_cancelled() {
             return None;
@@ -243,23 +298,35 @@ pub fn run_until_cancelled(spec: &WorkloadSpec, control: &RunControl) -> Option<
     Some(Checked::of(spec, runner.answer()))
 }
 
-/// Runs a task slice by slice, awaiting `pause()` between slices (the async model).
+/// Runs a task as a coroutine (the async model), checking `control` at every await.
 ///
-/// `pause` is the seam to the event loop: in the browser it yields a macrotask so other tasks
-/// (and the page) run; on the host a ready future makes this a plain loop. `on_slice` is called
-/// after every slice, so the caller can log the interleaving. Returns `None` if `control` was
-/// cancelled before the task finished.
-pub async fn run_cooperative<P, F>(
+/// A CPU kernel computes slice by slice, awaiting `pause()` between slices: in the browser that
+/// yields a macrotask so other tasks and the page run; a ready future (the *naive* mode, or the
+/// host) makes it one uninterrupted computation. `on_slice` is called after every slice, so the
+/// caller can log the interleaving. An I/O wait awaits `sleep(ms)` (a timer) instead.
+pub async fn run_async<P, F, S>(
     spec: &WorkloadSpec,
     control: &RunControl,
+    clock: &impl Clock,
     mut pause: impl FnMut() -> F,
+    mut sleep: impl FnMut(f64) -> S,
     mut on_slice: P,
 ) -> Option<Checked>
 where
     F: Future<Output = ()>,
+    S: Future<Output = ()>,
     P: FnMut(),
 {
-    let mut runner = spec.runner();
+    let Some(mut runner) = spec.runner() else {
+        let deadline = io::Deadline::start(spec.n, clock);
+        while let Some(ms) = deadline.remaining(clock) {
+            sleep(ms.min(io::POLL_MS)).await;
+            if control.is_cancelled() {
+                return None;
+            }
+        }
+        return Some(Checked::of(spec, deadline.confirmed(clock)));
+    };
     loop {
         let done = runner.step();
         on_slice();
@@ -287,18 +354,21 @@ pub fn run_pool_task(
     t0: f64,
 ) -> Option<TaskRecord> {
     let start_ms = clock.now_ms() - t0;
-    let checked = run_until_cancelled(spec, control)?;
+    // A pool thread may block: an I/O wait sleeps with `Atomics.wait`, leaving the core free.
+    let checked = run_blocking(spec, control, clock, |ms| {
+        std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
+    })?;
     control.task_done();
     let lane =
         rayon::current_thread_index().map_or("outside pool".to_string(), |i| format!("thread {i}"));
     // Submitted with the whole batch at t0: the wait before the start is queueing.
-    Some(TaskRecord::single_run(
+    Some(TaskRecord::single(
         task,
         lane,
         0.0,
-        start_ms,
-        clock.now_ms() - t0,
+        (start_ms, clock.now_ms() - t0),
         checked,
+        spec.kind.busy_state(),
     ))
 }
 

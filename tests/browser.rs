@@ -7,11 +7,12 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use playground::config::RunConfig;
+use playground::config::{AsyncMode, RunConfig};
 use playground::control::RunControl;
 use playground::models::Model;
 use playground::protocol::{FromWorker, ISOLATION_CELL, ToWorker};
-use playground::report::Status;
+use playground::report::{ModelResult, Status};
+use playground::trace::State;
 use playground::web::processes::{Process, WorkerBundle};
 use playground::web::{self, event_loop, thread_pool};
 use playground::workloads::{Checked, WorkloadKind, WorkloadSpec};
@@ -57,8 +58,22 @@ fn small(kind: WorkloadKind, n: u64, tasks: u32, workers: Option<u32>) -> RunCon
         n,
         tasks,
         workers,
-        models: Model::ALL.to_vec(),
+        ..RunConfig::default()
     }
+}
+
+/// Whether any two tasks were in `state` at the same instant (their segments intersect).
+fn overlapped(result: &ModelResult, state: State) -> bool {
+    let spans: Vec<(f64, f64)> = result
+        .tasks
+        .iter()
+        .flat_map(|t| t.segments.iter().filter(|s| s.state == state))
+        .map(|s| (s.start_ms, s.end_ms))
+        .collect();
+    spans
+        .iter()
+        .enumerate()
+        .any(|(i, a)| spans[i + 1..].iter().any(|b| a.0 < b.1 && b.0 < a.1))
 }
 
 #[wasm_bindgen_test]
@@ -216,4 +231,78 @@ async fn cancelling_stops_the_async_and_worker_models_early() {
         // Each task is seconds of work and the cancel came at 300 ms: none may have finished.
         assert!(result.tasks.is_empty(), "{model:?}: {:?}", result.tasks);
     }
+}
+
+#[wasm_bindgen_test]
+async fn naive_async_cpu_work_makes_the_other_tasks_wait_cooperative_interleaves() {
+    let cooperative = small(WorkloadKind::Count, 5_000_000, 3, None);
+    let naive = RunConfig {
+        async_mode: AsyncMode::Naive,
+        ..cooperative.clone()
+    };
+    let control = RunControl::default();
+    let c = event_loop::run(&cooperative, &control).await;
+    let n = event_loop::run(&naive, &control).await;
+    assert!(c.answer_ok && n.answer_ok);
+    // Naive: each task holds the loop to the end — one run each, two switches for three tasks,
+    // and the page could not tick meanwhile.
+    assert_eq!(n.task_switches, Some(2));
+    for t in &n.tasks {
+        let runs = t.segments.iter().filter(|s| s.state == State::Run).count();
+        assert_eq!(
+            runs, 1,
+            "task {} ran in one piece: {:?}",
+            t.task, t.segments
+        );
+    }
+    assert_eq!(
+        n.heartbeat.beats, 0,
+        "the naive batch never gave the page a turn"
+    );
+    // Cooperative: slices of different tasks alternate, and they overlap in time.
+    assert!(c.task_switches.unwrap() >= 6, "{:?}", c.task_switches);
+    assert!(overlapped(&c, State::Run) || overlapped(&c, State::Ready));
+    let spans = |r: &ModelResult| {
+        r.tasks
+            .iter()
+            .map(|t| (t.start_ms, t.end_ms))
+            .collect::<Vec<_>>()
+    };
+    let (first, second) = (spans(&c)[0], spans(&c)[1]);
+    assert!(
+        second.0 < first.1,
+        "task 1 started before task 0 ended: {first:?} {second:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_io_batch_overlaps_in_async_and_pool_but_not_on_the_blocking_main_thread() {
+    let config = small(WorkloadKind::Io, 150, 4, Some(4));
+    let env = web::probe();
+    let control = Arc::new(RunControl::default());
+    let blocking = web::blocking::run(&config, &control).await;
+    let asynchronous = event_loop::run(&config, &control).await;
+    let pool = thread_pool::run(&config, &env, &control).await;
+    for r in [&blocking, &asynchronous, &pool] {
+        assert_eq!(r.status, Status::Ok, "{:?}: {:?}", r.model, r.message);
+        assert!(r.answer_ok, "{:?} waited the full 150 ms per task", r.model);
+        assert!(
+            r.tasks
+                .iter()
+                .all(|t| t.segments.iter().any(|s| s.state == State::WaitIo))
+        );
+    }
+    assert!(
+        !overlapped(&blocking, State::WaitIo),
+        "the main thread waits one task at a time"
+    );
+    assert!(
+        overlapped(&asynchronous, State::WaitIo),
+        "timers overlap on one thread"
+    );
+    assert!(overlapped(&pool, State::WaitIo), "sleeping threads overlap");
+    assert_eq!(
+        blocking.heartbeat.beats, 0,
+        "a blocking wait on the main thread freezes the page"
+    );
 }

@@ -3,7 +3,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::config::{Edit, MAX_TASKS, MAX_WORKERS, RunConfig, python_default_workers};
+use crate::config::{AsyncMode, Edit, MAX_TASKS, MAX_WORKERS, RunConfig, python_default_workers};
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
 use crate::report::Environment;
 use crate::url_state::parse_size;
@@ -62,6 +62,15 @@ pub fn controls(props: &ControlsProps) -> Html {
             if let Some(kind) = WorkloadKind::from_id(&select.value()) {
                 n_text.set(None);
                 on_change.emit(Edit::Workload(kind));
+            }
+        })
+    };
+    let on_async_mode = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(mode) = AsyncMode::from_id(&select.value()) {
+                on_change.emit(Edit::AsyncMode(mode));
             }
         })
     };
@@ -127,6 +136,17 @@ pub fn controls(props: &ControlsProps) -> Html {
                         "1–{MAX_WORKERS}; empty = one per core. Python's ThreadPoolExecutor default here: min(32, cores + 4) = {}",
                         python_default_workers(props.env.hardware_concurrency)
                     ) }</small>
+                </label>
+                <label>
+                    { "Async scheduler: CPU work" }
+                    <select data-testid="async-mode" onchange={on_async_mode}>
+                        <option value="cooperative" selected={config.async_mode == AsyncMode::Cooperative}>
+                            { "cooperative — await after every ~1 ms slice" }
+                        </option>
+                        <option value="naive" selected={config.async_mode == AsyncMode::Naive}>
+                            { "naive — no await in the CPU loop (blocks the loop)" }
+                        </option>
+                    </select>
                 </label>
                 <fieldset class="models">
                     <legend>{ "Models" }</legend>

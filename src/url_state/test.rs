@@ -30,6 +30,7 @@ fn encode_then_decode_is_the_identity() {
         UrlState::default(),
         decode("workload=primes&n=1000&tasks=1&workers=16&models=processes&autorun=1").0,
         decode("workload=count&n=12345&workers=auto&models=async,blocking").0,
+        decode("workload=io&n=300&tasks=3&async=naive").0,
     ];
     for state in states {
         assert_eq!(
@@ -73,9 +74,9 @@ fn unknown_parameters_and_models_are_reported_and_ignored() {
 #[test]
 fn malformed_values_fall_back_to_defaults_with_a_notice() {
     let (state, notices) =
-        decode("workload=sorting&n=lots&tasks=-1&workers=many&models=,&autorun=yes");
+        decode("workload=sorting&n=lots&tasks=-1&workers=many&models=,&autorun=yes&async=lazy");
     assert_eq!(state, UrlState::default());
-    assert_eq!(notices.len(), 6, "{notices:?}");
+    assert_eq!(notices.len(), 7, "{notices:?}");
     assert!(
         notices.iter().all(|n| n.starts_with("Malformed value")),
         "{notices:?}"

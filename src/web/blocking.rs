@@ -26,16 +26,25 @@ pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
     let tasks: Vec<TaskRecord> = (0..config.tasks)
         .map(|task| {
             let start_ms = clock.now_ms() - t0;
-            let checked = workloads::run_to_end(&spec);
+            // The main thread cannot sleep (no `Atomics.wait` here): an I/O wait can only spin,
+            // which is exactly what a blocking call on the UI thread costs.
+            let busy_wait = |ms: f64| {
+                let until = clock.now_ms() + ms;
+                while clock.now_ms() < until {}
+            };
+            // Nothing can cancel it: the Cancel button cannot even be clicked meanwhile.
+            let checked = workloads::run_blocking(&spec, &RunControl::default(), &clock, busy_wait)
+                .expect("never cancelled");
             control.task_done();
             // The whole batch was submitted at once: each task waits for those before it.
-            TaskRecord::single_run(
+            let span = (start_ms, clock.now_ms() - t0);
+            TaskRecord::single(
                 task,
                 "main".into(),
                 0.0,
-                start_ms,
-                clock.now_ms() - t0,
+                span,
                 checked,
+                spec.kind.busy_state(),
             )
         })
         .collect();

@@ -35,7 +35,7 @@ use crate::metrics::Clock;
 use crate::models::Model;
 use crate::protocol::{self, FromWorker, ISOLATION_CELL, ToWorker};
 use crate::report::{Environment, IsolationProbe, ModelResult, Status, TaskRecord};
-use crate::trace::{LaneRecord, Segment, State};
+use crate::trace::{self, LaneRecord, Segment, State};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 
 /// The boot script, compiled in so no extra file has to be served next to the module.
@@ -361,9 +361,11 @@ pub async fn run_bundle(
                             start_ms,
                             end_ms,
                         } => {
-                            // One clock for both sides (timeOrigin + now), relative to t0.
+                            // One clock for both sides (timeOrigin + now), relative to t0. The
+                            // two origins agree only to a fraction of a ms: `monotone` keeps the
+                            // legs in order instead of overlapping by that skew.
                             let at = |ms: f64| ms - t0;
-                            let segments = vec![
+                            let segments = trace::monotone(vec![
                                 Segment::new(State::Ready, 0.0, at(exchange.sent_ms)),
                                 Segment::new(
                                     State::Serialize,
@@ -376,7 +378,7 @@ pub async fn run_bundle(
                                     at(received_ms),
                                 ),
                                 Segment::new(State::Deserialize, at(received_ms), at(start_ms)),
-                                Segment::new(State::Run, at(start_ms), at(end_ms)),
+                                Segment::new(spec.kind.busy_state(), at(start_ms), at(end_ms)),
                                 // The worker encodes and posts its reply: one leg, as seen here.
                                 Segment::new(State::Transfer, at(end_ms), at(exchange.arrived_ms)),
                                 Segment::new(
@@ -384,7 +386,7 @@ pub async fn run_bundle(
                                     at(exchange.arrived_ms),
                                     at(exchange.decoded_ms),
                                 ),
-                            ];
+                            ]);
                             records.push(TaskRecord {
                                 task: id,
                                 lane: format!("worker {index}"),

@@ -129,13 +129,15 @@ fn cooperative_run_gives_the_same_answer_in_as_many_slices_as_steps() {
     };
     let mut slices = 0;
     let mut pauses = 0;
-    let checked = block_on(run_cooperative(
+    let checked = block_on(run_async(
         &spec,
         &RunControl::default(),
+        &SystemClock,
         || {
             pauses += 1;
             std::future::ready(())
         },
+        |_| std::future::ready(()),
         || slices += 1,
     ));
     assert_eq!(checked, Some(run_to_end(&spec)));
@@ -151,10 +153,12 @@ fn cancelling_stops_a_task_at_the_next_slice() {
     };
     let control = RunControl::default();
     let mut slices = 0;
-    let checked = block_on(run_cooperative(
+    let checked = block_on(run_async(
         &spec,
         &control,
+        &SystemClock,
         || std::future::ready(()),
+        |_| std::future::ready(()),
         || {
             slices += 1;
             if slices == 3 {
@@ -163,7 +167,7 @@ fn cancelling_stops_a_task_at_the_next_slice() {
         },
     ));
     assert_eq!((checked, slices), (None, 3));
-    assert_eq!(run_until_cancelled(&spec, &control), None);
+    assert_eq!(run_blocking(&spec, &control, &SystemClock, |_| ()), None);
     assert_eq!(run_pool_task(&spec, 0, &control, &SystemClock, 0.0), None);
     assert_eq!(control.done(), 0);
 }
@@ -354,4 +358,79 @@ fn every_answer_survives_json_parse_in_javascript() {
             assert!(expected <= MAX_SAFE_INTEGER, "{kind:?} {n}: {expected}");
         }
     }
+}
+
+#[test]
+fn an_io_wait_sleeps_until_the_clock_confirms_it() {
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Io,
+        n: 30,
+    };
+    let control = RunControl::default();
+    let mut sleeps = 0;
+    let start = SystemClock.now_ms();
+    let checked = run_blocking(&spec, &control, &SystemClock, |ms| {
+        sleeps += 1;
+        assert!(ms <= io::POLL_MS);
+        std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
+    });
+    assert_eq!(
+        checked,
+        Some(Checked {
+            answer: 30,
+            ok: true
+        })
+    );
+    assert!(SystemClock.now_ms() - start >= 30.0);
+    assert!(sleeps >= 1);
+}
+
+#[test]
+fn an_io_wait_that_returns_early_is_a_wrong_answer() {
+    // A frozen clock: no time passes, so the confirmation reports the 0 ms really waited, which
+    // the oracle rejects.
+    struct Frozen;
+    impl Clock for Frozen {
+        fn now_ms(&self) -> f64 {
+            5.0
+        }
+    }
+    let deadline = io::Deadline::start(30, &Frozen);
+    assert_eq!(deadline.remaining(&Frozen), Some(30.0));
+    assert_eq!(deadline.confirmed(&Frozen), 0);
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Io,
+        n: 30,
+    };
+    assert_eq!(
+        Checked::of(&spec, deadline.confirmed(&Frozen)),
+        Checked {
+            answer: 0,
+            ok: false
+        }
+    );
+}
+
+#[test]
+fn an_io_wait_is_cancelled_between_sleeps_and_awaits() {
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Io,
+        n: 10_000,
+    };
+    let control = RunControl::default();
+    let checked = run_blocking(&spec, &control, &SystemClock, |_| control.cancel());
+    assert_eq!(checked, None);
+    let control = RunControl::default();
+    let awaited = block_on(run_async(
+        &spec,
+        &control,
+        &SystemClock,
+        || std::future::ready(()),
+        |_| {
+            control.cancel();
+            std::future::ready(())
+        },
+        || (),
+    ));
+    assert_eq!(awaited, None);
 }

@@ -117,6 +117,39 @@ test('every kernel verifies under every model', async () => {
   }
 });
 
+test('an I/O-bound batch overlaps in the async, pool and worker models; the main thread waits in line', async () => {
+  const { page, errors } = await open(context, `${isolated.url}?workload=io&n=300&tasks=4&workers=4&autorun=1`);
+  const { state, doc } = await results(page);
+  assert.equal(state, 'done');
+  const m = byModel(doc);
+  for (const r of doc.models) {
+    assert.equal(r.answer_ok, true, `${r.model}: ${JSON.stringify(r.tasks.map((t) => [t.answer, t.ok]))} ${r.message}`);
+    assert.ok(r.tasks.every((t) => t.segments.some((s) => s.state === 'wait_io')), r.model);
+  }
+  const overlapping = (r) => {
+    const waits = r.tasks.flatMap((t) => t.segments.filter((s) => s.state === 'wait_io'));
+    return waits.some((a, i) => waits.slice(i + 1).some((b) => a.start_ms < b.end_ms && b.start_ms < a.end_ms));
+  };
+  assert.equal(overlapping(m.blocking), false);
+  for (const id of ['async', 'pool', 'processes']) assert.ok(overlapping(m[id]), `${id} overlaps its waits`);
+  console.log('# io 4 × 300 ms wall:', Object.fromEntries(doc.models.map((r) => [r.model, Math.round(r.wall_ms)])));
+  assert.deepEqual(errors, []);
+});
+
+test('naive async CPU work holds the event loop; the async-mode control is in the URL', async () => {
+  const { page, errors } = await open(context, `${isolated.url}?models=async&n=1e7&tasks=3`);
+  await page.selectOption('[data-testid="async-mode"]', 'naive');
+  await page.waitForURL(/async=naive/);
+  await page.click('[data-testid="run"]');
+  const { doc } = await results(page);
+  const r = doc.models[0];
+  assert.equal(doc.config.async_mode, 'naive');
+  assert.equal(r.task_switches, 2);
+  assert.equal(r.heartbeat.beats, 0);
+  assert.ok(r.tasks.every((t) => t.segments.filter((s) => s.state === 'run').length === 1));
+  assert.deepEqual(errors, []);
+});
+
 test('bad input shows clear messages, falls back to defaults, and the page still runs', async () => {
   const { page, errors } = await open(context, `${isolated.url}?workload=primes&n=12345&tasks=abc&bogus=1&models=async,threads`);
   const notices = await page.textContent('[data-testid="notices"]');
