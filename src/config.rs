@@ -73,6 +73,19 @@ pub struct RunConfig {
     /// How the async scheduler runs CPU work.
     #[serde(default)]
     pub async_mode: AsyncMode,
+    /// The watchdog stops a model that makes no progress (no slice, no wait poll, no worker
+    /// tick) for this many seconds.
+    #[serde(default = "default_stall_s")]
+    pub stall_s: u32,
+}
+
+/// Default for [`RunConfig::stall_s`].
+pub const DEFAULT_STALL_S: u32 = 10;
+/// Longest allowed [`RunConfig::stall_s`].
+pub const MAX_STALL_S: u32 = 600;
+
+fn default_stall_s() -> u32 {
+    DEFAULT_STALL_S
 }
 
 impl Default for RunConfig {
@@ -84,6 +97,7 @@ impl Default for RunConfig {
             workers: None,
             models: Model::ALL.to_vec(),
             async_mode: AsyncMode::Cooperative,
+            stall_s: DEFAULT_STALL_S,
         }
     }
 }
@@ -133,6 +147,12 @@ impl RunConfig {
                     self.spec().cost().saturating_mul(u64::from(self.tasks)) as f64 / 3e8,
                     MAX_TOTAL_WORK as f64 / 3e8
                 ),
+            ));
+        }
+        if !(1..=MAX_STALL_S).contains(&self.stall_s) {
+            return Err(invalid(
+                "stall",
+                format!("must be between 1 and {MAX_STALL_S} seconds"),
             ));
         }
         if self.models.is_empty() {
@@ -245,6 +265,7 @@ mod tests {
                 workers: Some(2),
                 models: vec![Model::Blocking, Model::Async, Model::Processes],
                 async_mode: AsyncMode::Cooperative,
+                stall_s: DEFAULT_STALL_S,
             }
         );
     }
@@ -295,6 +316,13 @@ mod tests {
                     ..base.clone()
                 },
                 "models",
+            ),
+            (
+                RunConfig {
+                    stall_s: 0,
+                    ..base.clone()
+                },
+                "stall",
             ),
         ];
         for (config, name) in cases {

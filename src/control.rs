@@ -5,13 +5,17 @@
 //! the page reads it. Isolated workers cannot see it — they share no memory with the page, which
 //! is the point — so cancelling them means terminating them, as killing a process would.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 /// Shared progress and cancel flag of one run.
 #[derive(Debug, Default)]
 pub struct RunControl {
     done: AtomicU32,
+    /// Slices computed and waits polled: finer progress than whole tasks, for the watchdog.
+    ticks: AtomicU64,
     cancelled: AtomicBool,
+    /// Set with `cancelled` when the watchdog, not the user, stopped the run.
+    stalled: AtomicBool,
 }
 
 impl RunControl {
@@ -23,6 +27,27 @@ impl RunControl {
     /// Tasks finished so far.
     pub fn done(&self) -> u32 {
         self.done.load(Ordering::Relaxed)
+    }
+
+    /// Records a slice of progress inside a task.
+    pub fn tick(&self) {
+        self.ticks.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Slices of progress so far (tasks finished count too).
+    pub fn ticks(&self) -> u64 {
+        self.ticks.load(Ordering::Relaxed) + u64::from(self.done())
+    }
+
+    /// Stops the run because it made no progress (the watchdog).
+    pub fn stop_stalled(&self) {
+        self.stalled.store(true, Ordering::Relaxed);
+        self.cancel();
+    }
+
+    /// Whether the watchdog stopped the run.
+    pub fn is_stalled(&self) -> bool {
+        self.stalled.load(Ordering::Relaxed)
     }
 
     /// Starts counting a new model's tasks from zero (the cancel flag is kept).
@@ -38,5 +63,61 @@ impl RunControl {
     /// Whether [`RunControl::cancel`] was called.
     pub fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::Relaxed)
+    }
+}
+
+/// Decides when a run has stalled: no progress ([`RunControl::ticks`]) for `stall_ms`.
+///
+/// The page feeds it readings a few times a second; it is pure so the rule is tested with
+/// made-up times.
+#[derive(Debug, Clone, Copy)]
+pub struct Watchdog {
+    stall_ms: f64,
+    seen: u64,
+    since_ms: f64,
+}
+
+impl Watchdog {
+    /// Starts watching at `now_ms`, with progress at `ticks`.
+    pub fn new(stall_ms: f64, ticks: u64, now_ms: f64) -> Watchdog {
+        Watchdog {
+            stall_ms,
+            seen: ticks,
+            since_ms: now_ms,
+        }
+    }
+
+    /// Takes a reading; `true` when progress has not moved for longer than the limit.
+    pub fn stalled(&mut self, ticks: u64, now_ms: f64) -> bool {
+        if ticks != self.seen {
+            self.seen = ticks;
+            self.since_ms = now_ms;
+            return false;
+        }
+        now_ms - self.since_ms > self.stall_ms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_watchdog_fires_only_after_a_full_stall() {
+        let mut dog = Watchdog::new(1_000.0, 0, 0.0);
+        assert!(!dog.stalled(0, 900.0));
+        assert!(!dog.stalled(1, 1_500.0), "progress resets the clock");
+        assert!(!dog.stalled(1, 2_400.0));
+        assert!(dog.stalled(1, 2_600.0));
+    }
+
+    #[test]
+    fn ticks_count_slices_and_finished_tasks() {
+        let control = RunControl::default();
+        control.tick();
+        control.task_done();
+        assert_eq!(control.ticks(), 2);
+        control.stop_stalled();
+        assert!(control.is_cancelled() && control.is_stalled());
     }
 }

@@ -22,7 +22,14 @@ pub struct Heartbeat {
     pub beats: u32,
     /// The longest interval without a beat, counting from the run's start and to its end.
     pub longest_gap_ms: f64,
+    /// Gaps longer than [`LONG_TASK_MS`]: moments a user would feel as jank.
+    pub long_gaps: u32,
+    /// 95th percentile of the gaps, ms: how late a typical beat was at worst.
+    pub p95_gap_ms: f64,
 }
+
+/// The browser's "long task" threshold: a main-thread block longer than this is noticeable.
+pub const LONG_TASK_MS: f64 = 50.0;
 
 impl Heartbeat {
     /// Summarises beat timestamps for a run that lasted from `start` to `end`.
@@ -33,14 +40,17 @@ impl Heartbeat {
             .filter(|&t| t > start && t < end)
             .collect();
         let mut previous = start;
-        let mut longest: f64 = 0.0;
+        let mut gaps = Vec::with_capacity(inside.len() + 1);
         for &t in inside.iter().chain(std::iter::once(&end)) {
-            longest = longest.max(t - previous);
+            gaps.push(t - previous);
             previous = t;
         }
+        gaps.sort_by(f64::total_cmp);
         Heartbeat {
             beats: inside.len() as u32,
-            longest_gap_ms: longest,
+            longest_gap_ms: gaps.last().copied().unwrap_or(0.0),
+            long_gaps: gaps.iter().filter(|&&g| g > LONG_TASK_MS).count() as u32,
+            p95_gap_ms: percentile(&gaps, 95.0),
         }
     }
 }
@@ -104,12 +114,14 @@ mod tests {
 
     #[test]
     fn a_frozen_run_has_no_beats_and_one_long_gap() {
-        let hb = Heartbeat::from_beats(&[1.0, 2.0, 50.0], 10.0, 40.0);
+        let hb = Heartbeat::from_beats(&[1.0, 2.0, 500.0], 10.0, 400.0);
         assert_eq!(
             hb,
             Heartbeat {
                 beats: 0,
-                longest_gap_ms: 30.0
+                longest_gap_ms: 390.0,
+                long_gaps: 1,
+                p95_gap_ms: 390.0
             }
         );
     }
@@ -119,6 +131,9 @@ mod tests {
         let hb = Heartbeat::from_beats(&[0.0, 12.0, 20.0, 31.0, 45.0], 10.0, 40.0);
         assert_eq!(hb.beats, 3);
         assert_eq!(hb.longest_gap_ms, 11.0);
+        assert_eq!(hb.long_gaps, 0);
+        // Gaps 2, 8, 9, 11: p95 interpolates between the two largest.
+        assert!((hb.p95_gap_ms - 10.7).abs() < 1e-9, "{}", hb.p95_gap_ms);
     }
 
     #[test]

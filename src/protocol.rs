@@ -27,7 +27,10 @@ use crate::metrics::Clock;
 use crate::workloads::{self, Checked, WorkloadSpec};
 
 /// Bumped whenever a message changes shape; checked in the ready handshake.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
+
+/// Least interval between two [`FromWorker::Tick`]s from one worker, ms.
+pub const TICK_EVERY_MS: f64 = 250.0;
 
 /// State private to one wasm instance. The isolation probe writes it in one worker and reads it
 /// everywhere: a worker (or the page) that saw another's write would share its memory.
@@ -80,6 +83,10 @@ pub enum FromWorker {
         /// When it ended, on the shared clock (ms).
         end_ms: f64,
     },
+    /// Still computing: sent during a long task (at most every [`TICK_EVERY_MS`]), so the
+    /// page's watchdog can tell a busy worker from a stuck one.
+    #[serde(rename = "cp_tick")]
+    Tick,
     /// The value of this instance's [`ISOLATION_CELL`].
     #[serde(rename = "cp_cell")]
     Cell {
@@ -96,10 +103,12 @@ pub enum FromWorker {
 
 /// The worker's body: decodes a request as it arrived on the wire, answers it, and encodes the
 /// reply. Pure, so the host tests cover it; the browser glue only moves the strings.
-pub fn handle_message(text: &str, clock: &impl Clock) -> String {
+///
+/// `on_slice` is called after every slice of a task (see [`handle`]).
+pub fn handle_message(text: &str, clock: &impl Clock, on_slice: impl FnMut()) -> String {
     let received_ms = clock.now_ms();
     let reply = match decode::<ToWorker>(text) {
-        Ok(request) => handle(request, received_ms, clock),
+        Ok(request) => handle(request, received_ms, clock, on_slice),
         Err(err) => FromWorker::Failed {
             message: err.to_string(),
         },
@@ -107,8 +116,14 @@ pub fn handle_message(text: &str, clock: &impl Clock) -> String {
     encode(&reply)
 }
 
-/// Answers one decoded request that arrived at `received_ms`.
-pub fn handle(request: ToWorker, received_ms: f64, clock: &impl Clock) -> FromWorker {
+/// Answers one decoded request that arrived at `received_ms`. During a task, `on_slice` is
+/// called after every slice; the worker glue posts [`FromWorker::Tick`] from it.
+pub fn handle(
+    request: ToWorker,
+    received_ms: f64,
+    clock: &impl Clock,
+    on_slice: impl FnMut(),
+) -> FromWorker {
     match request {
         ToWorker::Run { id, spec } => {
             if let Err(err) = spec.validate() {
@@ -118,9 +133,13 @@ pub fn handle(request: ToWorker, received_ms: f64, clock: &impl Clock) -> FromWo
             }
             let start_ms = clock.now_ms();
             // A worker may block: an I/O wait sleeps (`Atomics.wait` in the browser).
-            let checked = workloads::run_blocking(&spec, &RunControl::default(), clock, |ms| {
-                std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
-            })
+            let checked = workloads::run_blocking(
+                &spec,
+                &RunControl::default(),
+                clock,
+                |ms| std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3)),
+                on_slice,
+            )
             .expect("nothing cancels a worker from inside: the page terminates it");
             FromWorker::Done {
                 id,

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::RunConfig;
+use crate::control::RunControl;
 use crate::metrics::{Distribution, Heartbeat};
 use crate::models::Model;
 use crate::trace::{LaneRecord, Segment, State, time_in};
@@ -260,15 +261,20 @@ impl ModelResult {
         }
     }
 
-    /// Marks the result cancelled if `cancelled`, saying how far it got.
-    pub fn cancelled_if(mut self, cancelled: bool, total_tasks: u32) -> Self {
-        if cancelled {
-            self.status = Status::Cancelled;
+    /// Marks the result cancelled (by the user) or failed (stopped by the watchdog) if
+    /// `control` says so, with how far it got.
+    pub fn stopped_by(mut self, control: &RunControl, total_tasks: u32) -> Self {
+        let done = self.tasks.len();
+        if control.is_stalled() {
+            self.status = Status::Error;
             self.answer_ok = false;
             self.message = Some(format!(
-                "Cancelled after {} of {total_tasks} tasks.",
-                self.tasks.len()
+                "Stopped by the watchdog: no progress for too long, after {done} of {total_tasks} tasks."
             ));
+        } else if control.is_cancelled() {
+            self.status = Status::Cancelled;
+            self.answer_ok = false;
+            self.message = Some(format!("Cancelled after {done} of {total_tasks} tasks."));
         }
         self
     }
@@ -285,10 +291,7 @@ impl ModelResult {
             answer: None,
             answer_ok: false,
             threads_used: Vec::new(),
-            heartbeat: Heartbeat {
-                beats: 0,
-                longest_gap_ms: 0.0,
-            },
+            heartbeat: Heartbeat::from_beats(&[], 0.0, 0.0),
             task_switches: None,
             startup_ms: Vec::new(),
             isolation: None,
@@ -378,10 +381,7 @@ mod tests {
             kind: WorkloadKind::Primes,
             n: 100,
         };
-        let hb = Heartbeat {
-            beats: 3,
-            longest_gap_ms: 4.0,
-        };
+        let hb = Heartbeat::from_beats(&[1.0, 2.0], 0.0, 4.0);
         let tasks = vec![
             record(0, "thread 1", 25),
             record(1, "thread 0", 25),
@@ -407,10 +407,7 @@ mod tests {
             kind: WorkloadKind::Primes,
             n: 100,
         };
-        let hb = Heartbeat {
-            beats: 0,
-            longest_gap_ms: 0.0,
-        };
+        let hb = Heartbeat::from_beats(&[], 0.0, 0.0);
         // Blocking: 4 tasks back to back on main, 1 ms each, 4 ms wall.
         let serial: Vec<_> = (0..4).map(|t| record(t, "main", 25)).collect();
         let blocking = ModelResult::from_tasks(Model::Blocking, &spec, 4.0, hb, serial, 4);

@@ -13,7 +13,8 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::config::{Edit, RunConfig};
-use crate::control::RunControl;
+use crate::control::{RunControl, Watchdog};
+use crate::metrics::Clock;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
 use crate::report::{Environment, ModelResult, Results, Status};
 use crate::url_state::UrlState;
@@ -112,14 +113,21 @@ async fn run_all(
         notices,
     )));
     // Progress is counted in atomics by whoever runs the tasks (pool threads included) and
-    // shown from here, on the UI thread, a few times a second.
+    // shown from here, on the UI thread, a few times a second. The same loop is the watchdog:
+    // a model whose slices, waits and worker ticks all stop for `stall_s` is stopped.
     let finished = Rc::new(Cell::new(false));
     {
         let (finished, control, dispatch) = (finished.clone(), control.clone(), dispatch.clone());
+        let stall_ms = f64::from(config.stall_s) * 1e3;
         spawn_local(async move {
+            let clock = web::clock::PerformanceClock;
+            let mut watchdog = Watchdog::new(stall_ms, control.ticks(), clock.now_ms());
             while !finished.get() {
                 dispatch.dispatch(Action::Progress(control.done()));
                 web::clock::sleep_ms(PROGRESS_POLL_MS).await;
+                if watchdog.stalled(control.ticks(), clock.now_ms()) && !control.is_cancelled() {
+                    control.stop_stalled();
+                }
             }
         });
     }
@@ -143,7 +151,8 @@ async fn run_all(
         dispatch.dispatch(Action::Finished(result));
     }
     finished.set(true);
-    let cancelled = control.is_cancelled();
+    let cancelled = control.is_cancelled() && !control.is_stalled();
+    failed |= control.is_stalled();
     dispatch.dispatch(Action::Done(cancelled));
     // The results element renders with the `Done` state; flag completion after it is in the DOM.
     web::clock::yield_now().await;

@@ -4,7 +4,7 @@
 //! Decoding never fails: every unknown or malformed parameter becomes a notice the page shows,
 //! and the setting falls back to its default. A URL pasted into docs must never kill the page.
 
-use crate::config::{AsyncMode, RunConfig, TOTAL_WORK};
+use crate::config::{AsyncMode, DEFAULT_STALL_S, RunConfig, TOTAL_WORK};
 use crate::error::Error;
 use crate::models::Model;
 use crate::workloads::WorkloadKind;
@@ -19,8 +19,8 @@ pub struct UrlState {
 }
 
 /// The parameters this page understands.
-pub const KNOWN_PARAMS: [&str; 7] = [
-    "workload", "n", "tasks", "workers", "models", "async", "autorun",
+pub const KNOWN_PARAMS: [&str; 8] = [
+    "workload", "n", "tasks", "workers", "models", "async", "stall", "autorun",
 ];
 
 /// Parses a query string (with or without the leading `?`). Returns the state and one notice per
@@ -68,6 +68,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
                 }
                 any
             }
+            "stall" => value.parse().map(|v| config.stall_s = v).is_ok(),
             "async" => AsyncMode::from_id(&value)
                 .map(|m| config.async_mode = m)
                 .is_some(),
@@ -113,6 +114,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
                 name: "workers", ..
             } => config.workers = defaults.workers,
             Error::InvalidSetting { name: "models", .. } => config.models = defaults.models,
+            Error::InvalidSetting { name: "stall", .. } => config.stall_s = defaults.stall_s,
             Error::InvalidSetting {
                 name: TOTAL_WORK, ..
             } => {
@@ -141,6 +143,9 @@ pub fn encode(state: &UrlState) -> String {
     );
     if c.async_mode != AsyncMode::default() {
         query.push_str(&format!("&async={}", c.async_mode.id()));
+    }
+    if c.stall_s != DEFAULT_STALL_S {
+        query.push_str(&format!("&stall={}", c.stall_s));
     }
     if state.autorun {
         query.push_str("&autorun=1");

@@ -273,12 +273,15 @@ pub fn run_to_end(spec: &WorkloadSpec) -> Checked {
 /// checking `control` between slices; `None` if it was cancelled.
 ///
 /// `sleep(ms)` is the seam for I/O waits: `std::thread::sleep` in a thread or worker
-/// (`Atomics.wait`: the core is free meanwhile), a busy loop on the main thread.
+/// (`Atomics.wait`: the core is free meanwhile), a busy loop on the main thread. Every slice and
+/// every poll of a wait ticks `control` and calls `on_slice` (a worker reports its progress to
+/// the page through it).
 pub fn run_blocking(
     spec: &WorkloadSpec,
     control: &RunControl,
     clock: &impl Clock,
     mut sleep: impl FnMut(f64),
+    mut on_slice: impl FnMut(),
 ) -> Option<Checked> {
     let Some(mut runner) = spec.runner() else {
         let deadline = io::Deadline::start(spec.n, clock);
@@ -287,10 +290,14 @@ pub fn run_blocking(
                 return None;
             }
             sleep(ms.min(io::POLL_MS));
+            control.tick();
+            on_slice();
         }
         return Some(Checked::of(spec, deadline.confirmed(clock)));
     };
     while !runner.step() {
+        control.tick();
+        on_slice();
         if control.is_cancelled() {
             return None;
         }
@@ -321,6 +328,7 @@ where
         let deadline = io::Deadline::start(spec.n, clock);
         while let Some(ms) = deadline.remaining(clock) {
             sleep(ms.min(io::POLL_MS)).await;
+            control.tick();
             if control.is_cancelled() {
                 return None;
             }
@@ -329,6 +337,7 @@ where
     };
     loop {
         let done = runner.step();
+        control.tick();
         on_slice();
         if done {
             break;
@@ -355,9 +364,13 @@ pub fn run_pool_task(
 ) -> Option<TaskRecord> {
     let start_ms = clock.now_ms() - t0;
     // A pool thread may block: an I/O wait sleeps with `Atomics.wait`, leaving the core free.
-    let checked = run_blocking(spec, control, clock, |ms| {
-        std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
-    })?;
+    let checked = run_blocking(
+        spec,
+        control,
+        clock,
+        |ms| std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3)),
+        || (),
+    )?;
     control.task_done();
     let lane =
         rayon::current_thread_index().map_or("outside pool".to_string(), |i| format!("thread {i}"));

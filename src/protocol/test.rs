@@ -40,6 +40,7 @@ fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
                 end_ms: 2.5,
             },
             FromWorker::Cell { value: 42 },
+            FromWorker::Tick,
             FromWorker::Failed {
                 message: "boom".into(),
             },
@@ -123,7 +124,7 @@ fn the_worker_body_runs_and_times_a_task() {
         n: 1000,
     };
     // The wire in, the wire out: received at tick 1, decoded and started at 2, done at 3.
-    let reply = handle_message(&encode(&ToWorker::Run { id: 9, spec }), &clock);
+    let reply = handle_message(&encode(&ToWorker::Run { id: 9, spec }), &clock, || ());
     assert_eq!(
         decode::<FromWorker>(&reply),
         Ok(FromWorker::Done {
@@ -147,10 +148,10 @@ fn the_worker_body_refuses_an_invalid_task() {
         n: 1001,
     };
     assert!(matches!(
-        handle(ToWorker::Run { id: 0, spec }, 0.0, &clock),
+        handle(ToWorker::Run { id: 0, spec }, 0.0, &clock, || ()),
         FromWorker::Failed { .. }
     ));
-    let garbage = handle_message(r#"{"type":"cp_fly"}"#, &clock);
+    let garbage = handle_message(r#"{"type":"cp_fly"}"#, &clock, || ());
     assert!(matches!(
         decode::<FromWorker>(&garbage),
         Ok(FromWorker::Failed { .. })
@@ -163,11 +164,24 @@ fn the_cell_is_per_instance_state() {
     // test shows that a second worker does *not* see it.
     let clock = Ticking(Cell::new(0.0));
     assert_eq!(
-        handle(ToWorker::SetCell { value: 77 }, 0.0, &clock),
+        handle(ToWorker::SetCell { value: 77 }, 0.0, &clock, || ()),
         FromWorker::Cell { value: 77 }
     );
     assert_eq!(
-        handle(ToWorker::GetCell, 0.0, &clock),
+        handle(ToWorker::GetCell, 0.0, &clock, || ()),
         FromWorker::Cell { value: 77 }
     );
+}
+
+#[test]
+fn a_long_task_reports_every_slice() {
+    let clock = Ticking(Cell::new(0.0));
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Count,
+        n: 3 * crate::workloads::count_loop::SLICE,
+    };
+    let mut slices = 0;
+    let reply = handle(ToWorker::Run { id: 1, spec }, 0.0, &clock, || slices += 1);
+    assert!(matches!(reply, FromWorker::Done { .. }));
+    assert_eq!(slices, 2, "after each slice but the last");
 }

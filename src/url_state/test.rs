@@ -30,7 +30,7 @@ fn encode_then_decode_is_the_identity() {
         UrlState::default(),
         decode("workload=primes&n=1000&tasks=1&workers=16&models=processes&autorun=1").0,
         decode("workload=count&n=12345&workers=auto&models=async,blocking").0,
-        decode("workload=io&n=300&tasks=3&async=naive").0,
+        decode("workload=io&n=300&tasks=3&async=naive&stall=3").0,
     ];
     for state in states {
         assert_eq!(

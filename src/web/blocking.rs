@@ -33,8 +33,9 @@ pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
                 while clock.now_ms() < until {}
             };
             // Nothing can cancel it: the Cancel button cannot even be clicked meanwhile.
-            let checked = workloads::run_blocking(&spec, &RunControl::default(), &clock, busy_wait)
-                .expect("never cancelled");
+            let checked =
+                workloads::run_blocking(&spec, &RunControl::default(), &clock, busy_wait, || ())
+                    .expect("never cancelled");
             control.task_done();
             // The whole batch was submitted at once: each task waits for those before it.
             let span = (start_ms, clock.now_ms() - t0);

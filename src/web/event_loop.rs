@@ -102,5 +102,5 @@ pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
         config.tasks,
     );
     result.task_switches = Some(metrics::task_switches(&slice_log.borrow()));
-    result.cancelled_if(control.is_cancelled(), config.tasks)
+    result.stopped_by(control, config.tasks)
 }

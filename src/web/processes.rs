@@ -221,18 +221,28 @@ impl Process {
         Ok(process)
     }
 
-    /// Sends one request and awaits its reply, timing each leg.
+    /// Sends one request and awaits its reply, timing each leg; `on_tick` is called for every
+    /// [`FromWorker::Tick`] the worker sends meanwhile.
     ///
     /// # Errors
     /// The worker failed or closed.
-    pub async fn exchange(&mut self, request: &ToWorker) -> Result<Exchange> {
+    pub async fn exchange(&mut self, request: &ToWorker, on_tick: impl Fn()) -> Result<Exchange> {
         let sent_ms = PerformanceClock.now_ms();
         let text = protocol::encode(request);
         self.worker
             .post_message(&JsValue::from_str(&text))
             .map_err(|e| Error::Runtime(format!("postMessage failed: {e:?}")))?;
         let posted_ms = PerformanceClock.now_ms();
-        match self.inbox.next().await {
+        let mut next = self.inbox.next().await;
+        while let Some(Envelope {
+            message: FromWorker::Tick,
+            ..
+        }) = next
+        {
+            on_tick();
+            next = self.inbox.next().await;
+        }
+        match next {
             Some(Envelope {
                 message: FromWorker::Failed { message },
                 ..
@@ -255,7 +265,7 @@ impl Process {
     /// # Errors
     /// The worker failed or closed.
     pub async fn request(&mut self, request: &ToWorker) -> Result<FromWorker> {
-        Ok(self.exchange(request).await?.reply)
+        Ok(self.exchange(request, || ()).await?.reply)
     }
 
     async fn cell(&mut self, request: ToWorker) -> Result<u64> {
@@ -343,7 +353,7 @@ pub async fn run_bundle(
                     };
                     let request = ToWorker::Run { id: task, spec };
                     let exchange = match select(
-                        Box::pin(process.exchange(&request)),
+                        Box::pin(process.exchange(&request, || control.tick())),
                         Box::pin(until_cancelled(control)),
                     )
                     .await
@@ -446,7 +456,7 @@ pub async fn run_bundle(
             result.startup_ms = startup_ms;
             result.lanes = lanes;
             result.isolation = Some(isolation);
-            result.cancelled_if(control.is_cancelled(), config.tasks)
+            result.stopped_by(control, config.tasks)
         }
         Err(err) => ModelResult::failed(Model::Processes, &spec, Status::Error, err.to_string()),
     }
@@ -459,8 +469,19 @@ pub fn cp_worker_main() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_to = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        // Tell the page this worker is alive during a long task, at most every TICK_EVERY_MS.
+        let mut last_tick = PerformanceClock.now_ms();
+        let tick_to = reply_to.clone();
+        let tick = move || {
+            let now = PerformanceClock.now_ms();
+            if now - last_tick >= protocol::TICK_EVERY_MS {
+                last_tick = now;
+                let _ =
+                    tick_to.post_message(&JsValue::from_str(&protocol::encode(&FromWorker::Tick)));
+            }
+        };
         let reply = match event.data().as_string() {
-            Some(text) => protocol::handle_message(&text, &PerformanceClock),
+            Some(text) => protocol::handle_message(&text, &PerformanceClock, tick),
             None => protocol::encode(&FromWorker::Failed {
                 message: "non-text message to worker".into(),
             }),

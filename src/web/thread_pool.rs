@@ -154,5 +154,5 @@ pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl
         ),
     });
     result.startup_ms = startup.unwrap_or_default();
-    result.cancelled_if(control.is_cancelled(), config.tasks)
+    result.stopped_by(control, config.tasks)
 }

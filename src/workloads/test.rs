@@ -167,7 +167,10 @@ fn cancelling_stops_a_task_at_the_next_slice() {
         },
     ));
     assert_eq!((checked, slices), (None, 3));
-    assert_eq!(run_blocking(&spec, &control, &SystemClock, |_| ()), None);
+    assert_eq!(
+        run_blocking(&spec, &control, &SystemClock, |_| (), || ()),
+        None
+    );
     assert_eq!(run_pool_task(&spec, 0, &control, &SystemClock, 0.0), None);
     assert_eq!(control.done(), 0);
 }
@@ -369,11 +372,18 @@ fn an_io_wait_sleeps_until_the_clock_confirms_it() {
     let control = RunControl::default();
     let mut sleeps = 0;
     let start = SystemClock.now_ms();
-    let checked = run_blocking(&spec, &control, &SystemClock, |ms| {
-        sleeps += 1;
-        assert!(ms <= io::POLL_MS);
-        std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
-    });
+    let checked = run_blocking(
+        &spec,
+        &control,
+        &SystemClock,
+        |ms| {
+            sleeps += 1;
+            assert!(ms <= io::POLL_MS);
+            std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
+        },
+        || (),
+    );
+    assert!(control.ticks() >= sleeps, "every poll is progress");
     assert_eq!(
         checked,
         Some(Checked {
@@ -418,7 +428,7 @@ fn an_io_wait_is_cancelled_between_sleeps_and_awaits() {
         n: 10_000,
     };
     let control = RunControl::default();
-    let checked = run_blocking(&spec, &control, &SystemClock, |_| control.cancel());
+    let checked = run_blocking(&spec, &control, &SystemClock, |_| control.cancel(), || ());
     assert_eq!(checked, None);
     let control = RunControl::default();
     let awaited = block_on(run_async(
