@@ -22,6 +22,7 @@
 //!   body itself ([`protocol::handle`]).
 //! * [`report`]: the results document (`#results-json`), per-task records and their summaries.
 //! * [`trace`]: the states and segments every model records, on one clock.
+//! * [`scheduler`]: the async model's single-threaded executor (ready queue, timers, yields), instrumented.
 //! * [`metrics`]: the clock seam and the statistics the report needs (heartbeat gaps,
 //!   interleaving, timer resolution).
 //! * [`error`]: the crate's error type, rendered in the page as data.
@@ -41,6 +42,7 @@ pub mod metrics;
 pub mod models;
 pub mod protocol;
 pub mod report;
+pub mod scheduler;
 pub mod trace;
 pub mod url_state;
 pub mod workloads;

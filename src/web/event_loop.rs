@@ -1,98 +1,102 @@
-//! The async scheduler: tasks as futures on the browser's event loop, all on the UI thread.
+//! The async scheduler: tasks as coroutines on the browser's event loop, all on the UI thread —
+//! Python's `asyncio.gather`.
 //!
-//! Each task is a coroutine (`workloads::run_async`): it computes one slice
-//! (≈ 1 ms), then awaits [`clock::yield_now`], which hands the event loop back to the browser —
-//! and to the other tasks, which interleave. The page stays responsive, yet one thread does all
-//! the work, so CPU-bound tasks get no faster: `asyncio.gather` over CPU work (seed article 001).
+//! The tasks run on our own instrumented executor ([`crate::scheduler`], rules in its README):
+//! a FIFO ready queue, timers and yield points, recording each task's `run` / `ready` /
+//! `wait_io` time. This module is its browser driver: after every tick it gives the browser a
+//! turn (a macrotask), so the page keeps painting between slices; when only timers are pending it
+//! sleeps on `setTimeout` until the next one.
+//!
+//! A CPU task computes one slice (≈ 1 ms) and yields (cooperative mode), or computes to the end
+//! without yielding (naive mode: it holds the loop, as a CPU loop inside an `async def` does).
+//! Either way one thread does all the work: CPU-bound tasks get no faster.
 
 use std::cell::RefCell;
-
-use futures::future::join_all;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::config::{AsyncMode, RunConfig};
 use crate::control::RunControl;
 use crate::metrics::{self, Clock};
 use crate::models::Model;
 use crate::report::{ModelResult, TaskRecord};
-use crate::trace::{self, Segment, State};
+use crate::scheduler::{Scheduler, Tick};
+use crate::trace::State;
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
-use crate::workloads;
+use crate::workloads::{self, Checked};
 
-/// Runs the batch as futures on the event loop — interleaved slice by slice in the cooperative
-/// mode, one whole CPU task at a time in the naive one; `control` can stop it at any await.
-pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
+/// Runs the batch on the instrumented scheduler; `control` can stop it at any await.
+pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
     let clock = PerformanceClock;
     let spec = config.spec();
-    // The order in which slices ran, by task: the proof that the tasks interleaved.
-    let slice_log = RefCell::new(Vec::new());
+    let sliced = config.async_mode == AsyncMode::Cooperative;
     let heartbeat = HeartbeatRecorder::start();
     let t0 = clock.now_ms();
-    let now = move || clock.now_ms() - t0;
-    let naive = config.async_mode == AsyncMode::Naive;
-    let tasks = (0..config.tasks).map(|task| {
-        let slice_log = &slice_log;
-        async move {
-            // Slice boundaries, alternating: run starts, run ends, run starts, …
-            // Cooperative CPU work only: slice boundaries, alternating run start, run end, …
-            let marks = RefCell::new(vec![now()]);
-            let sliced = !naive && !spec.kind.is_io();
+    let mut scheduler = Scheduler::new(clock);
+    let answers: Rc<RefCell<Vec<Option<Checked>>>> =
+        Rc::new(RefCell::new(vec![None; config.tasks as usize]));
+    for task in 0..config.tasks {
+        let (handle, control, answers) = (scheduler.handle(), control.clone(), answers.clone());
+        scheduler.spawn(async move {
             let checked = workloads::run_async(
                 &spec,
-                control,
+                &control,
                 &clock,
-                || async {
-                    // Naive mode never gives the event loop back between slices.
-                    if sliced {
-                        clock::yield_now().await;
-                        marks.borrow_mut().push(now());
-                    }
-                },
-                |ms| clock::sleep_ms(ms.ceil() as i32),
-                || {
-                    if sliced {
-                        marks.borrow_mut().push(now());
-                    }
-                    slice_log.borrow_mut().push(task);
-                },
+                || handle.yield_if(sliced),
+                |ms| handle.sleep_until(clock.now_ms() + ms),
+                || (),
             )
-            .await?;
-            control.task_done();
-            let mut marks = marks.into_inner();
-            let start_ms = marks[0];
-            let segments = if sliced {
-                // Until its first slice, and between two slices, the task was ready while the
-                // event loop ran someone else.
-                let first = Segment::new(State::Ready, 0.0, start_ms);
-                trace::compact(
-                    std::iter::once(first).chain(marks.windows(2).enumerate().map(|(i, w)| {
-                        let state = if i % 2 == 0 { State::Run } else { State::Ready };
-                        Segment::new(state, w[0], w[1])
-                    })),
-                )
-            } else {
-                // One piece: a naive CPU task held the loop throughout; an I/O task awaited
-                // timers, leaving the loop free for the others all along.
-                marks.push(now());
-                vec![
-                    Segment::new(State::Ready, 0.0, start_ms),
-                    Segment::new(spec.kind.busy_state(), start_ms, marks[1]),
-                ]
-            };
+            .await;
+            if checked.is_some() {
+                control.task_done();
+            }
+            answers.borrow_mut()[task as usize] = checked;
+        });
+    }
+    // The driver: one tick, then the browser's turn.
+    loop {
+        if control.is_cancelled() {
+            break;
+        }
+        match scheduler.tick() {
+            Tick::Ran(_) => clock::yield_now().await,
+            Tick::Idle { until_ms } => {
+                clock::sleep_ms((until_ms - clock.now_ms()).ceil().max(0.0) as i32).await
+            }
+            Tick::Done => break,
+        }
+    }
+    let t1 = clock.now_ms();
+    let segments = scheduler.segments();
+    let spawned = scheduler.spawned_at();
+    let records: Vec<TaskRecord> = answers
+        .borrow()
+        .iter()
+        .enumerate()
+        .filter_map(|(task, checked)| {
+            let checked = (*checked)?;
+            let segments: Vec<_> = segments[task]
+                .iter()
+                .map(|s| crate::trace::Segment::new(s.state, s.start_ms - t0, s.end_ms - t0))
+                .collect();
+            let start_ms = segments
+                .iter()
+                .find(|s| s.state != State::Ready)
+                .map_or(0.0, |s| s.start_ms);
+            let end_ms = segments.last().map_or(start_ms, |s| s.end_ms);
             Some(TaskRecord {
-                task,
+                task: task as u32,
                 lane: "main".to_string(),
-                enqueue_ms: 0.0,
+                enqueue_ms: spawned[task] - t0,
                 start_ms,
-                end_ms: *marks.last().expect("the start is marked"),
+                end_ms,
                 answer: checked.answer,
                 ok: checked.ok,
                 segments,
                 bytes: None,
             })
-        }
-    });
-    let records: Vec<TaskRecord> = join_all(tasks).await.into_iter().flatten().collect();
-    let t1 = clock.now_ms();
+        })
+        .collect();
     let mut result = ModelResult::from_tasks(
         Model::Async,
         &spec,
@@ -101,6 +105,7 @@ pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
         records,
         config.tasks,
     );
-    result.task_switches = Some(metrics::task_switches(&slice_log.borrow()));
+    let log: Vec<u32> = scheduler.run_log().iter().map(|&id| id as u32).collect();
+    result.task_switches = Some(metrics::task_switches(&log));
     result.stopped_by(control, config.tasks)
 }

@@ -1,0 +1,177 @@
+//! Exact interleavings with a fake clock: each test states the rule it demonstrates.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use super::*;
+
+/// A clock that only moves when told to: by the driver when idle, by a task to stand for CPU
+/// time it spent.
+#[derive(Debug, Clone, Default)]
+struct FakeClock(Rc<Cell<f64>>);
+
+impl FakeClock {
+    fn advance(&self, ms: f64) {
+        self.0.set(self.0.get() + ms);
+    }
+}
+
+impl Clock for FakeClock {
+    fn now_ms(&self) -> f64 {
+        self.0.get()
+    }
+}
+
+/// Drives the scheduler to the end, jumping the clock to the next timer when idle.
+fn run_to_completion(scheduler: &mut Scheduler<FakeClock>) {
+    loop {
+        match scheduler.tick() {
+            Tick::Ran(_) => {}
+            Tick::Idle { until_ms } => {
+                let clock = scheduler.clock().clone();
+                clock.0.set(until_ms.max(clock.now_ms()));
+            }
+            Tick::Done => break,
+        }
+    }
+}
+
+fn states(segments: &[Segment]) -> Vec<State> {
+    segments.iter().map(|s| s.state).collect()
+}
+
+#[test]
+fn yielding_tasks_take_turns_in_fifo_order() {
+    let mut s = Scheduler::new(FakeClock::default());
+    for _ in 0..3 {
+        let h = s.handle();
+        s.spawn(async move {
+            h.yield_now().await;
+            h.yield_now().await;
+        });
+    }
+    run_to_completion(&mut s);
+    assert_eq!(s.run_log(), [0, 1, 2, 0, 1, 2, 0, 1, 2]);
+    assert!((0..3).all(|id| s.is_finished(id)));
+}
+
+#[test]
+fn gather_of_sleeps_takes_the_longest_not_the_sum() {
+    // Seed 001: tasks A, B, C sleep 2, 3 and 1 s; asyncio.gather finishes in 3 s, not 6.
+    let clock = FakeClock::default();
+    let mut s = Scheduler::new(clock.clone());
+    let finished = Rc::new(RefCell::new(Vec::new()));
+    for (name, secs) in [("A", 2.0), ("B", 3.0), ("C", 1.0)] {
+        let (h, clock, finished) = (s.handle(), clock.clone(), finished.clone());
+        s.spawn(async move {
+            h.sleep_until(clock.now_ms() + secs * 1000.0).await;
+            finished.borrow_mut().push((name, clock.now_ms()));
+        });
+    }
+    run_to_completion(&mut s);
+    assert_eq!(
+        *finished.borrow(),
+        [("C", 1000.0), ("A", 2000.0), ("B", 3000.0)]
+    );
+    assert_eq!(clock.now_ms(), 3000.0);
+    // Each task waited on its timer (its runs took no time on this clock).
+    let segments = s.segments();
+    assert_eq!(segments[1], [Segment::new(State::WaitIo, 0.0, 3000.0)]);
+}
+
+#[test]
+fn a_task_that_never_awaits_holds_the_loop_while_the_others_wait() {
+    // Seed 001's warning: a blocking step inside a coroutine stalls every other task.
+    let clock = FakeClock::default();
+    let mut s = Scheduler::new(clock.clone());
+    let (h, c) = (s.handle(), clock.clone());
+    s.spawn(async move {
+        h.sleep_until(c.now_ms() + 10.0).await;
+    });
+    let c = clock.clone();
+    s.spawn(async move {
+        c.advance(50.0); // 50 ms of CPU work without an await
+    });
+    run_to_completion(&mut s);
+    let segments = s.segments();
+    // Task 0's timer was due at 10 ms, but it could only run at 50, when task 1 let go.
+    assert_eq!(
+        segments[0],
+        [
+            Segment::new(State::WaitIo, 0.0, 10.0),
+            Segment::new(State::Ready, 10.0, 50.0),
+        ]
+    );
+    assert_eq!(segments[1], [Segment::new(State::Run, 0.0, 50.0)]);
+}
+
+#[test]
+fn cooperative_cpu_work_interleaves_and_records_ready_time() {
+    let clock = FakeClock::default();
+    let mut s = Scheduler::new(clock.clone());
+    for _ in 0..2 {
+        let (h, c) = (s.handle(), clock.clone());
+        s.spawn(async move {
+            for _ in 0..3 {
+                c.advance(1.0); // one 1 ms slice
+                h.yield_now().await;
+            }
+        });
+    }
+    run_to_completion(&mut s);
+    assert_eq!(s.run_log(), [0, 1, 0, 1, 0, 1, 0, 1]);
+    let segments = s.segments();
+    assert_eq!(
+        states(&segments[0]),
+        [
+            State::Run,
+            State::Ready,
+            State::Run,
+            State::Ready,
+            State::Run,
+            State::Ready
+        ]
+    );
+    // Task 1 waited for task 0's first slice before its own.
+    assert_eq!(segments[1][0], Segment::new(State::Ready, 0.0, 1.0));
+}
+
+#[test]
+fn the_kernels_run_as_scheduler_tasks() {
+    use crate::control::RunControl;
+    use crate::workloads::{self, WorkloadKind, WorkloadSpec};
+    let clock = FakeClock::default();
+    let mut s = Scheduler::new(clock.clone());
+    let answers = Rc::new(RefCell::new(Vec::new()));
+    for _ in 0..2 {
+        let (h, c, answers) = (s.handle(), clock.clone(), answers.clone());
+        s.spawn(async move {
+            let spec = WorkloadSpec {
+                kind: WorkloadKind::Primes,
+                n: 1_000_000,
+            };
+            let control = RunControl::default();
+            let checked = workloads::run_async(
+                &spec,
+                &control,
+                &c,
+                || h.yield_now(),
+                |ms| h.sleep_until(c.now_ms() + ms),
+                || (),
+            )
+            .await;
+            answers.borrow_mut().push(checked);
+        });
+    }
+    run_to_completion(&mut s);
+    let ok = Some(workloads::Checked {
+        answer: 78_498,
+        ok: true,
+    });
+    assert_eq!(*answers.borrow(), [ok, ok]);
+    let switches = s.run_log().windows(2).filter(|w| w[0] != w[1]).count();
+    assert!(
+        switches > 2,
+        "the two sieves interleaved slice by slice: {switches}"
+    );
+}
