@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::models::Model;
-use crate::workloads::{WorkloadKind, WorkloadSpec};
+use crate::workloads::{self, WorkloadKind, WorkloadSpec};
 
 /// Most tasks in one batch.
 pub const MAX_TASKS: u32 = 64;
@@ -73,11 +73,19 @@ pub struct RunConfig {
     /// How the async scheduler runs CPU work.
     #[serde(default)]
     pub async_mode: AsyncMode,
+    /// A custom profile: each task's steps (CPU kernels and I/O waits, in order). One entry: every
+    /// task runs it; several: task `i` runs entry `i`, and `tasks` equals their number. `None`:
+    /// every task runs `workload` of size `n`.
+    #[serde(default)]
+    pub steps: Option<Vec<Vec<WorkloadSpec>>>,
     /// The watchdog stops a model that makes no progress (no slice, no wait poll, no worker
     /// tick) for this many seconds.
     #[serde(default = "default_stall_s")]
     pub stall_s: u32,
 }
+
+/// Most steps in a custom profile, over all tasks.
+pub const MAX_STEPS: usize = 256;
 
 /// Default for [`RunConfig::stall_s`].
 pub const DEFAULT_STALL_S: u32 = 10;
@@ -97,6 +105,7 @@ impl Default for RunConfig {
             workers: None,
             models: Model::ALL.to_vec(),
             async_mode: AsyncMode::Cooperative,
+            steps: None,
             stall_s: DEFAULT_STALL_S,
         }
     }
@@ -109,6 +118,34 @@ impl RunConfig {
             kind: self.workload,
             n: self.n,
         }
+    }
+
+    /// The steps task `task` runs.
+    pub fn task_steps(&self, task: u32) -> Vec<WorkloadSpec> {
+        match &self.steps {
+            Some(groups) if !groups.is_empty() => groups[task as usize % groups.len()].clone(),
+            _ => vec![self.spec()],
+        }
+    }
+
+    /// The answer every task should give, if they all should give the same one.
+    pub fn common_expected(&self) -> Option<u64> {
+        let first = workloads::expected_of(&self.task_steps(0))?;
+        (1..self.tasks)
+            .all(|t| workloads::expected_of(&self.task_steps(t)) == Some(first))
+            .then_some(first)
+    }
+
+    /// Whether any task waits for I/O.
+    pub fn has_io(&self) -> bool {
+        (0..self.tasks).any(|t| self.task_steps(t).iter().any(|s| s.kind.is_io()))
+    }
+
+    /// The batch's estimated work, in count-loop iterations (see `WorkloadSpec::cost`).
+    pub fn cost(&self) -> u64 {
+        (0..self.tasks)
+            .flat_map(|t| self.task_steps(t))
+            .fold(0u64, |sum, step| sum.saturating_add(step.cost()))
     }
 
     /// Workers to use on a machine with `hardware_concurrency` logical cores: the explicit
@@ -124,7 +161,38 @@ impl RunConfig {
     /// # Errors
     /// [`Error::InvalidSetting`] naming the setting and the allowed range.
     pub fn validate(&self) -> Result<()> {
-        self.spec().validate()?;
+        match &self.steps {
+            None => self.spec().validate()?,
+            Some(groups) => {
+                if groups.is_empty() || groups.iter().any(Vec::is_empty) {
+                    return Err(invalid(
+                        "steps",
+                        "every task needs at least one step".into(),
+                    ));
+                }
+                if groups.len() > 1 && groups.len() != self.tasks as usize {
+                    return Err(invalid(
+                        "steps",
+                        format!("{} task profiles for {} tasks", groups.len(), self.tasks),
+                    ));
+                }
+                if groups.iter().map(Vec::len).sum::<usize>() > MAX_STEPS {
+                    return Err(invalid(
+                        "steps",
+                        format!("at most {MAX_STEPS} steps in all"),
+                    ));
+                }
+                for step in groups.iter().flatten() {
+                    step.validate().map_err(|e| match e {
+                        Error::InvalidSetting { reason, .. } => invalid(
+                            "steps",
+                            format!("{}:{} — n {reason}", step.kind.id(), step.n),
+                        ),
+                        other => other,
+                    })?;
+                }
+            }
+        }
         if !(1..=MAX_TASKS).contains(&self.tasks) {
             return Err(invalid(
                 "tasks",
@@ -139,12 +207,12 @@ impl RunConfig {
                 format!("must be between 1 and {MAX_WORKERS}"),
             ));
         }
-        if self.spec().cost().saturating_mul(u64::from(self.tasks)) > MAX_TOTAL_WORK {
+        if self.cost() > MAX_TOTAL_WORK {
             return Err(invalid(
                 TOTAL_WORK,
                 format!(
                     "the batch is too big: about {:.1} s of work on one core, more than the blocking model may freeze the tab for (~{:.0} s); lower n or tasks",
-                    self.spec().cost().saturating_mul(u64::from(self.tasks)) as f64 / 3e8,
+                    self.cost() as f64 / 3e8,
                     MAX_TOTAL_WORK as f64 / 3e8
                 ),
             ));
@@ -181,6 +249,8 @@ pub enum Edit {
     Model(Model, bool),
     /// Set how the async scheduler runs CPU work.
     AsyncMode(AsyncMode),
+    /// Drop the custom step profile: tasks run the workload fields again.
+    ClearSteps,
 }
 
 impl RunConfig {
@@ -196,6 +266,7 @@ impl RunConfig {
             Edit::Tasks(tasks) => self.tasks = tasks,
             Edit::Workers(workers) => self.workers = workers,
             Edit::AsyncMode(mode) => self.async_mode = mode,
+            Edit::ClearSteps => self.steps = None,
             Edit::Model(model, on) => {
                 self.models.retain(|&m| m != model);
                 if on {
@@ -265,6 +336,7 @@ mod tests {
                 workers: Some(2),
                 models: vec![Model::Blocking, Model::Async, Model::Processes],
                 async_mode: AsyncMode::Cooperative,
+                steps: None,
                 stall_s: DEFAULT_STALL_S,
             }
         );

@@ -24,10 +24,11 @@ use serde::{Deserialize, Serialize};
 use crate::control::RunControl;
 use crate::error::{Error, Result};
 use crate::metrics::Clock;
+use crate::trace::Segment;
 use crate::workloads::{self, Checked, WorkloadSpec};
 
 /// Bumped whenever a message changes shape; checked in the ready handshake.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Least interval between two [`FromWorker::Tick`]s from one worker, ms.
 pub const TICK_EVERY_MS: f64 = 250.0;
@@ -45,8 +46,8 @@ pub enum ToWorker {
     Run {
         /// Task index in the batch, echoed back.
         id: u32,
-        /// What to compute.
-        spec: WorkloadSpec,
+        /// What to do, in order: CPU kernels and I/O waits.
+        steps: Vec<WorkloadSpec>,
     },
     /// Store `value` in this instance's [`ISOLATION_CELL`]; reply [`FromWorker::Cell`].
     #[serde(rename = "cp_set_cell")]
@@ -82,6 +83,8 @@ pub enum FromWorker {
         start_ms: f64,
         /// When it ended, on the shared clock (ms).
         end_ms: f64,
+        /// Each step's state (`run` or `wait_io`) and span, on the shared clock.
+        steps: Vec<Segment>,
     },
     /// Still computing: sent during a long task (at most every [`TICK_EVERY_MS`]), so the
     /// page's watchdog can tell a busy worker from a stuck one.
@@ -125,20 +128,22 @@ pub fn handle(
     on_slice: impl FnMut(),
 ) -> FromWorker {
     match request {
-        ToWorker::Run { id, spec } => {
-            if let Err(err) = spec.validate() {
+        ToWorker::Run { id, steps } => {
+            if let Some(err) = steps.iter().find_map(|s| s.validate().err()) {
                 return FromWorker::Failed {
                     message: err.to_string(),
                 };
             }
             let start_ms = clock.now_ms();
+            let mut spans = Vec::with_capacity(steps.len());
             // A worker may block: an I/O wait sleeps (`Atomics.wait` in the browser).
-            let checked = workloads::run_blocking(
-                &spec,
+            let checked = workloads::run_steps_blocking(
+                &steps,
                 &RunControl::default(),
                 clock,
                 |ms| std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3)),
                 on_slice,
+                |state, start, end| spans.push(Segment::new(state, start, end)),
             )
             .expect("nothing cancels a worker from inside: the page terminates it");
             FromWorker::Done {
@@ -147,6 +152,7 @@ pub fn handle(
                 received_ms,
                 start_ms,
                 end_ms: clock.now_ms(),
+                steps: spans,
             }
         }
         ToWorker::SetCell { value } => {

@@ -11,12 +11,12 @@ use crate::control::RunControl;
 use crate::metrics::{Distribution, Heartbeat};
 use crate::models::Model;
 use crate::trace::{LaneRecord, Segment, State, time_in};
-use crate::workloads::{Checked, WorkloadSpec};
+use crate::workloads::Checked;
 
 /// The `schema` field of every results document.
 pub const RESULTS_SCHEMA: &str = "concurrency-playground/results";
 /// The `version` field; bumped when the shape changes.
-pub const RESULTS_VERSION: u32 = 2;
+pub const RESULTS_VERSION: u32 = 3;
 
 /// What the page found out about the browser.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,9 +58,11 @@ pub struct TaskRecord {
     pub start_ms: f64,
     /// When its result was back where it was submitted, ms.
     pub end_ms: f64,
-    /// What the task computed.
+    /// What the task computed (for a task of several steps, the sum of their answers).
     pub answer: u64,
-    /// Whether it matched the oracle.
+    /// What its oracle says it should compute.
+    pub expected: Option<u64>,
+    /// Whether it matched the oracle (for several steps: every step did).
     pub ok: bool,
     /// What it was doing from enqueue to end, in order.
     pub segments: Vec<Segment>,
@@ -70,7 +72,7 @@ pub struct TaskRecord {
 
 impl TaskRecord {
     /// A task submitted at `enqueue_ms` that waited until `start_ms` and ran to `end_ms` in one
-    /// piece (the blocking and thread-pool models).
+    /// piece (tests, and the simplest models).
     pub fn single_run(
         task: u32,
         lane: String,
@@ -79,27 +81,36 @@ impl TaskRecord {
         end_ms: f64,
         checked: Checked,
     ) -> TaskRecord {
-        TaskRecord::single(
+        let segments = vec![
+            Segment::new(State::Ready, enqueue_ms, start_ms),
+            Segment::new(State::Run, start_ms, end_ms),
+        ];
+        TaskRecord::from_segments(
             task,
             lane,
             enqueue_ms,
-            (start_ms, end_ms),
+            segments,
             checked,
-            State::Run,
+            Some(checked.answer),
         )
     }
 
-    /// A task submitted at `enqueue_ms` that was ready until `span.0`, then in `state` (running,
-    /// or waiting for I/O) until `span.1`.
-    pub fn single(
+    /// A task from its segments (in order, the first starting at its start): start is where the
+    /// first non-`ready` segment begins, end where the last one ends.
+    pub fn from_segments(
         task: u32,
         lane: String,
         enqueue_ms: f64,
-        span: (f64, f64),
+        segments: Vec<Segment>,
         checked: Checked,
-        state: State,
+        expected: Option<u64>,
     ) -> TaskRecord {
-        let (start_ms, end_ms) = span;
+        let segments = crate::trace::compact(segments);
+        let start_ms = segments
+            .iter()
+            .find(|s| s.state != State::Ready)
+            .map_or(enqueue_ms, |s| s.start_ms);
+        let end_ms = segments.last().map_or(start_ms, |s| s.end_ms);
         TaskRecord {
             task,
             lane,
@@ -107,11 +118,9 @@ impl TaskRecord {
             start_ms,
             end_ms,
             answer: checked.answer,
+            expected,
             ok: checked.ok,
-            segments: vec![
-                Segment::new(State::Ready, enqueue_ms, start_ms),
-                Segment::new(state, start_ms, end_ms),
-            ],
+            segments,
             bytes: None,
         }
     }
@@ -199,8 +208,8 @@ pub struct ModelResult {
     pub workers: u32,
     /// Wall time from submitting the first task to the last result, in ms.
     pub wall_ms: f64,
-    /// The answer every task should give.
-    pub expected: u64,
+    /// The answer every task should give, when they all should give the same one.
+    pub expected: Option<u64>,
     /// The tasks' common answer, if they all agreed.
     pub answer: Option<u64>,
     /// Every task finished and matched the oracle.
@@ -227,11 +236,10 @@ impl ModelResult {
     /// A result for a model that ran its tasks; answer fields are derived from the records.
     pub fn from_tasks(
         model: Model,
-        spec: &WorkloadSpec,
+        config: &RunConfig,
         wall_ms: f64,
         heartbeat: Heartbeat,
         tasks: Vec<TaskRecord>,
-        expected_tasks: u32,
     ) -> ModelResult {
         let answer = match tasks.first() {
             Some(first) if tasks.iter().all(|t| t.answer == first.answer) => Some(first.answer),
@@ -247,9 +255,9 @@ impl ModelResult {
             message: None,
             workers: 1,
             wall_ms,
-            expected: spec.expected().unwrap_or_default(),
+            expected: config.common_expected(),
             answer,
-            answer_ok: tasks.len() == expected_tasks as usize && tasks.iter().all(|t| t.ok),
+            answer_ok: tasks.len() == config.tasks as usize && tasks.iter().all(|t| t.ok),
             threads_used,
             heartbeat,
             task_switches: None,
@@ -280,14 +288,14 @@ impl ModelResult {
     }
 
     /// A result for a model that did not run (`Unavailable`) or failed (`Error`).
-    pub fn failed(model: Model, spec: &WorkloadSpec, status: Status, message: String) -> Self {
+    pub fn failed(model: Model, config: &RunConfig, status: Status, message: String) -> Self {
         ModelResult {
             model,
             status,
             message: Some(message),
             workers: 0,
             wall_ms: 0.0,
-            expected: spec.expected().unwrap_or_default(),
+            expected: config.common_expected(),
             answer: None,
             answer_ok: false,
             threads_used: Vec::new(),
@@ -377,9 +385,11 @@ mod tests {
 
     #[test]
     fn answers_and_lanes_are_derived_from_the_records() {
-        let spec = WorkloadSpec {
-            kind: WorkloadKind::Primes,
+        let config = |tasks| RunConfig {
+            workload: WorkloadKind::Primes,
             n: 100,
+            tasks,
+            ..RunConfig::default()
         };
         let hb = Heartbeat::from_beats(&[1.0, 2.0], 0.0, 4.0);
         let tasks = vec![
@@ -387,30 +397,32 @@ mod tests {
             record(1, "thread 0", 25),
             record(2, "thread 1", 25),
         ];
-        let r = ModelResult::from_tasks(Model::Pool, &spec, 9.0, hb, tasks, 3);
+        let r = ModelResult::from_tasks(Model::Pool, &config(3), 9.0, hb, tasks);
         assert_eq!(r.answer, Some(25));
         assert!(r.answer_ok);
         assert_eq!(r.threads_used, ["thread 0", "thread 1"]);
 
         let wrong = vec![record(0, "main", 25), record(1, "main", 24)];
-        let r = ModelResult::from_tasks(Model::Blocking, &spec, 9.0, hb, wrong, 2);
+        let r = ModelResult::from_tasks(Model::Blocking, &config(2), 9.0, hb, wrong);
         assert_eq!(r.answer, None);
         assert!(!r.answer_ok);
 
         let missing = vec![record(0, "main", 25)];
-        assert!(!ModelResult::from_tasks(Model::Blocking, &spec, 9.0, hb, missing, 2).answer_ok);
+        assert!(!ModelResult::from_tasks(Model::Blocking, &config(2), 9.0, hb, missing).answer_ok);
     }
 
     #[test]
     fn the_summary_has_throughput_latency_busy_lanes_and_speedup() {
-        let spec = WorkloadSpec {
-            kind: WorkloadKind::Primes,
+        let config = |tasks| RunConfig {
+            workload: WorkloadKind::Primes,
             n: 100,
+            tasks,
+            ..RunConfig::default()
         };
         let hb = Heartbeat::from_beats(&[], 0.0, 0.0);
         // Blocking: 4 tasks back to back on main, 1 ms each, 4 ms wall.
         let serial: Vec<_> = (0..4).map(|t| record(t, "main", 25)).collect();
-        let blocking = ModelResult::from_tasks(Model::Blocking, &spec, 4.0, hb, serial, 4);
+        let blocking = ModelResult::from_tasks(Model::Blocking, &config(4), 4.0, hb, serial);
         assert_eq!(blocking.summary.throughput_per_s, 1000.0);
         let latency = blocking.summary.latency_ms.unwrap();
         assert_eq!((latency.min, latency.median, latency.max), (1.0, 2.5, 4.0));
@@ -463,7 +475,7 @@ mod tests {
                 },
             ),
         ];
-        let pool = ModelResult::from_tasks(Model::Pool, &spec, 2.0, hb, parallel, 4);
+        let pool = ModelResult::from_tasks(Model::Pool, &config(4), 2.0, hb, parallel);
         assert_eq!(
             pool.summary
                 .busy_fraction
@@ -484,7 +496,7 @@ mod tests {
         doc.push(pool);
         doc.push(ModelResult::failed(
             Model::Processes,
-            &spec,
+            &config(4),
             Status::Error,
             "x".into(),
         ));

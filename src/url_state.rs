@@ -7,7 +7,7 @@
 use crate::config::{AsyncMode, DEFAULT_STALL_S, RunConfig, TOTAL_WORK};
 use crate::error::Error;
 use crate::models::Model;
-use crate::workloads::WorkloadKind;
+use crate::workloads::{WorkloadKind, WorkloadSpec};
 
 /// Everything the URL can say.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -19,8 +19,8 @@ pub struct UrlState {
 }
 
 /// The parameters this page understands.
-pub const KNOWN_PARAMS: [&str; 8] = [
-    "workload", "n", "tasks", "workers", "models", "async", "stall", "autorun",
+pub const KNOWN_PARAMS: [&str; 9] = [
+    "workload", "n", "tasks", "workers", "models", "async", "steps", "stall", "autorun",
 ];
 
 /// Parses a query string (with or without the leading `?`). Returns the state and one notice per
@@ -69,6 +69,9 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
                 any
             }
             "stall" => value.parse().map(|v| config.stall_s = v).is_ok(),
+            "steps" => parse_steps(&value)
+                .map(|groups| config.steps = Some(groups))
+                .is_some(),
             "async" => AsyncMode::from_id(&value)
                 .map(|m| config.async_mode = m)
                 .is_some(),
@@ -98,6 +101,12 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
         }
     }
     state.config.n = n.unwrap_or_else(|| state.config.workload.default_size());
+    // Several task profiles fix the number of tasks.
+    if let Some(groups) = &state.config.steps
+        && groups.len() > 1
+    {
+        state.config.tasks = groups.len() as u32;
+    }
 
     // Out-of-range values: reset the offending setting and say so. Each reset fixes one
     // setting, so this ends; the bound is a guard, not a budget.
@@ -115,6 +124,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             } => config.workers = defaults.workers,
             Error::InvalidSetting { name: "models", .. } => config.models = defaults.models,
             Error::InvalidSetting { name: "stall", .. } => config.stall_s = defaults.stall_s,
+            Error::InvalidSetting { name: "steps", .. } => config.steps = None,
             Error::InvalidSetting {
                 name: TOTAL_WORK, ..
             } => {
@@ -144,6 +154,10 @@ pub fn encode(state: &UrlState) -> String {
     if c.async_mode != AsyncMode::default() {
         query.push_str(&format!("&async={}", c.async_mode.id()));
     }
+    if let Some(groups) = &c.steps {
+        query.push_str("&steps=");
+        query.push_str(&encode_steps(groups));
+    }
     if c.stall_s != DEFAULT_STALL_S {
         query.push_str(&format!("&stall={}", c.stall_s));
     }
@@ -151,6 +165,40 @@ pub fn encode(state: &UrlState) -> String {
         query.push_str("&autorun=1");
     }
     query
+}
+
+/// Parses task profiles: tasks separated by `;`, steps by `,`, each step `kind:n`, e.g.
+/// `count:1e7,io:50,count:1e7` (every task) or `io:2000;io:3000;io:1000` (three tasks).
+pub fn parse_steps(text: &str) -> Option<Vec<Vec<WorkloadSpec>>> {
+    text.split(';')
+        .map(|group| {
+            group
+                .split(',')
+                .map(|step| {
+                    let (kind, n) = step.trim().split_once(':')?;
+                    Some(WorkloadSpec {
+                        kind: WorkloadKind::from_id(kind)?,
+                        n: parse_size(n)?,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()
+        })
+        .collect()
+}
+
+/// The `steps` parameter for `groups` ([`parse_steps`] gives it back).
+pub fn encode_steps(groups: &[Vec<WorkloadSpec>]) -> String {
+    groups
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .map(|s| format!("{}:{}", s.kind.id(), s.n))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// Parses a size: `100000000`, `100_000_000`, `100,000,000`, `1e8` or `2.5e7`.

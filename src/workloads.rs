@@ -22,7 +22,7 @@ use crate::control::RunControl;
 use crate::error::{Error, Result};
 use crate::metrics::Clock;
 use crate::report::TaskRecord;
-use crate::trace::State;
+use crate::trace::{Segment, State};
 
 /// Which kernel a task runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -350,38 +350,101 @@ where
     Some(Checked::of(spec, runner.answer()))
 }
 
+/// The known answer of a task made of `steps`: the sum of the steps' answers.
+pub fn expected_of(steps: &[WorkloadSpec]) -> Option<u64> {
+    steps
+        .iter()
+        .try_fold(0u64, |sum, step| sum.checked_add(step.expected()?))
+}
+
+/// Combines the steps' checks: the answers add up, and the task is right only if every step was.
+fn combine(checks: &[Checked]) -> Checked {
+    Checked {
+        answer: checks.iter().map(|c| c.answer).sum(),
+        ok: !checks.is_empty() && checks.iter().all(|c| c.ok),
+    }
+}
+
+/// Runs a task's steps in order on a thread that may block (see [`run_blocking`]); `on_step`
+/// receives each step's trace state (`run` or `wait_io`) and its start and end on `clock`.
+pub fn run_steps_blocking(
+    steps: &[WorkloadSpec],
+    control: &RunControl,
+    clock: &impl Clock,
+    mut sleep: impl FnMut(f64),
+    mut on_slice: impl FnMut(),
+    mut on_step: impl FnMut(State, f64, f64),
+) -> Option<Checked> {
+    let mut checks = Vec::with_capacity(steps.len());
+    for step in steps {
+        let start = clock.now_ms();
+        checks.push(run_blocking(
+            step,
+            control,
+            clock,
+            &mut sleep,
+            &mut on_slice,
+        )?);
+        on_step(step.kind.busy_state(), start, clock.now_ms());
+    }
+    Some(combine(&checks))
+}
+
+/// Runs a task's steps in order as a coroutine (see [`run_async`]).
+pub async fn run_steps_async<P, F, S>(
+    steps: &[WorkloadSpec],
+    control: &RunControl,
+    clock: &impl Clock,
+    mut pause: impl FnMut() -> F,
+    mut sleep: impl FnMut(f64) -> S,
+    mut on_slice: P,
+) -> Option<Checked>
+where
+    F: Future<Output = ()>,
+    S: Future<Output = ()>,
+    P: FnMut(),
+{
+    let mut checks = Vec::with_capacity(steps.len());
+    for step in steps {
+        checks.push(run_async(step, control, clock, &mut pause, &mut sleep, &mut on_slice).await?);
+    }
+    Some(combine(&checks))
+}
+
 /// Runs one task of a batch submitted at `t0` on the current rayon pool thread, recording which
 /// thread ran it (the thread-pool model's job body). `None` if cancelled.
 ///
 /// Submit it with `spawn_fifo` from outside the pool: in the browser the UI thread cannot block
 /// on the pool (see `web::thread_pool`). Times are read from `clock`, relative to `t0`.
 pub fn run_pool_task(
-    spec: &WorkloadSpec,
+    steps: &[WorkloadSpec],
     task: u32,
     control: &RunControl,
     clock: &impl Clock,
     t0: f64,
 ) -> Option<TaskRecord> {
     let start_ms = clock.now_ms() - t0;
+    let mut segments = vec![Segment::new(State::Ready, 0.0, start_ms)];
     // A pool thread may block: an I/O wait sleeps with `Atomics.wait`, leaving the core free.
-    let checked = run_blocking(
-        spec,
+    let checked = run_steps_blocking(
+        steps,
         control,
         clock,
         |ms| std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3)),
         || (),
+        |state, start, end| segments.push(Segment::new(state, start - t0, end - t0)),
     )?;
     control.task_done();
     let lane =
         rayon::current_thread_index().map_or("outside pool".to_string(), |i| format!("thread {i}"));
     // Submitted with the whole batch at t0: the wait before the start is queueing.
-    Some(TaskRecord::single(
+    Some(TaskRecord::from_segments(
         task,
         lane,
         0.0,
-        (start_ms, clock.now_ms() - t0),
+        segments,
         checked,
-        spec.kind.busy_state(),
+        expected_of(steps),
     ))
 }
 

@@ -96,7 +96,10 @@ async fn an_isolated_worker_answers_over_the_typed_protocol() {
         n: 100_000,
     };
     match worker
-        .request(&ToWorker::Run { id: 7, spec })
+        .request(&ToWorker::Run {
+            id: 7,
+            steps: vec![spec],
+        })
         .await
         .expect("reply")
     {
@@ -106,7 +109,10 @@ async fn an_isolated_worker_answers_over_the_typed_protocol() {
             received_ms,
             start_ms,
             end_ms,
+            steps,
         } => {
+            assert_eq!(steps.len(), 1);
+            assert_eq!(steps[0].state, State::Run);
             assert!(received_ms <= start_ms, "decoded after arrival");
             assert_eq!(id, 7);
             assert_eq!(
@@ -127,7 +133,10 @@ async fn an_isolated_worker_answers_over_the_typed_protocol() {
     };
     assert!(
         worker
-            .request(&ToWorker::Run { id: 8, spec: bad })
+            .request(&ToWorker::Run {
+                id: 8,
+                steps: vec![bad],
+            })
             .await
             .is_err()
     );

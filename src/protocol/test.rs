@@ -21,7 +21,16 @@ fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
     };
     (
         vec![
-            ToWorker::Run { id: 3, spec },
+            ToWorker::Run {
+                id: 3,
+                steps: vec![
+                    spec,
+                    WorkloadSpec {
+                        kind: WorkloadKind::Io,
+                        n: 5,
+                    },
+                ],
+            },
             ToWorker::SetCell { value: 42 },
             ToWorker::GetCell,
         ],
@@ -38,6 +47,7 @@ fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
                 received_ms: 1.25,
                 start_ms: 1.5,
                 end_ms: 2.5,
+                steps: vec![Segment::new(crate::trace::State::Run, 1.5, 2.5)],
             },
             FromWorker::Cell { value: 42 },
             FromWorker::Tick,
@@ -123,8 +133,16 @@ fn the_worker_body_runs_and_times_a_task() {
         kind: WorkloadKind::Primes,
         n: 1000,
     };
-    // The wire in, the wire out: received at tick 1, decoded and started at 2, done at 3.
-    let reply = handle_message(&encode(&ToWorker::Run { id: 9, spec }), &clock, || ());
+    // The wire in, the wire out: received at tick 1, decoded and started at 2, the step ran
+    // from 3 to 4, done at 5.
+    let reply = handle_message(
+        &encode(&ToWorker::Run {
+            id: 9,
+            steps: vec![spec],
+        }),
+        &clock,
+        || (),
+    );
     assert_eq!(
         decode::<FromWorker>(&reply),
         Ok(FromWorker::Done {
@@ -135,7 +153,8 @@ fn the_worker_body_runs_and_times_a_task() {
             },
             received_ms: 1.0,
             start_ms: 2.0,
-            end_ms: 3.0
+            end_ms: 5.0,
+            steps: vec![Segment::new(crate::trace::State::Run, 3.0, 4.0)],
         })
     );
 }
@@ -148,7 +167,15 @@ fn the_worker_body_refuses_an_invalid_task() {
         n: 1001,
     };
     assert!(matches!(
-        handle(ToWorker::Run { id: 0, spec }, 0.0, &clock, || ()),
+        handle(
+            ToWorker::Run {
+                id: 0,
+                steps: vec![spec]
+            },
+            0.0,
+            &clock,
+            || ()
+        ),
         FromWorker::Failed { .. }
     ));
     let garbage = handle_message(r#"{"type":"cp_fly"}"#, &clock, || ());
@@ -181,7 +208,15 @@ fn a_long_task_reports_every_slice() {
         n: 3 * crate::workloads::count_loop::SLICE,
     };
     let mut slices = 0;
-    let reply = handle(ToWorker::Run { id: 1, spec }, 0.0, &clock, || slices += 1);
+    let reply = handle(
+        ToWorker::Run {
+            id: 1,
+            steps: vec![spec],
+        },
+        0.0,
+        &clock,
+        || slices += 1,
+    );
     assert!(matches!(reply, FromWorker::Done { .. }));
     assert_eq!(slices, 2, "after each slice but the last");
 }

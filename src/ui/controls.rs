@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::config::{AsyncMode, Edit, MAX_TASKS, MAX_WORKERS, RunConfig, python_default_workers};
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
 use crate::report::Environment;
-use crate::url_state::parse_size;
+use crate::url_state::{encode_steps, parse_size};
 use crate::workloads::WorkloadKind;
 
 /// Props of [`Controls`].
@@ -73,6 +73,10 @@ pub fn controls(props: &ControlsProps) -> Html {
                 on_change.emit(Edit::AsyncMode(mode));
             }
         })
+    };
+    let on_clear_steps = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |_: MouseEvent| on_change.emit(Edit::ClearSteps))
     };
     let toggle = |model: Model| {
         let on_change = props.on_change.clone();
@@ -169,6 +173,16 @@ pub fn controls(props: &ControlsProps) -> Html {
                     }) }
                 </fieldset>
             </fieldset>
+            if let Some(groups) = &config.steps {
+                <p class="profile" data-testid="steps">
+                    { "Tasks run the step profile from the URL — " }
+                    <code>{ encode_steps(groups) }</code>
+                    { " — so the workload and size fields are not used. " }
+                    <button type="button" class="secondary" data-testid="clear-steps" onclick={on_clear_steps}>
+                        { "Use the fields instead" }
+                    </button>
+                </p>
+            }
             if let Some(message) = n_error.or(tasks_error).or(workers_error).or(problem) {
                 <p class="error" role="alert" data-testid="input-error">{ message }</p>
             }

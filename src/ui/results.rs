@@ -37,6 +37,18 @@ fn notes(r: &ModelResult) -> Vec<String> {
     notes
 }
 
+fn caption(results: &Results) -> String {
+    let c = &results.config;
+    match &c.steps {
+        Some(groups) => format!(
+            "{} task(s), steps {}",
+            c.tasks,
+            crate::url_state::encode_steps(groups)
+        ),
+        None => format!("{} × {} task(s) of n = {}", c.workload.id(), c.tasks, c.n),
+    }
+}
+
 /// The table.
 #[function_component(ResultsTable)]
 pub fn results_table(props: &ResultsProps) -> Html {
@@ -77,7 +89,7 @@ pub fn results_table(props: &ResultsProps) -> Html {
     });
     html! {
         <table class="results" data-testid="results">
-            <caption>{ format!("{} × {} task(s) of n = {}", props.results.config.workload.id(), props.results.config.tasks, props.results.config.n) }</caption>
+            <caption>{ caption(&props.results) }</caption>
             <thead>
                 <tr>
                     <th scope="col">{ "Model" }</th>

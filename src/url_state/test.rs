@@ -31,6 +31,8 @@ fn encode_then_decode_is_the_identity() {
         decode("workload=primes&n=1000&tasks=1&workers=16&models=processes&autorun=1").0,
         decode("workload=count&n=12345&workers=auto&models=async,blocking").0,
         decode("workload=io&n=300&tasks=3&async=naive&stall=3").0,
+        decode("steps=io:2000;io:3000;io:1000&models=async").0,
+        decode("steps=count:1e7,io:50,count:1e7&tasks=5").0,
     ];
     for state in states {
         assert_eq!(
@@ -106,4 +108,38 @@ fn percent_encoding_is_decoded() {
     // A stray % is kept literally and reported, not a panic.
     let (_, notices) = decode("workload=%E3%81");
     assert_eq!(notices.len(), 1);
+}
+
+#[test]
+fn step_profiles_parse_and_fix_the_task_count() {
+    let (state, notices) = decode("steps=io:2000;io:3000;io:1000&tasks=9");
+    assert_eq!(notices, Vec::<String>::new());
+    assert_eq!(state.config.tasks, 3, "three profiles, three tasks");
+    let io = |n| WorkloadSpec {
+        kind: WorkloadKind::Io,
+        n,
+    };
+    assert_eq!(state.config.task_steps(1), [io(3000)]);
+    assert_eq!(
+        state.config.common_expected(),
+        None,
+        "tasks expect different answers"
+    );
+
+    let (state, _) = decode("steps=count:1e6,io:20&tasks=4");
+    assert_eq!(state.config.tasks, 4);
+    assert_eq!(state.config.task_steps(3).len(), 2);
+    assert_eq!(state.config.common_expected(), Some(1_000_020));
+
+    for bad in ["steps=io", "steps=fly:3", "steps=io:x", "steps=io:20,,io:1"] {
+        let (state, notices) = decode(bad);
+        assert_eq!(state.config.steps, None, "{bad}");
+        assert_eq!(notices.len(), 1, "{bad}: {notices:?}");
+    }
+    let (state, notices) = decode("steps=primes:12345");
+    assert_eq!(state.config.steps, None);
+    assert!(
+        notices[0].starts_with("`steps`: primes:12345"),
+        "{notices:?}"
+    );
 }

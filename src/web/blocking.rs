@@ -9,6 +9,7 @@ use crate::control::RunControl;
 use crate::metrics::Clock;
 use crate::models::Model;
 use crate::report::{ModelResult, TaskRecord};
+use crate::trace::{Segment, State};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::workloads;
 
@@ -20,12 +21,13 @@ pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
     // Let the "running" state paint first: after this, nothing paints until we are done.
     clock::next_paint().await;
     let clock = PerformanceClock;
-    let spec = config.spec();
     let heartbeat = HeartbeatRecorder::start();
     let t0 = clock.now_ms();
     let tasks: Vec<TaskRecord> = (0..config.tasks)
         .map(|task| {
-            let start_ms = clock.now_ms() - t0;
+            let steps = config.task_steps(task);
+            // The whole batch was submitted at once: each task waits for those before it.
+            let mut segments = vec![Segment::new(State::Ready, 0.0, clock.now_ms() - t0)];
             // The main thread cannot sleep (no `Atomics.wait` here): an I/O wait can only spin,
             // which is exactly what a blocking call on the UI thread costs.
             let busy_wait = |ms: f64| {
@@ -33,30 +35,21 @@ pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
                 while clock.now_ms() < until {}
             };
             // Nothing can cancel it: the Cancel button cannot even be clicked meanwhile.
-            let checked =
-                workloads::run_blocking(&spec, &RunControl::default(), &clock, busy_wait, || ())
-                    .expect("never cancelled");
-            control.task_done();
-            // The whole batch was submitted at once: each task waits for those before it.
-            let span = (start_ms, clock.now_ms() - t0);
-            TaskRecord::single(
-                task,
-                "main".into(),
-                0.0,
-                span,
-                checked,
-                spec.kind.busy_state(),
+            let checked = workloads::run_steps_blocking(
+                &steps,
+                &RunControl::default(),
+                &clock,
+                busy_wait,
+                || (),
+                |state, start, end| segments.push(Segment::new(state, start - t0, end - t0)),
             )
+            .expect("never cancelled");
+            control.task_done();
+            let expected = workloads::expected_of(&steps);
+            TaskRecord::from_segments(task, "main".into(), 0.0, segments, checked, expected)
         })
         .collect();
     let t1 = clock.now_ms();
     let heartbeat = heartbeat.summary(t0, t1);
-    ModelResult::from_tasks(
-        Model::Blocking,
-        &spec,
-        t1 - t0,
-        heartbeat,
-        tasks,
-        config.tasks,
-    )
+    ModelResult::from_tasks(Model::Blocking, config, t1 - t0, heartbeat, tasks)
 }

@@ -21,25 +21,29 @@ use crate::metrics::{self, Clock};
 use crate::models::Model;
 use crate::report::{ModelResult, TaskRecord};
 use crate::scheduler::{Scheduler, Tick};
-use crate::trace::State;
+use crate::trace::Segment;
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::workloads::{self, Checked};
+
+/// A finished task's check and its oracle's expected answer.
+type Answer = (Checked, Option<u64>);
 
 /// Runs the batch on the instrumented scheduler; `control` can stop it at any await.
 pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
     let clock = PerformanceClock;
-    let spec = config.spec();
     let sliced = config.async_mode == AsyncMode::Cooperative;
     let heartbeat = HeartbeatRecorder::start();
     let t0 = clock.now_ms();
     let mut scheduler = Scheduler::new(clock);
-    let answers: Rc<RefCell<Vec<Option<Checked>>>> =
+    // Per task, once it finishes: its check and what its oracle expected.
+    let answers: Rc<RefCell<Vec<Option<Answer>>>> =
         Rc::new(RefCell::new(vec![None; config.tasks as usize]));
     for task in 0..config.tasks {
         let (handle, control, answers) = (scheduler.handle(), control.clone(), answers.clone());
+        let steps = config.task_steps(task);
         scheduler.spawn(async move {
-            let checked = workloads::run_async(
-                &spec,
+            let checked = workloads::run_steps_async(
+                &steps,
                 &control,
                 &clock,
                 || handle.yield_if(sliced),
@@ -50,7 +54,8 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
             if checked.is_some() {
                 control.task_done();
             }
-            answers.borrow_mut()[task as usize] = checked;
+            answers.borrow_mut()[task as usize] =
+                checked.map(|c| (c, workloads::expected_of(&steps)));
         });
     }
     // The driver: one tick, then the browser's turn.
@@ -73,37 +78,28 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
         .borrow()
         .iter()
         .enumerate()
-        .filter_map(|(task, checked)| {
-            let checked = (*checked)?;
+        .filter_map(|(task, answer)| {
+            let (checked, expected) = (*answer)?;
             let segments: Vec<_> = segments[task]
                 .iter()
-                .map(|s| crate::trace::Segment::new(s.state, s.start_ms - t0, s.end_ms - t0))
+                .map(|s| Segment::new(s.state, s.start_ms - t0, s.end_ms - t0))
                 .collect();
-            let start_ms = segments
-                .iter()
-                .find(|s| s.state != State::Ready)
-                .map_or(0.0, |s| s.start_ms);
-            let end_ms = segments.last().map_or(start_ms, |s| s.end_ms);
-            Some(TaskRecord {
-                task: task as u32,
-                lane: "main".to_string(),
-                enqueue_ms: spawned[task] - t0,
-                start_ms,
-                end_ms,
-                answer: checked.answer,
-                ok: checked.ok,
+            Some(TaskRecord::from_segments(
+                task as u32,
+                "main".to_string(),
+                spawned[task] - t0,
                 segments,
-                bytes: None,
-            })
+                checked,
+                expected,
+            ))
         })
         .collect();
     let mut result = ModelResult::from_tasks(
         Model::Async,
-        &spec,
+        config,
         t1 - t0,
         heartbeat.summary(t0, t1),
         records,
-        config.tasks,
     );
     let log: Vec<u32> = scheduler.run_log().iter().map(|&id| id as u32).collect();
     result.task_switches = Some(metrics::task_switches(&log));

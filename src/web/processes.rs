@@ -37,6 +37,7 @@ use crate::protocol::{self, FromWorker, ISOLATION_CELL, ToWorker};
 use crate::report::{Environment, IsolationProbe, ModelResult, Status, TaskRecord};
 use crate::trace::{self, LaneRecord, Segment, State};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
+use crate::workloads;
 
 /// The boot script, compiled in so no extra file has to be served next to the module.
 const BOOT_JS: &str = include_str!("../../www/js/process_boot.js");
@@ -328,7 +329,6 @@ pub async fn run_bundle(
     control: &RunControl,
     bundle: &WorkerBundle,
 ) -> ModelResult {
-    let spec = config.spec();
     let workers = config.workers_for(env.hardware_concurrency);
     let heartbeat = HeartbeatRecorder::start();
     let clock = PerformanceClock;
@@ -337,7 +337,7 @@ pub async fn run_bundle(
     let mut processes = match spawned.into_iter().collect::<Result<Vec<_>>>() {
         Ok(processes) => processes,
         Err(err) => {
-            return ModelResult::failed(Model::Processes, &spec, Status::Error, err.to_string());
+            return ModelResult::failed(Model::Processes, config, Status::Error, err.to_string());
         }
     };
     let outcome = async {
@@ -351,7 +351,9 @@ pub async fn run_bundle(
                     let Some(task) = queue.borrow_mut().pop_front() else {
                         break;
                     };
-                    let request = ToWorker::Run { id: task, spec };
+                    let steps = config.task_steps(task);
+                    let expected = workloads::expected_of(&steps);
+                    let request = ToWorker::Run { id: task, steps };
                     let exchange = match select(
                         Box::pin(process.exchange(&request, || control.tick())),
                         Box::pin(until_cancelled(control)),
@@ -370,12 +372,13 @@ pub async fn run_bundle(
                             received_ms,
                             start_ms,
                             end_ms,
+                            steps,
                         } => {
                             // One clock for both sides (timeOrigin + now), relative to t0. The
                             // two origins agree only to a fraction of a ms: `monotone` keeps the
                             // legs in order instead of overlapping by that skew.
                             let at = |ms: f64| ms - t0;
-                            let segments = trace::monotone(vec![
+                            let mut legs = vec![
                                 Segment::new(State::Ready, 0.0, at(exchange.sent_ms)),
                                 Segment::new(
                                     State::Serialize,
@@ -388,26 +391,33 @@ pub async fn run_bundle(
                                     at(received_ms),
                                 ),
                                 Segment::new(State::Deserialize, at(received_ms), at(start_ms)),
-                                Segment::new(spec.kind.busy_state(), at(start_ms), at(end_ms)),
-                                // The worker encodes and posts its reply: one leg, as seen here.
-                                Segment::new(State::Transfer, at(end_ms), at(exchange.arrived_ms)),
-                                Segment::new(
-                                    State::Deserialize,
-                                    at(exchange.arrived_ms),
-                                    at(exchange.decoded_ms),
-                                ),
-                            ]);
-                            records.push(TaskRecord {
-                                task: id,
-                                lane: format!("worker {index}"),
-                                enqueue_ms: 0.0,
-                                start_ms: at(start_ms),
-                                end_ms: at(exchange.decoded_ms),
-                                answer: checked.answer,
-                                ok: checked.ok,
-                                segments,
-                                bytes: Some((exchange.bytes_out, exchange.bytes_in)),
-                            });
+                            ];
+                            legs.extend(
+                                steps
+                                    .iter()
+                                    .map(|s| Segment::new(s.state, at(s.start_ms), at(s.end_ms))),
+                            );
+                            // The worker encodes and posts its reply: one leg, as seen here.
+                            legs.push(Segment::new(
+                                State::Transfer,
+                                at(end_ms),
+                                at(exchange.arrived_ms),
+                            ));
+                            legs.push(Segment::new(
+                                State::Deserialize,
+                                at(exchange.arrived_ms),
+                                at(exchange.decoded_ms),
+                            ));
+                            let mut record = TaskRecord::from_segments(
+                                id,
+                                format!("worker {index}"),
+                                0.0,
+                                trace::monotone(legs),
+                                checked,
+                                expected,
+                            );
+                            record.bytes = Some((exchange.bytes_out, exchange.bytes_in));
+                            records.push(record);
                         }
                         other => {
                             return Err(Error::Protocol(format!(
@@ -446,11 +456,10 @@ pub async fn run_bundle(
         Ok((isolation, records)) => {
             let mut result = ModelResult::from_tasks(
                 Model::Processes,
-                &spec,
+                config,
                 t1 - t0,
                 heartbeat.summary(t0, t1),
                 records,
-                config.tasks,
             );
             result.workers = workers;
             result.startup_ms = startup_ms;
@@ -458,7 +467,7 @@ pub async fn run_bundle(
             result.isolation = Some(isolation);
             result.stopped_by(control, config.tasks)
         }
-        Err(err) => ModelResult::failed(Model::Processes, &spec, Status::Error, err.to_string()),
+        Err(err) => ModelResult::failed(Model::Processes, config, Status::Error, err.to_string()),
     }
 }
 

@@ -104,11 +104,10 @@ async fn pool_of(threads: u32) -> Result<(Rc<Pool>, Option<Vec<f64>>)> {
 /// threads see `control` directly (shared memory): they count progress and stop at the next
 /// slice when cancelled.
 pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl>) -> ModelResult {
-    let spec = config.spec();
     if !env.cross_origin_isolated {
         return ModelResult::failed(
             Model::Pool,
-            &spec,
+            config,
             Status::Unavailable,
             Error::Unavailable(NOT_ISOLATED_EXPLANATION.to_string()).to_string(),
         );
@@ -116,16 +115,18 @@ pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl
     let threads = config.workers_for(env.hardware_concurrency);
     let (pool, startup) = match pool_of(threads).await {
         Ok(ready) => ready,
-        Err(err) => return ModelResult::failed(Model::Pool, &spec, Status::Error, err.to_string()),
+        Err(err) => {
+            return ModelResult::failed(Model::Pool, config, Status::Error, err.to_string());
+        }
     };
     let clock = PerformanceClock;
     let heartbeat = HeartbeatRecorder::start();
     let (tx, rx) = mpsc::unbounded();
     let t0 = clock.now_ms();
     for task in 0..config.tasks {
-        let (tx, control) = (tx.clone(), control.clone());
+        let (tx, control, steps) = (tx.clone(), control.clone(), config.task_steps(task));
         pool.rayon.spawn_fifo(move || {
-            let record = workloads::run_pool_task(&spec, task, &control, &PerformanceClock, t0);
+            let record = workloads::run_pool_task(&steps, task, &control, &PerformanceClock, t0);
             // The receiver is gone only if the page navigated away: nothing to report then.
             let _ = tx.unbounded_send(record);
         });
@@ -136,11 +137,10 @@ pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl
     let t1 = clock.now_ms();
     let mut result = ModelResult::from_tasks(
         Model::Pool,
-        &spec,
+        config,
         t1 - t0,
         heartbeat.summary(t0, t1),
         records,
-        config.tasks,
     );
     result.workers = threads;
     let python = python_default_workers(env.hardware_concurrency);

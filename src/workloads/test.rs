@@ -171,7 +171,7 @@ fn cancelling_stops_a_task_at_the_next_slice() {
         run_blocking(&spec, &control, &SystemClock, |_| (), || ()),
         None
     );
-    assert_eq!(run_pool_task(&spec, 0, &control, &SystemClock, 0.0), None);
+    assert_eq!(run_pool_task(&[spec], 0, &control, &SystemClock, 0.0), None);
     assert_eq!(control.done(), 0);
 }
 
@@ -237,7 +237,7 @@ fn pool_tasks_submitted_fifo_run_once_each_on_pool_threads() {
     for task in 0..6 {
         let (tx, control) = (tx.clone(), control.clone());
         pool.spawn_fifo(move || {
-            tx.send(run_pool_task(&spec, task, &control, &SystemClock, t0))
+            tx.send(run_pool_task(&[spec], task, &control, &SystemClock, t0))
                 .unwrap()
         });
     }
@@ -255,7 +255,7 @@ fn pool_tasks_submitted_fifo_run_once_each_on_pool_threads() {
         assert!(0.0 <= r.start_ms && r.start_ms <= r.end_ms, "{r:?}");
     }
     assert_eq!(
-        run_pool_task(&spec, 9, &control, &SystemClock, t0)
+        run_pool_task(&[spec], 9, &control, &SystemClock, t0)
             .unwrap()
             .lane,
         "outside pool"
@@ -443,4 +443,70 @@ fn an_io_wait_is_cancelled_between_sleeps_and_awaits() {
         || (),
     ));
     assert_eq!(awaited, None);
+}
+
+#[test]
+fn a_task_of_several_steps_checks_every_step_and_traces_each() {
+    let steps = [
+        WorkloadSpec {
+            kind: WorkloadKind::Primes,
+            n: 1_000,
+        },
+        WorkloadSpec {
+            kind: WorkloadKind::Io,
+            n: 5,
+        },
+        WorkloadSpec {
+            kind: WorkloadKind::Count,
+            n: 10,
+        },
+    ];
+    assert_eq!(expected_of(&steps), Some(168 + 5 + 10));
+    let mut spans = Vec::new();
+    let checked = run_steps_blocking(
+        &steps,
+        &RunControl::default(),
+        &SystemClock,
+        |ms| std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3)),
+        || (),
+        |state, start, end| spans.push((state, end - start)),
+    );
+    assert_eq!(
+        checked,
+        Some(Checked {
+            answer: 183,
+            ok: true
+        })
+    );
+    let states: Vec<_> = spans.iter().map(|s| s.0).collect();
+    assert_eq!(states, [State::Run, State::WaitIo, State::Run]);
+    assert!(spans[1].1 >= 5.0, "the wait step waited: {spans:?}");
+    let awaited = block_on(run_steps_async(
+        &steps,
+        &RunControl::default(),
+        &SystemClock,
+        || std::future::ready(()),
+        |ms| {
+            std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
+            std::future::ready(())
+        },
+        || (),
+    ));
+    assert_eq!(awaited, checked);
+    // One wrong step makes the task wrong even if the sum happened to match.
+    assert!(
+        !combine(&[
+            Checked {
+                answer: 1,
+                ok: false
+            },
+            Checked {
+                answer: 2,
+                ok: true
+            }
+        ])
+        .ok
+    );
+    assert_eq!(expected_of(&[]), Some(0));
+    assert!(!combine(&[]).ok, "a task with no steps proved nothing");
 }

@@ -28,7 +28,7 @@ test('autorun with the defaults: all four models verify, the pool uses two threa
   saveArtifact('isolated-autorun.json', JSON.stringify(doc, null, 2));
 
   assert.equal(doc.schema, 'concurrency-playground/results');
-  assert.equal(doc.version, 2);
+  assert.equal(doc.version, 3);
   assert.equal(doc.environment.cross_origin_isolated, true);
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   assert.equal(state, 'done');
@@ -133,6 +133,43 @@ test('an I/O-bound batch overlaps in the async, pool and worker models; the main
   assert.equal(overlapping(m.blocking), false);
   for (const id of ['async', 'pool', 'processes']) assert.ok(overlapping(m[id]), `${id} overlaps its waits`);
   console.log('# io 4 × 300 ms wall:', Object.fromEntries(doc.models.map((r) => [r.model, Math.round(r.wall_ms)])));
+  assert.deepEqual(errors, []);
+});
+
+test('per-task step profiles: seed 001 gather of 2/3/1 waits (scaled), and mixed CPU + I/O tasks', async () => {
+  // Tasks A, B, C wait 200, 300 and 100 ms: concurrently they end in the order C, A, B.
+  let { page, errors } = await open(context, `${isolated.url}?steps=io:200;io:300;io:100&models=blocking,async,pool&workers=3&autorun=1`);
+  let { state, doc } = await results(page);
+  assert.equal(state, 'done');
+  assert.equal(doc.config.tasks, 3);
+  let m = byModel(doc);
+  for (const r of doc.models) {
+    assert.equal(r.answer_ok, true, r.model);
+    assert.equal(r.expected, null, 'the tasks expect different answers');
+    assert.deepEqual(r.tasks.map((t) => t.expected), [200, 300, 100]);
+  }
+  const finishOrder = (r) => [...r.tasks].sort((a, b) => a.end_ms - b.end_ms).map((t) => t.task);
+  assert.deepEqual(finishOrder(m.async), [2, 0, 1]);
+  assert.deepEqual(finishOrder(m.pool), [2, 0, 1]);
+  assert.deepEqual(finishOrder(m.blocking), [0, 1, 2], 'one after another');
+  console.log(`# gather 200/300/100 ms: blocking ${m.blocking.wall_ms.toFixed(0)} ms, async ${m.async.wall_ms.toFixed(0)} ms, pool ${m.pool.wall_ms.toFixed(0)} ms`);
+  await page.close();
+
+  ({ page, errors } = await open(context, `${isolated.url}?steps=count:2e7,io:50,primes:1e6&tasks=3&autorun=1`));
+  ({ state, doc } = await results(page));
+  assert.match(await page.textContent('[data-testid="steps"]'), /count:20000000,io:50,primes:1000000/);
+  assert.equal(state, 'done');
+  for (const r of doc.models) {
+    assert.equal(r.answer_ok, true, r.model);
+    assert.equal(r.expected, 20_000_000 + 50 + 78_498, r.model);
+    for (const t of r.tasks) {
+      const states = new Set(t.segments.map((x) => x.state));
+      assert.ok(states.has('run') && states.has('wait_io'), `${r.model} task ${t.task}: ${[...states]}`);
+    }
+  }
+  await page.click('[data-testid="clear-steps"]');
+  await page.waitForURL((url) => !url.search.includes('steps='));
+  assert.equal(await page.isVisible('[data-testid="steps"]'), false);
   assert.deepEqual(errors, []);
 });
 
