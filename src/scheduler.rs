@@ -5,7 +5,7 @@
 //!
 //! 1. Ready tasks run one at a time, first in first out. A task runs until it awaits.
 //! 2. Awaiting [`Handle::yield_now`] puts it at the back of the ready queue (state `ready`).
-//! 3. Awaiting [`Handle::sleep`] parks it until its deadline (state `wait_io`); when the deadline
+//! 3. Awaiting [`Handle::sleep_until`] parks it until its deadline (state `wait_io`); when the deadline
 //!    passes it joins the back of the ready queue, timers in deadline order.
 //! 4. When nothing is ready, [`Scheduler::tick`] says when the next timer is due; the driver
 //!    waits until then (the browser: `setTimeout`; a test: it moves its fake clock).

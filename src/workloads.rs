@@ -1,12 +1,13 @@
-//! The CPU-bound workloads, in a shape every model can run.
+//! The workloads, in a shape every model can run: CPU kernels and I/O waits.
 //!
-//! A task computes one [`WorkloadSpec`] to the end and checks its answer against an oracle
-//! ([`WorkloadSpec::expected`]). To let the async scheduler interleave tasks on one thread, every
-//! kernel is a [`Runner`]: a state machine that does one *slice* of work per [`Runner::step`]
-//! (about a millisecond's worth) and can be resumed. The blocking, thread-pool and worker models
-//! simply step to the end ([`run_to_end`]); the async model yields to the event loop between
-//! slices ([`run_cooperative`]). So all four models execute the very same instructions, and only
-//! *where* and *when* they run differs.
+//! A task runs one or more steps ([`WorkloadSpec`]s) in order and checks each answer against an
+//! oracle ([`WorkloadSpec::expected`]). To let the async scheduler interleave tasks on one thread,
+//! every CPU kernel is a [`Runner`]: a state machine that does one *slice* of work per
+//! [`Runner::step`] (about a millisecond's worth) and can be resumed. The blocking, thread-pool
+//! and worker models step to the end ([`run_blocking`], [`run_steps_blocking`]); the async model
+//! awaits a yield point between slices ([`run_async`], [`run_steps_async`]). So all four models
+//! execute the very same instructions, and only *where* and *when* they run differs. An I/O wait
+//! ([`io`]) goes through a seam instead, so each model waits its own real way.
 
 pub mod count_loop;
 pub mod hash_chain;
