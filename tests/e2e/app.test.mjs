@@ -216,8 +216,10 @@ test('a long run shows progress, and Escape or the Cancel button stops it', asyn
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="progress"]')?.value) >= 2);
   assert.match(await page.textContent('[data-testid="run-status"]'), /Isolated workers.*of 60 tasks done/);
   // Isolated workers cannot see a flag in the page's memory: cancelling terminates them.
+  let pressed = Date.now();
   await page.keyboard.press('Escape');
   let { state, doc } = await results(page);
+  console.log(`# cancel (Escape) → run state cancelled, processes: ${Date.now() - pressed} ms incl. the driver's round trips`);
   assert.equal(state, 'cancelled');
   assert.equal(doc.models[0].status, 'cancelled');
   assert.ok(doc.models[0].tasks.length >= 2 && doc.models[0].tasks.length < 60, `${doc.models[0].tasks.length} tasks`);
@@ -230,8 +232,10 @@ test('a long run shows progress, and Escape or the Cancel button stops it', asyn
   await page.click('[data-testid="run"]');
   await page.waitForFunction(() => document.body.dataset.runState === 'running');
   await page.waitForTimeout(500);
+  pressed = Date.now();
   await page.click('[data-testid="cancel"]');
   ({ state, doc } = await results(page));
+  console.log(`# cancel (button) → run state cancelled, async: ${Date.now() - pressed} ms incl. the driver's round trips`);
   assert.equal(state, 'cancelled');
   assert.deepEqual(doc.models.map((r) => [r.model, r.status, r.tasks.length]), [['async', 'cancelled', 0]]);
   assert.deepEqual(errors, []);
