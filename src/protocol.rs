@@ -25,6 +25,7 @@ use crate::control::RunControl;
 use crate::error::{Error, Result};
 use crate::metrics::Clock;
 use crate::trace::Segment;
+use crate::workloads::io::BlockingIo;
 use crate::workloads::{self, Checked, WorkloadSpec};
 
 /// Bumped whenever a message changes shape; checked in the ready handshake.
@@ -108,10 +109,15 @@ pub enum FromWorker {
 /// reply. Pure, so the host tests cover it; the browser glue only moves the strings.
 ///
 /// `on_slice` is called after every slice of a task (see [`handle`]).
-pub fn handle_message(text: &str, clock: &impl Clock, on_slice: impl FnMut()) -> String {
+pub fn handle_message(
+    text: &str,
+    clock: &impl Clock,
+    io: &mut impl BlockingIo,
+    on_slice: impl FnMut(),
+) -> String {
     let received_ms = clock.now_ms();
     let reply = match decode::<ToWorker>(text) {
-        Ok(request) => handle(request, received_ms, clock, on_slice),
+        Ok(request) => handle(request, received_ms, clock, io, on_slice),
         Err(err) => FromWorker::Failed {
             message: err.to_string(),
         },
@@ -119,12 +125,14 @@ pub fn handle_message(text: &str, clock: &impl Clock, on_slice: impl FnMut()) ->
     encode(&reply)
 }
 
-/// Answers one decoded request that arrived at `received_ms`. During a task, `on_slice` is
-/// called after every slice; the worker glue posts [`FromWorker::Tick`] from it.
+/// Answers one decoded request that arrived at `received_ms`, doing I/O through `io` (the
+/// worker's real sleeps and requests; fakes on the host). During a task, `on_slice` is called
+/// after every slice; the worker glue posts [`FromWorker::Tick`] from it.
 pub fn handle(
     request: ToWorker,
     received_ms: f64,
     clock: &impl Clock,
+    io: &mut impl BlockingIo,
     on_slice: impl FnMut(),
 ) -> FromWorker {
     match request {
@@ -136,12 +144,12 @@ pub fn handle(
             }
             let start_ms = clock.now_ms();
             let mut spans = Vec::with_capacity(steps.len());
-            // A worker may block: an I/O wait sleeps (`Atomics.wait` in the browser).
+            // A worker may block: it sleeps with `Atomics.wait` and fetches synchronously.
             let checked = workloads::run_steps_blocking(
                 &steps,
                 &RunControl::default(),
                 clock,
-                |ms| std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3)),
+                io,
                 on_slice,
                 |state, start, end| spans.push(Segment::new(state, start, end)),
             )

@@ -9,6 +9,8 @@
 //!    passes it joins the back of the ready queue, timers in deadline order.
 //! 4. When nothing is ready, [`Scheduler::tick`] says when the next timer is due; the driver
 //!    waits until then (the browser: `setTimeout`; a test: it moves its fake clock).
+//! 5. A foreign future (a `fetch`) is awaited through [`Handle::external`]: the task waits
+//!    (`wait_io`) until the future wakes it.
 //!
 //! A task that never awaits (CPU work in "naive" mode) keeps the thread for its whole run: every
 //! other task, and in the browser the page itself, waits — seed article 001's warning.
@@ -23,10 +25,13 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use futures::task::noop_waker_ref;
+use std::sync::{Arc, Mutex};
+
+use futures::task::{ArcWake, AtomicWaker};
 
 use crate::metrics::Clock;
 use crate::trace::{Segment, State};
+use crate::workloads::io::AsyncIo;
 
 /// Index of a task in the scheduler, in spawn order.
 pub type TaskId = usize;
@@ -36,10 +41,11 @@ pub type TaskId = usize;
 pub enum Tick {
     /// Ran one task until it awaited or finished.
     Ran(TaskId),
-    /// Nothing is ready; the earliest timer is due at this time (ms).
+    /// Nothing is ready. The driver waits until the earliest timer (if any) or until an
+    /// external wait completes ([`Scheduler::woken`]), whichever comes first.
     Idle {
-        /// When the next sleeping task wakes.
-        until_ms: f64,
+        /// When the next sleeping task wakes; `None` if only external waits are pending.
+        until_ms: Option<f64>,
     },
     /// Every task has finished.
     Done,
@@ -49,7 +55,36 @@ pub enum Tick {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Park {
     Yield,
-    Sleep { until_ms: f64 },
+    Sleep {
+        until_ms: f64,
+    },
+    /// Awaiting a foreign future (a `fetch`): woken through the task's waker.
+    External,
+}
+
+/// Tasks whose external waits completed, and the driver waiting to hear about it. Behind an
+/// `Arc<Mutex<…>>` only because `Waker` must be `Send + Sync`; everything runs on one thread.
+#[derive(Debug, Default)]
+struct Wakeups {
+    woken: Mutex<Vec<TaskId>>,
+    driver: AtomicWaker,
+}
+
+/// The waker handed to a task: marks it woken and wakes the driver.
+struct TaskWaker {
+    id: TaskId,
+    wakeups: Arc<Wakeups>,
+}
+
+impl ArcWake for TaskWaker {
+    fn wake_by_ref(this: &Arc<Self>) {
+        this.wakeups
+            .woken
+            .lock()
+            .expect("single-threaded: never poisoned")
+            .push(this.id);
+        this.wakeups.driver.wake();
+    }
 }
 
 /// State shared between the scheduler and the futures its tasks await.
@@ -80,12 +115,61 @@ impl Handle {
         }
     }
 
+    /// Awaits a foreign future (a `fetch`), leaving the thread to the others meanwhile; the task
+    /// is `wait_io` until the future wakes it.
+    pub fn external<F: Future>(&self, future: F) -> External<F> {
+        External {
+            shared: self.shared.clone(),
+            inner: Box::pin(future),
+        }
+    }
+
     /// Waits until `until_ms` on a timer, leaving the thread to the others meanwhile.
     pub fn sleep_until(&self, until_ms: f64) -> Sleep {
         Sleep {
             shared: self.shared.clone(),
             until_ms,
             parked: false,
+        }
+    }
+}
+
+/// The scheduler's timers as a task's I/O (`AsyncIo`); `fetch` needs the browser, so here it
+/// fails (the browser driver has its own `AsyncIo` that fetches through [`Handle::external`]).
+#[derive(Debug, Clone)]
+pub struct TimerIo<C> {
+    /// The scheduler's handle.
+    pub handle: Handle,
+    /// The scheduler's clock.
+    pub clock: C,
+}
+
+impl<C: Clock> AsyncIo for TimerIo<C> {
+    fn sleep(&self, ms: f64) -> impl Future<Output = ()> {
+        self.handle.sleep_until(self.clock.now_ms() + ms)
+    }
+
+    fn fetch(&self, path: &str) -> impl Future<Output = Result<u64, String>> {
+        std::future::ready(Err(format!("no network here to fetch {path}")))
+    }
+}
+
+/// Future of [`Handle::external`].
+#[derive(Debug)]
+pub struct External<F> {
+    shared: Rc<RefCell<Shared>>,
+    inner: Pin<Box<F>>,
+}
+
+impl<F: Future> Future for External<F> {
+    type Output = F::Output;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        match self.inner.as_mut().poll(cx) {
+            Poll::Ready(out) => Poll::Ready(out),
+            Poll::Pending => {
+                self.shared.borrow_mut().park = Some(Park::External);
+                Poll::Pending
+            }
         }
     }
 }
@@ -151,6 +235,30 @@ impl Task {
     }
 }
 
+/// Future of [`Scheduler::woken`].
+#[derive(Debug)]
+pub struct Woken {
+    wakeups: Arc<Wakeups>,
+}
+
+impl Future for Woken {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.wakeups.driver.register(cx.waker());
+        if self
+            .wakeups
+            .woken
+            .lock()
+            .expect("never poisoned")
+            .is_empty()
+        {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    }
+}
+
 /// The executor. Spawn tasks, then call [`Scheduler::tick`] until it returns [`Tick::Done`].
 pub struct Scheduler<C: Clock> {
     clock: C,
@@ -159,6 +267,9 @@ pub struct Scheduler<C: Clock> {
     ready: VecDeque<TaskId>,
     /// Sleeping tasks and when they wake, unsorted: there are few.
     timers: Vec<(f64, TaskId)>,
+    /// Tasks parked on an external wait.
+    waiting: Vec<TaskId>,
+    wakeups: Arc<Wakeups>,
     /// The order in which tasks ran, one entry per tick.
     run_log: Vec<TaskId>,
 }
@@ -182,6 +293,8 @@ impl<C: Clock> Scheduler<C> {
             tasks: Vec::new(),
             ready: VecDeque::new(),
             timers: Vec::new(),
+            waiting: Vec::new(),
+            wakeups: Arc::default(),
             run_log: Vec::new(),
         }
     }
@@ -230,14 +343,36 @@ impl<C: Clock> Scheduler<C> {
         }
     }
 
+    /// Moves tasks whose external wait completed to the ready queue.
+    fn wake_external(&mut self, now_ms: f64) {
+        let woken = std::mem::take(&mut *self.wakeups.woken.lock().expect("never poisoned"));
+        for id in woken {
+            if let Some(i) = self.waiting.iter().position(|&w| w == id) {
+                self.waiting.swap_remove(i);
+                self.tasks[id].enter(State::Ready, now_ms);
+                self.ready.push_back(id);
+            }
+        }
+    }
+
+    /// Resolves once an external wait has completed (the driver awaits it when idle).
+    pub fn woken(&self) -> Woken {
+        Woken {
+            wakeups: self.wakeups.clone(),
+        }
+    }
+
     /// Runs the next ready task until it awaits or finishes.
     pub fn tick(&mut self) -> Tick {
         let now_ms = self.clock.now_ms();
         self.wake_due(now_ms);
+        self.wake_external(now_ms);
         let Some(id) = self.ready.pop_front() else {
-            return match self.timers.iter().map(|t| t.0).min_by(f64::total_cmp) {
-                Some(until_ms) => Tick::Idle { until_ms },
-                None => Tick::Done,
+            let until_ms = self.timers.iter().map(|t| t.0).min_by(f64::total_cmp);
+            return if until_ms.is_none() && self.waiting.is_empty() {
+                Tick::Done
+            } else {
+                Tick::Idle { until_ms }
             };
         };
         self.run_log.push(id);
@@ -245,9 +380,11 @@ impl<C: Clock> Scheduler<C> {
         task.enter(State::Run, now_ms);
         let mut future = task.future.take().expect("a ready task has its future");
         self.shared.borrow_mut().park = None;
-        let poll = future
-            .as_mut()
-            .poll(&mut Context::from_waker(noop_waker_ref()));
+        let waker = futures::task::waker(Arc::new(TaskWaker {
+            id,
+            wakeups: self.wakeups.clone(),
+        }));
+        let poll = future.as_mut().poll(&mut Context::from_waker(&waker));
         let end_ms = self.clock.now_ms();
         let park = self.shared.borrow_mut().park.take();
         let task = &mut self.tasks[id];
@@ -267,8 +404,14 @@ impl<C: Clock> Scheduler<C> {
                 task.enter(State::WaitIo, end_ms);
                 self.timers.push((until_ms, id));
             }
+            (Poll::Pending, Some(Park::External)) => {
+                task.future = Some(future);
+                task.enter(State::WaitIo, end_ms);
+                self.waiting.push(id);
+            }
             (Poll::Pending, None) => {
-                // Only our own futures may suspend a task: anything else would never be woken.
+                // Only our own futures may suspend a task (a foreign one goes through
+                // `Handle::external`): anything else would never be woken.
                 panic!("task {id} awaited a future this scheduler does not drive");
             }
         }

@@ -7,6 +7,7 @@
 pub mod blocking;
 pub mod clock;
 pub mod event_loop;
+pub mod io;
 pub mod location;
 pub mod processes;
 pub mod thread_pool;

@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::metrics::Clock;
 use crate::report::TaskRecord;
 use crate::trace::{Segment, State};
+use io::{AsyncIo, BlockingIo};
 
 /// Which kernel a task runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -41,16 +42,20 @@ pub enum WorkloadKind {
     /// `Atomics.wait` in a thread or worker, a busy wait on the main thread (which cannot sleep).
     /// Answer: `n` once the clock confirms the wait.
     Io,
+    /// I/O-bound: fetch a same-origin file `n` times — a real request to the server. Answer:
+    /// the bytes received, `n ×` the file's length.
+    Fetch,
 }
 
 impl WorkloadKind {
     /// Every kind, in the order the page lists them.
-    pub const ALL: [WorkloadKind; 5] = [
+    pub const ALL: [WorkloadKind; 6] = [
         WorkloadKind::Count,
         WorkloadKind::Primes,
         WorkloadKind::Mandelbrot,
         WorkloadKind::Hash,
         WorkloadKind::Io,
+        WorkloadKind::Fetch,
     ];
 
     /// The identifier used in URLs and the results JSON.
@@ -61,6 +66,7 @@ impl WorkloadKind {
             WorkloadKind::Mandelbrot => "mandelbrot",
             WorkloadKind::Hash => "hash",
             WorkloadKind::Io => "io",
+            WorkloadKind::Fetch => "fetch",
         }
     }
 
@@ -77,6 +83,7 @@ impl WorkloadKind {
             WorkloadKind::Mandelbrot => "Mandelbrot n × n (uneven rows)",
             WorkloadKind::Hash => "SHA-256 hash chain of length n",
             WorkloadKind::Io => "I/O-bound: wait n ms",
+            WorkloadKind::Fetch => "I/O-bound: fetch a same-origin file n times",
         }
     }
 
@@ -89,12 +96,13 @@ impl WorkloadKind {
             WorkloadKind::Mandelbrot => 1024,
             WorkloadKind::Hash => 1_000_000,
             WorkloadKind::Io => 200,
+            WorkloadKind::Fetch => 20,
         }
     }
 
     /// Whether the task waits (I/O-bound) rather than computes.
     pub fn is_io(self) -> bool {
-        self == WorkloadKind::Io
+        matches!(self, WorkloadKind::Io | WorkloadKind::Fetch)
     }
 
     /// The trace state of a task of this kind while it has its thread.
@@ -109,7 +117,7 @@ impl WorkloadKind {
     /// The sizes that have an oracle, for the kinds checked against a table.
     pub fn table_sizes(self) -> Option<Vec<u64>> {
         match self {
-            WorkloadKind::Count | WorkloadKind::Io => None,
+            WorkloadKind::Count | WorkloadKind::Io | WorkloadKind::Fetch => None,
             WorkloadKind::Primes => Some(
                 (1..primes::PRIMES_BELOW_POW10.len() as u32)
                     .map(|k| 10u64.pow(k))
@@ -147,6 +155,9 @@ impl WorkloadSpec {
             (WorkloadKind::Io, _) if !(1..=io::MAX_MS).contains(&self.n) => {
                 Some(format!("a wait of 1 to {} ms", io::MAX_MS))
             }
+            (WorkloadKind::Fetch, _) if !(1..=io::MAX_FETCHES).contains(&self.n) => {
+                Some(format!("1 to {} requests per task", io::MAX_FETCHES))
+            }
             (WorkloadKind::Primes, _) if self.expected().is_none() => Some(format!(
                 "must be a power of ten from 10 to 10^{} (the answers are checked against the table of π(10^k))",
                 primes::PRIMES_BELOW_POW10.len() - 1
@@ -180,6 +191,8 @@ impl WorkloadSpec {
             WorkloadKind::Hash => self.n.saturating_mul(300),
             // The blocking model busy-waits: about 3·10^5 count iterations per ms.
             WorkloadKind::Io => self.n.saturating_mul(300_000),
+            // A local request takes a few ms; the blocking model waits for each.
+            WorkloadKind::Fetch => self.n.saturating_mul(1_500_000),
         }
     }
 
@@ -191,6 +204,7 @@ impl WorkloadSpec {
             WorkloadKind::Mandelbrot => mandelbrot::expected(self.n),
             WorkloadKind::Hash => hash_chain::expected(self.n),
             WorkloadKind::Io => Some(self.n),
+            WorkloadKind::Fetch => self.n.checked_mul(io::SAMPLE.len() as u64),
         }
     }
 
@@ -202,7 +216,7 @@ impl WorkloadSpec {
             WorkloadKind::Primes => Runner::Primes(primes::PrimeCounter::new(self.n)),
             WorkloadKind::Mandelbrot => Runner::Mandelbrot(mandelbrot::Mandelbrot::new(self.n)),
             WorkloadKind::Hash => Runner::Hash(hash_chain::HashChain::new(self.n)),
-            WorkloadKind::Io => return None,
+            WorkloadKind::Io | WorkloadKind::Fetch => return None,
         })
     }
 }
@@ -273,29 +287,49 @@ pub fn run_to_end(spec: &WorkloadSpec) -> Checked {
 /// Runs a task to the end on a thread that may block (blocking, thread pool and worker models),
 /// checking `control` between slices; `None` if it was cancelled.
 ///
-/// `sleep(ms)` is the seam for I/O waits: `std::thread::sleep` in a thread or worker
-/// (`Atomics.wait`: the core is free meanwhile), a busy loop on the main thread. Every slice and
-/// every poll of a wait ticks `control` and calls `on_slice` (a worker reports its progress to
-/// the page through it).
+/// `io` is the seam for I/O: in a thread or worker a sleep is `Atomics.wait` (the core is free
+/// meanwhile) and a fetch a synchronous request; on the main thread a sleep can only spin. Every
+/// slice, wait poll and request ticks `control` and calls `on_slice` (a worker reports its
+/// progress to the page through it).
 pub fn run_blocking(
     spec: &WorkloadSpec,
     control: &RunControl,
     clock: &impl Clock,
-    mut sleep: impl FnMut(f64),
+    io: &mut impl BlockingIo,
     mut on_slice: impl FnMut(),
 ) -> Option<Checked> {
-    let Some(mut runner) = spec.runner() else {
-        let deadline = io::Deadline::start(spec.n, clock);
-        while let Some(ms) = deadline.remaining(clock) {
-            if control.is_cancelled() {
-                return None;
+    match spec.kind {
+        WorkloadKind::Io => {
+            let deadline = io::Deadline::start(spec.n, clock);
+            while let Some(ms) = deadline.remaining(clock) {
+                if control.is_cancelled() {
+                    return None;
+                }
+                io.sleep(ms.min(io::POLL_MS));
+                control.tick();
+                on_slice();
             }
-            sleep(ms.min(io::POLL_MS));
-            control.tick();
-            on_slice();
+            return Some(Checked::of(spec, deadline.confirmed(clock)));
         }
-        return Some(Checked::of(spec, deadline.confirmed(clock)));
-    };
+        WorkloadKind::Fetch => {
+            let mut bytes = 0;
+            for _ in 0..spec.n {
+                if control.is_cancelled() {
+                    return None;
+                }
+                // A failed request leaves the byte count short: the oracle reports it.
+                let Ok(got) = io.fetch(io::SAMPLE_PATH) else {
+                    break;
+                };
+                bytes += got;
+                control.tick();
+                on_slice();
+            }
+            return Some(Checked::of(spec, bytes));
+        }
+        _ => {}
+    }
+    let mut runner = spec.runner().expect("a CPU kernel");
     while !runner.step() {
         control.tick();
         on_slice();
@@ -309,33 +343,50 @@ pub fn run_blocking(
 /// Runs a task as a coroutine (the async model), checking `control` at every await.
 ///
 /// A CPU kernel computes slice by slice, awaiting `pause()` between slices: in the browser that
-/// yields a macrotask so other tasks and the page run; a ready future (the *naive* mode, or the
-/// host) makes it one uninterrupted computation. `on_slice` is called after every slice, so the
-/// caller can log the interleaving. An I/O wait awaits `sleep(ms)` (a timer) instead.
-pub async fn run_async<P, F, S>(
+/// yields so other tasks and the page run; a ready future (the *naive* mode, or the host) makes
+/// it one uninterrupted computation. `on_slice` is called after every slice, so the caller can
+/// log the interleaving. I/O awaits `io`: a timer, a `fetch`.
+pub async fn run_async<P, F>(
     spec: &WorkloadSpec,
     control: &RunControl,
     clock: &impl Clock,
     mut pause: impl FnMut() -> F,
-    mut sleep: impl FnMut(f64) -> S,
+    io: &impl AsyncIo,
     mut on_slice: P,
 ) -> Option<Checked>
 where
     F: Future<Output = ()>,
-    S: Future<Output = ()>,
     P: FnMut(),
 {
-    let Some(mut runner) = spec.runner() else {
-        let deadline = io::Deadline::start(spec.n, clock);
-        while let Some(ms) = deadline.remaining(clock) {
-            sleep(ms.min(io::POLL_MS)).await;
-            control.tick();
-            if control.is_cancelled() {
-                return None;
+    match spec.kind {
+        WorkloadKind::Io => {
+            let deadline = io::Deadline::start(spec.n, clock);
+            while let Some(ms) = deadline.remaining(clock) {
+                io.sleep(ms.min(io::POLL_MS)).await;
+                control.tick();
+                if control.is_cancelled() {
+                    return None;
+                }
             }
+            return Some(Checked::of(spec, deadline.confirmed(clock)));
         }
-        return Some(Checked::of(spec, deadline.confirmed(clock)));
-    };
+        WorkloadKind::Fetch => {
+            let mut bytes = 0;
+            for _ in 0..spec.n {
+                let Ok(got) = io.fetch(io::SAMPLE_PATH).await else {
+                    break;
+                };
+                bytes += got;
+                control.tick();
+                if control.is_cancelled() {
+                    return None;
+                }
+            }
+            return Some(Checked::of(spec, bytes));
+        }
+        _ => {}
+    }
+    let mut runner = spec.runner().expect("a CPU kernel");
     loop {
         let done = runner.step();
         control.tick();
@@ -372,42 +423,35 @@ pub fn run_steps_blocking(
     steps: &[WorkloadSpec],
     control: &RunControl,
     clock: &impl Clock,
-    mut sleep: impl FnMut(f64),
+    io: &mut impl BlockingIo,
     mut on_slice: impl FnMut(),
     mut on_step: impl FnMut(State, f64, f64),
 ) -> Option<Checked> {
     let mut checks = Vec::with_capacity(steps.len());
     for step in steps {
         let start = clock.now_ms();
-        checks.push(run_blocking(
-            step,
-            control,
-            clock,
-            &mut sleep,
-            &mut on_slice,
-        )?);
+        checks.push(run_blocking(step, control, clock, io, &mut on_slice)?);
         on_step(step.kind.busy_state(), start, clock.now_ms());
     }
     Some(combine(&checks))
 }
 
 /// Runs a task's steps in order as a coroutine (see [`run_async`]).
-pub async fn run_steps_async<P, F, S>(
+pub async fn run_steps_async<P, F>(
     steps: &[WorkloadSpec],
     control: &RunControl,
     clock: &impl Clock,
     mut pause: impl FnMut() -> F,
-    mut sleep: impl FnMut(f64) -> S,
+    io: &impl AsyncIo,
     mut on_slice: P,
 ) -> Option<Checked>
 where
     F: Future<Output = ()>,
-    S: Future<Output = ()>,
     P: FnMut(),
 {
     let mut checks = Vec::with_capacity(steps.len());
     for step in steps {
-        checks.push(run_async(step, control, clock, &mut pause, &mut sleep, &mut on_slice).await?);
+        checks.push(run_async(step, control, clock, &mut pause, io, &mut on_slice).await?);
     }
     Some(combine(&checks))
 }
@@ -422,6 +466,7 @@ pub fn run_pool_task(
     task: u32,
     control: &RunControl,
     clock: &impl Clock,
+    io: &mut impl BlockingIo,
     t0: f64,
 ) -> Option<TaskRecord> {
     let start_ms = clock.now_ms() - t0;
@@ -431,7 +476,7 @@ pub fn run_pool_task(
         steps,
         control,
         clock,
-        |ms| std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3)),
+        io,
         || (),
         |state, start, end| segments.push(Segment::new(state, start - t0, end - t0)),
     )?;

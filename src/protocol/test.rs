@@ -2,6 +2,7 @@ use std::cell::Cell;
 
 use super::*;
 use crate::workloads::WorkloadKind;
+use crate::workloads::io::HostIo;
 
 /// A clock that advances one millisecond per reading.
 struct Ticking(Cell<f64>);
@@ -141,6 +142,7 @@ fn the_worker_body_runs_and_times_a_task() {
             steps: vec![spec],
         }),
         &clock,
+        &mut HostIo::default(),
         || (),
     );
     assert_eq!(
@@ -174,11 +176,17 @@ fn the_worker_body_refuses_an_invalid_task() {
             },
             0.0,
             &clock,
+            &mut HostIo::default(),
             || ()
         ),
         FromWorker::Failed { .. }
     ));
-    let garbage = handle_message(r#"{"type":"cp_fly"}"#, &clock, || ());
+    let garbage = handle_message(
+        r#"{"type":"cp_fly"}"#,
+        &clock,
+        &mut HostIo::default(),
+        || (),
+    );
     assert!(matches!(
         decode::<FromWorker>(&garbage),
         Ok(FromWorker::Failed { .. })
@@ -191,11 +199,23 @@ fn the_cell_is_per_instance_state() {
     // test shows that a second worker does *not* see it.
     let clock = Ticking(Cell::new(0.0));
     assert_eq!(
-        handle(ToWorker::SetCell { value: 77 }, 0.0, &clock, || ()),
+        handle(
+            ToWorker::SetCell { value: 77 },
+            0.0,
+            &clock,
+            &mut HostIo::default(),
+            || ()
+        ),
         FromWorker::Cell { value: 77 }
     );
     assert_eq!(
-        handle(ToWorker::GetCell, 0.0, &clock, || ()),
+        handle(
+            ToWorker::GetCell,
+            0.0,
+            &clock,
+            &mut HostIo::default(),
+            || ()
+        ),
         FromWorker::Cell { value: 77 }
     );
 }
@@ -215,6 +235,7 @@ fn a_long_task_reports_every_slice() {
         },
         0.0,
         &clock,
+        &mut HostIo::default(),
         || slices += 1,
     );
     assert!(matches!(reply, FromWorker::Done { .. }));

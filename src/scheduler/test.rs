@@ -3,6 +3,8 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use std::future::Future;
+
 use super::*;
 
 /// A clock that only moves when told to: by the driver when idle, by a task to stand for CPU
@@ -27,10 +29,13 @@ fn run_to_completion(scheduler: &mut Scheduler<FakeClock>) {
     loop {
         match scheduler.tick() {
             Tick::Ran(_) => {}
-            Tick::Idle { until_ms } => {
+            Tick::Idle {
+                until_ms: Some(until_ms),
+            } => {
                 let clock = scheduler.clock().clone();
                 clock.0.set(until_ms.max(clock.now_ms()));
             }
+            Tick::Idle { until_ms: None } => panic!("no external waits in these tests"),
             Tick::Done => break,
         }
     }
@@ -156,7 +161,10 @@ fn the_kernels_run_as_scheduler_tasks() {
                 &control,
                 &c,
                 || h.yield_now(),
-                |ms| h.sleep_until(c.now_ms() + ms),
+                &TimerIo {
+                    handle: h.clone(),
+                    clock: c.clone(),
+                },
                 || (),
             )
             .await;
@@ -174,4 +182,43 @@ fn the_kernels_run_as_scheduler_tasks() {
         switches > 2,
         "the two sieves interleaved slice by slice: {switches}"
     );
+}
+
+#[test]
+fn an_external_wait_parks_the_task_until_its_future_wakes_it() {
+    let clock = FakeClock::default();
+    let mut s = Scheduler::new(clock.clone());
+    let (tx, rx) = futures::channel::oneshot::channel::<u64>();
+    let got = Rc::new(Cell::new(0));
+    let (h, g) = (s.handle(), got.clone());
+    s.spawn(async move {
+        g.set(h.external(rx).await.unwrap());
+    });
+    let h = s.handle();
+    s.spawn(async move {
+        h.yield_now().await;
+    });
+    assert_eq!(
+        s.tick(),
+        Tick::Ran(0),
+        "task 0 starts its request and parks"
+    );
+    assert_eq!(s.tick(), Tick::Ran(1));
+    assert_eq!(s.tick(), Tick::Ran(1), "only task 1 is ready meanwhile");
+    assert_eq!(
+        s.tick(),
+        Tick::Idle { until_ms: None },
+        "waiting on the outside world"
+    );
+    let mut woken = s.woken();
+    let waker = futures::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(std::pin::Pin::new(&mut woken).poll(&mut cx).is_pending());
+    clock.advance(7.0);
+    tx.send(42).unwrap();
+    assert!(std::pin::Pin::new(&mut woken).poll(&mut cx).is_ready());
+    assert_eq!(s.tick(), Tick::Ran(0));
+    assert_eq!(s.tick(), Tick::Done);
+    assert_eq!(got.get(), 42);
+    assert_eq!(s.segments()[0], [Segment::new(State::WaitIo, 0.0, 7.0)]);
 }

@@ -11,6 +11,7 @@ use crate::models::Model;
 use crate::report::{ModelResult, TaskRecord};
 use crate::trace::{Segment, State};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
+use crate::web::io::MainThreadIo;
 use crate::workloads;
 
 /// Runs the batch on the UI thread.
@@ -29,17 +30,13 @@ pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
             // The whole batch was submitted at once: each task waits for those before it.
             let mut segments = vec![Segment::new(State::Ready, 0.0, clock.now_ms() - t0)];
             // The main thread cannot sleep (no `Atomics.wait` here): an I/O wait can only spin,
-            // which is exactly what a blocking call on the UI thread costs.
-            let busy_wait = |ms: f64| {
-                let until = clock.now_ms() + ms;
-                while clock.now_ms() < until {}
-            };
+            // and a request is synchronous — exactly what a blocking call on the UI thread costs.
             // Nothing can cancel it: the Cancel button cannot even be clicked meanwhile.
             let checked = workloads::run_steps_blocking(
                 &steps,
                 &RunControl::default(),
                 &clock,
-                busy_wait,
+                &mut MainThreadIo,
                 || (),
                 |state, start, end| segments.push(Segment::new(state, start - t0, end - t0)),
             )

@@ -23,6 +23,7 @@ use crate::report::{ModelResult, TaskRecord};
 use crate::scheduler::{Scheduler, Tick};
 use crate::trace::Segment;
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
+use crate::web::io::EventLoopIo;
 use crate::workloads::{self, Checked};
 
 /// A finished task's check and its oracle's expected answer.
@@ -47,7 +48,9 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
                 &control,
                 &clock,
                 || handle.yield_if(sliced),
-                |ms| handle.sleep_until(clock.now_ms() + ms),
+                &EventLoopIo {
+                    handle: handle.clone(),
+                },
                 || (),
             )
             .await;
@@ -65,8 +68,17 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
         }
         match scheduler.tick() {
             Tick::Ran(_) => clock::yield_now().await,
+            // Nothing ready: wait for the next timer or a completed fetch, whichever is first.
             Tick::Idle { until_ms } => {
-                clock::sleep_ms((until_ms - clock.now_ms()).ceil().max(0.0) as i32).await
+                let timer = async {
+                    match until_ms {
+                        Some(at) => {
+                            clock::sleep_ms((at - clock.now_ms()).ceil().max(0.0) as i32).await
+                        }
+                        None => std::future::pending().await,
+                    }
+                };
+                futures::future::select(Box::pin(timer), scheduler.woken()).await;
             }
             Tick::Done => break,
         }

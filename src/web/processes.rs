@@ -37,6 +37,7 @@ use crate::protocol::{self, FromWorker, ISOLATION_CELL, ToWorker};
 use crate::report::{Environment, IsolationProbe, ModelResult, Status, TaskRecord};
 use crate::trace::{self, LaneRecord, Segment, State};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
+use crate::web::io::{self, ThreadIo};
 use crate::workloads;
 
 /// The boot script, compiled in so no extra file has to be served next to the module.
@@ -190,6 +191,9 @@ impl Process {
         if let Some(wasm) = wasm {
             js_sys::Reflect::set(&boot, &"wasm".into(), wasm).expect_throw("boot message");
         }
+        // The worker runs from a blob: URL; requests it makes resolve against the page's base.
+        js_sys::Reflect::set(&boot, &"base".into(), &io::page_base().into())
+            .expect_throw("boot message");
         worker
             .post_message(&boot)
             .map_err(|e| Error::Runtime(format!("cannot boot the worker: {e:?}")))?;
@@ -478,6 +482,9 @@ pub fn cp_worker_main() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_to = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let mut io = ThreadIo {
+            base: io::page_base(),
+        };
         // Tell the page this worker is alive during a long task, at most every TICK_EVERY_MS.
         let mut last_tick = PerformanceClock.now_ms();
         let tick_to = reply_to.clone();
@@ -490,7 +497,7 @@ pub fn cp_worker_main() {
             }
         };
         let reply = match event.data().as_string() {
-            Some(text) => protocol::handle_message(&text, &PerformanceClock, tick),
+            Some(text) => protocol::handle_message(&text, &PerformanceClock, &mut io, tick),
             None => protocol::encode(&FromWorker::Failed {
                 message: "non-text message to worker".into(),
             }),

@@ -35,6 +35,7 @@ use crate::metrics::Clock;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
 use crate::report::{Environment, ModelResult, Status, TaskRecord};
 use crate::web::clock::{HeartbeatRecorder, PerformanceClock};
+use crate::web::io::{self, ThreadIo};
 use crate::web::threads;
 use crate::workloads;
 
@@ -122,11 +123,14 @@ pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl
     let clock = PerformanceClock;
     let heartbeat = HeartbeatRecorder::start();
     let (tx, rx) = mpsc::unbounded();
+    let base = io::page_base();
     let t0 = clock.now_ms();
     for task in 0..config.tasks {
         let (tx, control, steps) = (tx.clone(), control.clone(), config.task_steps(task));
+        let mut io = ThreadIo { base: base.clone() };
         pool.rayon.spawn_fifo(move || {
-            let record = workloads::run_pool_task(&steps, task, &control, &PerformanceClock, t0);
+            let record =
+                workloads::run_pool_task(&steps, task, &control, &PerformanceClock, &mut io, t0);
             // The receiver is gone only if the page navigated away: nothing to report then.
             let _ = tx.unbounded_send(record);
         });

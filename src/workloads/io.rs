@@ -1,10 +1,12 @@
-//! An I/O-bound task: wait `n` ms.
+//! I/O-bound tasks: wait `n` ms, or fetch a same-origin file `n` times.
 //!
 //! Interesting because waiting needs no core: the async scheduler and threads can overlap many
 //! waits (the seed's `asyncio.gather` of 2, 3 and 1 s sleeps takes 3 s, not 6), while the main
 //! thread — which the browser does not let sleep — can only spin, freezing the page. The wait is
 //! polled in short pieces so a cancel is seen promptly, and the answer is confirmed by the
 //! clock: `n` once at least `n` ms have passed.
+
+use std::future::Future;
 
 use crate::metrics::Clock;
 
@@ -45,5 +47,68 @@ impl Deadline {
         } else {
             waited.max(0.0) as u64
         }
+    }
+}
+
+/// The same-origin file the fetch workload requests, relative to the page.
+pub const SAMPLE_PATH: &str = "io/sample.txt";
+
+/// Its content, compiled in: the oracle for how many bytes a fetch must bring back.
+pub const SAMPLE: &[u8] = include_bytes!("../../www/io/sample.txt");
+
+/// Most requests one fetch task may make.
+pub const MAX_FETCHES: u64 = 200;
+
+/// How a thread that may block does I/O: the seam between the workloads and the browser.
+pub trait BlockingIo {
+    /// Blocks this thread for `ms` (a thread or worker: `Atomics.wait`; the main thread: spin).
+    fn sleep(&mut self, ms: f64);
+    /// Fetches a same-origin `path` and returns the body's length in bytes (a synchronous
+    /// request: the thread waits, as `requests.get` does in a Python thread).
+    ///
+    /// # Errors
+    /// The request failed; the message says why.
+    fn fetch(&mut self, path: &str) -> Result<u64, String>;
+}
+
+/// How a coroutine does I/O: it awaits, leaving the thread to the other tasks.
+pub trait AsyncIo {
+    /// Resolves after `ms`.
+    fn sleep(&self, ms: f64) -> impl Future<Output = ()>;
+    /// Fetches a same-origin `path` and resolves to the body's length in bytes.
+    fn fetch(&self, path: &str) -> impl Future<Output = Result<u64, String>>;
+}
+
+/// I/O for host tests and the worker protocol's tests: real sleeps, and a "fetch" that returns
+/// the sample's length (or fails, to test that path).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HostIo {
+    /// Make every fetch fail.
+    pub fail_fetches: bool,
+}
+
+impl BlockingIo for HostIo {
+    fn sleep(&mut self, ms: f64) {
+        std::thread::sleep(std::time::Duration::from_secs_f64(ms.max(0.0) / 1e3));
+    }
+
+    fn fetch(&mut self, path: &str) -> Result<u64, String> {
+        match (self.fail_fetches, path) {
+            (false, SAMPLE_PATH) => Ok(SAMPLE.len() as u64),
+            _ => Err(format!("no such file on the host: {path}")),
+        }
+    }
+}
+
+impl AsyncIo for HostIo {
+    fn sleep(&self, ms: f64) -> impl Future<Output = ()> {
+        let mut io = *self;
+        BlockingIo::sleep(&mut io, ms);
+        std::future::ready(())
+    }
+
+    fn fetch(&self, path: &str) -> impl Future<Output = Result<u64, String>> {
+        let mut io = *self;
+        std::future::ready(BlockingIo::fetch(&mut io, path))
     }
 }

@@ -2,6 +2,7 @@ use futures::executor::block_on;
 
 use super::*;
 use crate::control::RunControl;
+use crate::workloads::io::HostIo;
 
 fn count_with(limit: u64) -> u64 {
     let mut counter = primes::PrimeCounter::new(limit);
@@ -137,7 +138,7 @@ fn cooperative_run_gives_the_same_answer_in_as_many_slices_as_steps() {
             pauses += 1;
             std::future::ready(())
         },
-        |_| std::future::ready(()),
+        &HostIo::default(),
         || slices += 1,
     ));
     assert_eq!(checked, Some(run_to_end(&spec)));
@@ -158,7 +159,7 @@ fn cancelling_stops_a_task_at_the_next_slice() {
         &control,
         &SystemClock,
         || std::future::ready(()),
-        |_| std::future::ready(()),
+        &HostIo::default(),
         || {
             slices += 1;
             if slices == 3 {
@@ -168,10 +169,20 @@ fn cancelling_stops_a_task_at_the_next_slice() {
     ));
     assert_eq!((checked, slices), (None, 3));
     assert_eq!(
-        run_blocking(&spec, &control, &SystemClock, |_| (), || ()),
+        run_blocking(&spec, &control, &SystemClock, &mut HostIo::default(), || ()),
         None
     );
-    assert_eq!(run_pool_task(&[spec], 0, &control, &SystemClock, 0.0), None);
+    assert_eq!(
+        run_pool_task(
+            &[spec],
+            0,
+            &control,
+            &SystemClock,
+            &mut HostIo::default(),
+            0.0
+        ),
+        None
+    );
     assert_eq!(control.done(), 0);
 }
 
@@ -209,6 +220,50 @@ fn validation_names_the_setting_and_the_range() {
     }
 }
 
+/// Real sleeps, counted, each at most one poll long.
+#[derive(Default)]
+struct CountingIo {
+    sleeps: u64,
+}
+
+impl io::BlockingIo for CountingIo {
+    fn sleep(&mut self, ms: f64) {
+        assert!(ms <= io::POLL_MS);
+        self.sleeps += 1;
+        std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
+    }
+    fn fetch(&mut self, _: &str) -> std::result::Result<u64, String> {
+        Err("no network in this test".into())
+    }
+}
+
+/// I/O that cancels the run at its first use.
+struct CancellingIo<'a>(&'a RunControl);
+
+impl io::BlockingIo for CancellingIo<'_> {
+    fn sleep(&mut self, _: f64) {
+        self.0.cancel();
+    }
+    fn fetch(&mut self, _: &str) -> std::result::Result<u64, String> {
+        self.0.cancel();
+        Ok(0)
+    }
+}
+
+impl io::AsyncIo for CancellingIo<'_> {
+    fn sleep(&self, _: f64) -> impl std::future::Future<Output = ()> {
+        self.0.cancel();
+        std::future::ready(())
+    }
+    fn fetch(
+        &self,
+        _: &str,
+    ) -> impl std::future::Future<Output = std::result::Result<u64, String>> {
+        self.0.cancel();
+        std::future::ready(Ok(0))
+    }
+}
+
 struct SystemClock;
 
 impl Clock for SystemClock {
@@ -237,8 +292,15 @@ fn pool_tasks_submitted_fifo_run_once_each_on_pool_threads() {
     for task in 0..6 {
         let (tx, control) = (tx.clone(), control.clone());
         pool.spawn_fifo(move || {
-            tx.send(run_pool_task(&[spec], task, &control, &SystemClock, t0))
-                .unwrap()
+            tx.send(run_pool_task(
+                &[spec],
+                task,
+                &control,
+                &SystemClock,
+                &mut HostIo::default(),
+                t0,
+            ))
+            .unwrap()
         });
     }
     drop(tx);
@@ -255,9 +317,16 @@ fn pool_tasks_submitted_fifo_run_once_each_on_pool_threads() {
         assert!(0.0 <= r.start_ms && r.start_ms <= r.end_ms, "{r:?}");
     }
     assert_eq!(
-        run_pool_task(&[spec], 9, &control, &SystemClock, t0)
-            .unwrap()
-            .lane,
+        run_pool_task(
+            &[spec],
+            9,
+            &control,
+            &SystemClock,
+            &mut HostIo::default(),
+            t0
+        )
+        .unwrap()
+        .lane,
         "outside pool"
     );
 }
@@ -370,20 +439,11 @@ fn an_io_wait_sleeps_until_the_clock_confirms_it() {
         n: 30,
     };
     let control = RunControl::default();
-    let mut sleeps = 0;
+    let mut io = CountingIo::default();
     let start = SystemClock.now_ms();
-    let checked = run_blocking(
-        &spec,
-        &control,
-        &SystemClock,
-        |ms| {
-            sleeps += 1;
-            assert!(ms <= io::POLL_MS);
-            std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
-        },
-        || (),
-    );
-    assert!(control.ticks() >= sleeps, "every poll is progress");
+    let checked = run_blocking(&spec, &control, &SystemClock, &mut io, || ());
+    assert!(io.sleeps >= 1);
+    assert!(control.ticks() >= io.sleeps, "every poll is progress");
     assert_eq!(
         checked,
         Some(Checked {
@@ -392,7 +452,6 @@ fn an_io_wait_sleeps_until_the_clock_confirms_it() {
         })
     );
     assert!(SystemClock.now_ms() - start >= 30.0);
-    assert!(sleeps >= 1);
 }
 
 #[test]
@@ -428,7 +487,8 @@ fn an_io_wait_is_cancelled_between_sleeps_and_awaits() {
         n: 10_000,
     };
     let control = RunControl::default();
-    let checked = run_blocking(&spec, &control, &SystemClock, |_| control.cancel(), || ());
+    let mut io = CancellingIo(&control);
+    let checked = run_blocking(&spec, &control, &SystemClock, &mut io, || ());
     assert_eq!(checked, None);
     let control = RunControl::default();
     let awaited = block_on(run_async(
@@ -436,10 +496,7 @@ fn an_io_wait_is_cancelled_between_sleeps_and_awaits() {
         &control,
         &SystemClock,
         || std::future::ready(()),
-        |_| {
-            control.cancel();
-            std::future::ready(())
-        },
+        &CancellingIo(&control),
         || (),
     ));
     assert_eq!(awaited, None);
@@ -467,7 +524,7 @@ fn a_task_of_several_steps_checks_every_step_and_traces_each() {
         &steps,
         &RunControl::default(),
         &SystemClock,
-        |ms| std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3)),
+        &mut HostIo::default(),
         || (),
         |state, start, end| spans.push((state, end - start)),
     );
@@ -486,10 +543,7 @@ fn a_task_of_several_steps_checks_every_step_and_traces_each() {
         &RunControl::default(),
         &SystemClock,
         || std::future::ready(()),
-        |ms| {
-            std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
-            std::future::ready(())
-        },
+        &HostIo::default(),
         || (),
     ));
     assert_eq!(awaited, checked);
@@ -509,4 +563,56 @@ fn a_task_of_several_steps_checks_every_step_and_traces_each() {
     );
     assert_eq!(expected_of(&[]), Some(0));
     assert!(!combine(&[]).ok, "a task with no steps proved nothing");
+}
+
+#[test]
+fn a_fetch_task_counts_the_bytes_and_a_failed_request_is_a_wrong_answer() {
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Fetch,
+        n: 3,
+    };
+    let sample = io::SAMPLE.len() as u64;
+    assert_eq!(spec.expected(), Some(3 * sample));
+    let control = RunControl::default();
+    let ok = run_blocking(&spec, &control, &SystemClock, &mut HostIo::default(), || ());
+    assert_eq!(
+        ok,
+        Some(Checked {
+            answer: 3 * sample,
+            ok: true
+        })
+    );
+    assert_eq!(control.ticks(), 3, "one tick per request");
+    let failing = HostIo { fail_fetches: true };
+    let bad = block_on(run_async(
+        &spec,
+        &control,
+        &SystemClock,
+        || std::future::ready(()),
+        &failing,
+        || (),
+    ));
+    assert_eq!(
+        bad,
+        Some(Checked {
+            answer: 0,
+            ok: false
+        })
+    );
+    assert!(
+        WorkloadSpec {
+            kind: WorkloadKind::Fetch,
+            n: 0
+        }
+        .validate()
+        .is_err()
+    );
+    assert!(
+        WorkloadSpec {
+            kind: WorkloadKind::Fetch,
+            n: io::MAX_FETCHES + 1
+        }
+        .validate()
+        .is_err()
+    );
 }

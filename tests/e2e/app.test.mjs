@@ -173,6 +173,20 @@ test('per-task step profiles: seed 001 gather of 2/3/1 waits (scaled), and mixed
   assert.deepEqual(errors, []);
 });
 
+test('a fetch-bound batch: real requests to the server, overlapped except on the main thread', async () => {
+  const { page, errors } = await open(context, `${isolated.url}?workload=fetch&n=10&tasks=4&workers=4&autorun=1`);
+  const { state, doc } = await results(page);
+  assert.equal(state, 'done', JSON.stringify(doc.models.map((r) => [r.model, r.status, r.message, r.answer])));
+  const sample = 20_480;
+  for (const r of doc.models) {
+    assert.equal(r.expected, 10 * sample, r.model);
+    assert.equal(r.answer_ok, true, `${r.model}: ${r.answer}`);
+    assert.ok(r.tasks.every((t) => t.segments.some((s) => s.state === 'wait_io')), r.model);
+  }
+  console.log('# fetch 4 tasks × 10 requests wall:', Object.fromEntries(doc.models.map((r) => [r.model, Math.round(r.wall_ms)])));
+  assert.deepEqual(errors, []);
+});
+
 test('naive async CPU work holds the event loop; the async-mode control is in the URL', async () => {
   const { page, errors } = await open(context, `${isolated.url}?models=async&n=1e7&tasks=3`);
   await page.selectOption('[data-testid="async-mode"]', 'naive');

@@ -10,6 +10,7 @@
 self.addEventListener('message', async function boot({ data }) {
   if (data == null || data.type !== 'cp_boot') return;
   self.removeEventListener('message', boot);
+  self.cpBase = data.base; // this worker runs from a blob: URL; requests resolve against the page
   try {
     const pkg = await import(data.mainJS);
     await pkg.default(data.wasm ? { module_or_path: data.wasm } : undefined);
