@@ -207,6 +207,21 @@ impl RunConfig {
                 format!("must be between 1 and {MAX_WORKERS}"),
             ));
         }
+        let payload_bytes: u64 = (0..self.tasks)
+            .flat_map(|t| self.task_steps(t))
+            .filter(|s| s.kind == WorkloadKind::Data)
+            .map(|s| s.n * 1024)
+            .sum();
+        if payload_bytes > crate::workloads::data::MAX_BATCH_BYTES {
+            return Err(invalid(
+                TOTAL_WORK,
+                format!(
+                    "the batch's payloads add up to {} MiB, more than the {} MiB a tab may safely hold; lower n or tasks",
+                    payload_bytes >> 20,
+                    crate::workloads::data::MAX_BATCH_BYTES >> 20
+                ),
+            ));
+        }
         if self.cost() > MAX_TOTAL_WORK {
             return Err(invalid(
                 TOTAL_WORK,

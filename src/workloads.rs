@@ -10,6 +10,7 @@
 //! ([`io`]) goes through a seam instead, so each model waits its own real way.
 
 pub mod count_loop;
+pub mod data;
 pub mod hash_chain;
 pub mod io;
 pub mod mandelbrot;
@@ -38,6 +39,8 @@ pub enum WorkloadKind {
     Mandelbrot,
     /// SHA-256 applied `n` times. Answer: the final digest's first bytes, from a table.
     Hash,
+    /// Data-heavy: a payload of `n` KiB transformed byte by byte. Answer: the checksum.
+    Data,
     /// I/O-bound: wait `n` ms, the way each model really waits — a timer on the event loop,
     /// `Atomics.wait` in a thread or worker, a busy wait on the main thread (which cannot sleep).
     /// Answer: `n` once the clock confirms the wait.
@@ -49,11 +52,12 @@ pub enum WorkloadKind {
 
 impl WorkloadKind {
     /// Every kind, in the order the page lists them.
-    pub const ALL: [WorkloadKind; 6] = [
+    pub const ALL: [WorkloadKind; 7] = [
         WorkloadKind::Count,
         WorkloadKind::Primes,
         WorkloadKind::Mandelbrot,
         WorkloadKind::Hash,
+        WorkloadKind::Data,
         WorkloadKind::Io,
         WorkloadKind::Fetch,
     ];
@@ -65,6 +69,7 @@ impl WorkloadKind {
             WorkloadKind::Primes => "primes",
             WorkloadKind::Mandelbrot => "mandelbrot",
             WorkloadKind::Hash => "hash",
+            WorkloadKind::Data => "data",
             WorkloadKind::Io => "io",
             WorkloadKind::Fetch => "fetch",
         }
@@ -82,6 +87,7 @@ impl WorkloadKind {
             WorkloadKind::Primes => "Count primes below n (segmented sieve)",
             WorkloadKind::Mandelbrot => "Mandelbrot n × n (uneven rows)",
             WorkloadKind::Hash => "SHA-256 hash chain of length n",
+            WorkloadKind::Data => "Data-heavy: transform a payload of n KiB",
             WorkloadKind::Io => "I/O-bound: wait n ms",
             WorkloadKind::Fetch => "I/O-bound: fetch a same-origin file n times",
         }
@@ -95,8 +101,23 @@ impl WorkloadKind {
             WorkloadKind::Primes => 100_000_000,
             WorkloadKind::Mandelbrot => 1024,
             WorkloadKind::Hash => 1_000_000,
+            WorkloadKind::Data => 16 * 1024,
             WorkloadKind::Io => 200,
             WorkloadKind::Fetch => 20,
+        }
+    }
+
+    /// The largest size with an oracle (for the table-checked kinds, the table's last entry).
+    pub fn max_size(self) -> u64 {
+        match self {
+            WorkloadKind::Count => count_loop::MAX_N,
+            WorkloadKind::Data => data::MAX_KIB,
+            WorkloadKind::Io => io::MAX_MS,
+            WorkloadKind::Fetch => io::MAX_FETCHES,
+            table => table
+                .table_sizes()
+                .and_then(|sizes| sizes.last().copied())
+                .expect("the other kinds have tables"),
         }
     }
 
@@ -117,7 +138,9 @@ impl WorkloadKind {
     /// The sizes that have an oracle, for the kinds checked against a table.
     pub fn table_sizes(self) -> Option<Vec<u64>> {
         match self {
-            WorkloadKind::Count | WorkloadKind::Io | WorkloadKind::Fetch => None,
+            WorkloadKind::Count | WorkloadKind::Data | WorkloadKind::Io | WorkloadKind::Fetch => {
+                None
+            }
             WorkloadKind::Primes => Some(
                 (1..primes::PRIMES_BELOW_POW10.len() as u32)
                     .map(|k| 10u64.pow(k))
@@ -155,6 +178,9 @@ impl WorkloadSpec {
             (WorkloadKind::Io, _) if !(1..=io::MAX_MS).contains(&self.n) => {
                 Some(format!("a wait of 1 to {} ms", io::MAX_MS))
             }
+            (WorkloadKind::Data, _) if !(1..=data::MAX_KIB).contains(&self.n) => {
+                Some(format!("a payload of 1 to {} KiB (64 MiB)", data::MAX_KIB))
+            }
             (WorkloadKind::Fetch, _) if !(1..=io::MAX_FETCHES).contains(&self.n) => {
                 Some(format!("1 to {} requests per task", io::MAX_FETCHES))
             }
@@ -189,6 +215,8 @@ impl WorkloadSpec {
                 .unwrap_or(self.n * self.n)
                 .saturating_mul(2),
             WorkloadKind::Hash => self.n.saturating_mul(300),
+            // About one count iteration per byte, generation and transform together.
+            WorkloadKind::Data => self.n.saturating_mul(1024),
             // The blocking model busy-waits: about 3·10^5 count iterations per ms.
             WorkloadKind::Io => self.n.saturating_mul(300_000),
             // A local request takes a few ms; the blocking model waits for each.
@@ -203,6 +231,9 @@ impl WorkloadSpec {
             WorkloadKind::Primes => primes::expected(self.n),
             WorkloadKind::Mandelbrot => mandelbrot::expected(self.n),
             WorkloadKind::Hash => hash_chain::expected(self.n),
+            WorkloadKind::Data => (1..=data::MAX_KIB)
+                .contains(&self.n)
+                .then(|| data::expected(self.n)),
             WorkloadKind::Io => Some(self.n),
             WorkloadKind::Fetch => self.n.checked_mul(io::SAMPLE.len() as u64),
         }
@@ -216,6 +247,7 @@ impl WorkloadSpec {
             WorkloadKind::Primes => Runner::Primes(primes::PrimeCounter::new(self.n)),
             WorkloadKind::Mandelbrot => Runner::Mandelbrot(mandelbrot::Mandelbrot::new(self.n)),
             WorkloadKind::Hash => Runner::Hash(hash_chain::HashChain::new(self.n)),
+            WorkloadKind::Data => Runner::Data(data::DataTransform::new(data::payload(self.n))),
             WorkloadKind::Io | WorkloadKind::Fetch => return None,
         })
     }
@@ -232,6 +264,8 @@ pub enum Runner {
     Mandelbrot(mandelbrot::Mandelbrot),
     /// See [`hash_chain`].
     Hash(hash_chain::HashChain),
+    /// See [`data`].
+    Data(data::DataTransform),
 }
 
 impl Runner {
@@ -242,6 +276,7 @@ impl Runner {
             Runner::Primes(r) => r.step(),
             Runner::Mandelbrot(r) => r.step(),
             Runner::Hash(r) => r.step(),
+            Runner::Data(r) => r.step(),
         }
     }
 
@@ -252,6 +287,7 @@ impl Runner {
             Runner::Primes(r) => r.answer(),
             Runner::Mandelbrot(r) => r.answer(),
             Runner::Hash(r) => r.answer(),
+            Runner::Data(r) => r.answer(),
         }
     }
 }

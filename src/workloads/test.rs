@@ -424,7 +424,7 @@ fn every_answer_survives_json_parse_in_javascript() {
     // Readers of #results-json parse it with JSON.parse: integers above 2^53 would round.
     const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
     for kind in WorkloadKind::ALL {
-        let sizes = kind.table_sizes().unwrap_or(vec![count_loop::MAX_N]);
+        let sizes = kind.table_sizes().unwrap_or(vec![kind.max_size()]);
         for n in sizes {
             let expected = WorkloadSpec { kind, n }.expected().unwrap();
             assert!(expected <= MAX_SAFE_INTEGER, "{kind:?} {n}: {expected}");
@@ -615,4 +615,44 @@ fn a_fetch_task_counts_the_bytes_and_a_failed_request_is_a_wrong_answer() {
         .validate()
         .is_err()
     );
+}
+
+#[test]
+fn the_data_transform_matches_its_periodic_oracle() {
+    for kib in [1, 3, 1024, 1025] {
+        let spec = WorkloadSpec {
+            kind: WorkloadKind::Data,
+            n: kib,
+        };
+        // The oracle never runs the loop; compare with a plain one-pass reference too.
+        let reference: u64 = data::payload(kib)
+            .iter()
+            .map(|&b| u64::from(data::transform(b)))
+            .sum();
+        assert_eq!(spec.expected(), Some(reference), "{kib} KiB");
+        assert_eq!(
+            run_to_end(&spec),
+            Checked {
+                answer: reference,
+                ok: true
+            },
+            "{kib} KiB"
+        );
+    }
+    assert!(
+        WorkloadSpec {
+            kind: WorkloadKind::Data,
+            n: data::MAX_KIB + 1
+        }
+        .validate()
+        .is_err()
+    );
+    let too_much = crate::config::RunConfig {
+        workload: WorkloadKind::Data,
+        n: data::MAX_KIB,
+        tasks: 9,
+        ..Default::default()
+    };
+    let err = too_much.validate().unwrap_err().to_string();
+    assert!(err.contains("576 MiB"), "{err}");
 }

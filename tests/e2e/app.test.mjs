@@ -103,7 +103,7 @@ test('the controls run the prime kernel under every model, by keyboard and mouse
 });
 
 test('every kernel verifies under every model', async () => {
-  for (const [workload, n, expected] of [['mandelbrot', 256, 3_123_776], ['hash', 10_000, 150_062_426_768_363]]) {
+  for (const [workload, n, expected] of [['mandelbrot', 256, 3_123_776], ['hash', 10_000, 150_062_426_768_363], ['data', 4096, 130_560 * 4096]]) {
     const { page, errors } = await open(context, `${isolated.url}?workload=${workload}&n=${n}&tasks=3&autorun=1`);
     const { state, doc } = await results(page);
     assert.equal(state, 'done', workload);
