@@ -145,10 +145,10 @@ pub fn controls(props: &ControlsProps) -> Html {
                     { "Async scheduler: CPU work" }
                     <select data-testid="async-mode" onchange={on_async_mode}>
                         <option value="cooperative" selected={config.async_mode == AsyncMode::Cooperative}>
-                            { "cooperative — await after every ~1 ms slice" }
+                            { "cooperative (await every slice)" }
                         </option>
                         <option value="naive" selected={config.async_mode == AsyncMode::Naive}>
-                            { "naive — no await in the CPU loop (blocks the loop)" }
+                            { "naive (no await: blocks the loop)" }
                         </option>
                     </select>
                 </label>

@@ -24,7 +24,12 @@ fn notes(r: &ModelResult) -> Vec<String> {
     }
     if !r.startup_ms.is_empty() {
         let list: Vec<String> = r.startup_ms.iter().map(|ms| format!("{ms:.0}")).collect();
-        notes.push(format!("worker start-up {} ms", list.join(" / ")));
+        let what = if r.model == Model::Pool {
+            "thread"
+        } else {
+            "worker"
+        };
+        notes.push(format!("{what} start-up {} ms", list.join(" / ")));
     }
     if let Some(probe) = &r.isolation {
         notes.push(if probe.isolated() {
@@ -56,7 +61,12 @@ pub fn results_table(props: &ResultsProps) -> Html {
         let id = r.model.info().id;
         let (answer, verified) = match r.status {
             Status::Ok => (
-                r.answer.map_or("tasks disagree".to_string(), |a| a.to_string()),
+                match (r.answer, r.expected) {
+                    (Some(a), _) => a.to_string(),
+                    // A step profile gives each task its own answer: see the per-task rows.
+                    (None, None) => "per task".to_string(),
+                    (None, Some(_)) => "tasks disagree".to_string(),
+                },
                 if r.answer_ok { "✓ verified" } else { "✗ wrong" },
             ),
             Status::Unavailable => ("—".to_string(), "unavailable"),
