@@ -115,7 +115,18 @@ pub fn handle_message(
     io: &mut impl BlockingIo,
     on_slice: impl FnMut(),
 ) -> String {
-    let received_ms = clock.now_ms();
+    handle_message_received(text, clock.now_ms(), clock, io, on_slice)
+}
+
+/// [`handle_message`] for a message that arrived at `received_ms` (the glue notes the arrival
+/// before it copies a payload out of the message, so that copy counts as deserialising).
+pub fn handle_message_received(
+    text: &str,
+    received_ms: f64,
+    clock: &impl Clock,
+    io: &mut impl BlockingIo,
+    on_slice: impl FnMut(),
+) -> String {
     let reply = match decode::<ToWorker>(text) {
         Ok(request) => handle(request, received_ms, clock, io, on_slice),
         Err(err) => FromWorker::Failed {

@@ -365,7 +365,11 @@ pub fn run_blocking(
         }
         _ => {}
     }
-    let mut runner = spec.runner().expect("a CPU kernel");
+    let mut runner = match spec.kind {
+        // The payload comes from wherever this thread gets its data (see `BlockingIo::payload`).
+        WorkloadKind::Data => Runner::Data(data::DataTransform::new(io.payload(spec.n))),
+        _ => spec.runner().expect("a CPU kernel"),
+    };
     while !runner.step() {
         control.tick();
         on_slice();

@@ -10,6 +10,7 @@
 //! the server instead of the HTTP cache.
 
 use std::cell::Cell;
+use std::collections::VecDeque;
 use std::future::Future;
 
 use wasm_bindgen::JsCast;
@@ -67,11 +68,13 @@ fn get_sync(url: &str) -> Result<u64, String> {
 }
 
 /// I/O for a pool thread or an isolated worker: these may block.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ThreadIo {
     /// The page's directory URL, to resolve request paths against: a worker's own location is
     /// a `blob:` URL.
     pub base: String,
+    /// Payloads that came with the request (an isolated worker), in the order of its data steps.
+    pub payloads: VecDeque<Vec<u8>>,
 }
 
 impl BlockingIo for ThreadIo {

@@ -38,7 +38,7 @@ use crate::report::{Environment, IsolationProbe, ModelResult, Status, TaskRecord
 use crate::trace::{self, LaneRecord, Segment, State};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::{self, ThreadIo};
-use crate::workloads;
+use crate::workloads::{self, WorkloadKind, data};
 
 /// The boot script, compiled in so no extra file has to be served next to the module.
 const BOOT_JS: &str = include_str!("../../www/js/process_boot.js");
@@ -229,14 +229,34 @@ impl Process {
     /// Sends one request and awaits its reply, timing each leg; `on_tick` is called for every
     /// [`FromWorker::Tick`] the worker sends meanwhile.
     ///
+    /// `payloads` (the data of the request's data-heavy steps) travel beside the JSON as byte
+    /// arrays: copied out of this instance's memory, then copied again by `postMessage` (the
+    /// structured clone) into the worker — the analogue of pickling a big argument for a
+    /// process. Both copies are in the `serialize` leg.
+    ///
     /// # Errors
     /// The worker failed or closed.
-    pub async fn exchange(&mut self, request: &ToWorker, on_tick: impl Fn()) -> Result<Exchange> {
+    pub async fn exchange(
+        &mut self,
+        request: &ToWorker,
+        payloads: &[Vec<u8>],
+        on_tick: impl Fn(),
+    ) -> Result<Exchange> {
         let sent_ms = PerformanceClock.now_ms();
         let text = protocol::encode(request);
+        let message = if payloads.is_empty() {
+            JsValue::from_str(&text)
+        } else {
+            let parts = js_sys::Array::of1(&JsValue::from_str(&text));
+            for payload in payloads {
+                parts.push(&js_sys::Uint8Array::from(payload.as_slice()));
+            }
+            parts.into()
+        };
         self.worker
-            .post_message(&JsValue::from_str(&text))
+            .post_message(&message)
             .map_err(|e| Error::Runtime(format!("postMessage failed: {e:?}")))?;
+        let bytes_out = (text.len() + payloads.iter().map(Vec::len).sum::<usize>()) as u64;
         let posted_ms = PerformanceClock.now_ms();
         let mut next = self.inbox.next().await;
         while let Some(Envelope {
@@ -258,7 +278,7 @@ impl Process {
                 posted_ms,
                 arrived_ms: envelope.arrived_ms,
                 decoded_ms: envelope.decoded_ms,
-                bytes_out: text.len() as u64,
+                bytes_out,
                 bytes_in: envelope.bytes,
             }),
             None => Err(Error::Runtime("worker closed".into())),
@@ -270,7 +290,7 @@ impl Process {
     /// # Errors
     /// The worker failed or closed.
     pub async fn request(&mut self, request: &ToWorker) -> Result<FromWorker> {
-        Ok(self.exchange(request, || ()).await?.reply)
+        Ok(self.exchange(request, &[], || ()).await?.reply)
     }
 
     async fn cell(&mut self, request: ToWorker) -> Result<u64> {
@@ -357,9 +377,15 @@ pub async fn run_bundle(
                     };
                     let steps = config.task_steps(task);
                     let expected = workloads::expected_of(&steps);
+                    // The page makes the data; the worker gets a copy (see `exchange`).
+                    let payloads: Vec<Vec<u8>> = steps
+                        .iter()
+                        .filter(|s| s.kind == WorkloadKind::Data)
+                        .map(|s| data::payload(s.n))
+                        .collect();
                     let request = ToWorker::Run { id: task, steps };
                     let exchange = match select(
-                        Box::pin(process.exchange(&request, || control.tick())),
+                        Box::pin(process.exchange(&request, &payloads, || control.tick())),
                         Box::pin(until_cancelled(control)),
                     )
                     .await
@@ -482,8 +508,23 @@ pub fn cp_worker_main() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_to = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let received_ms = PerformanceClock.now_ms();
+        let data = event.data();
+        // A request with payloads is [json, bytes, bytes, …]; copy them into this instance.
+        let (text, payloads) = match data.dyn_ref::<js_sys::Array>() {
+            Some(parts) => (
+                parts.get(0).as_string(),
+                parts
+                    .iter()
+                    .skip(1)
+                    .map(|p| p.unchecked_into::<js_sys::Uint8Array>().to_vec())
+                    .collect(),
+            ),
+            None => (data.as_string(), VecDeque::new()),
+        };
         let mut io = ThreadIo {
             base: io::page_base(),
+            payloads,
         };
         // Tell the page this worker is alive during a long task, at most every TICK_EVERY_MS.
         let mut last_tick = PerformanceClock.now_ms();
@@ -496,8 +537,14 @@ pub fn cp_worker_main() {
                     tick_to.post_message(&JsValue::from_str(&protocol::encode(&FromWorker::Tick)));
             }
         };
-        let reply = match event.data().as_string() {
-            Some(text) => protocol::handle_message(&text, &PerformanceClock, &mut io, tick),
+        let reply = match text {
+            Some(text) => protocol::handle_message_received(
+                &text,
+                received_ms,
+                &PerformanceClock,
+                &mut io,
+                tick,
+            ),
             None => protocol::encode(&FromWorker::Failed {
                 message: "non-text message to worker".into(),
             }),

@@ -127,7 +127,10 @@ pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl
     let t0 = clock.now_ms();
     for task in 0..config.tasks {
         let (tx, control, steps) = (tx.clone(), control.clone(), config.task_steps(task));
-        let mut io = ThreadIo { base: base.clone() };
+        let mut io = ThreadIo {
+            base: base.clone(),
+            ..ThreadIo::default()
+        };
         pool.rayon.spawn_fifo(move || {
             let record =
                 workloads::run_pool_task(&steps, task, &control, &PerformanceClock, &mut io, t0);

@@ -69,6 +69,11 @@ pub trait BlockingIo {
     /// # Errors
     /// The request failed; the message says why.
     fn fetch(&mut self, path: &str) -> Result<u64, String>;
+    /// The payload of a data-heavy step of `kib` KiB. By default it is made right here, in this
+    /// thread's memory; an isolated worker returns the copy it received with the request.
+    fn payload(&mut self, kib: u64) -> Vec<u8> {
+        super::data::payload(kib)
+    }
 }
 
 /// How a coroutine does I/O: it awaits, leaving the thread to the other tasks.

@@ -187,6 +187,23 @@ test('a fetch-bound batch: real requests to the server, overlapped except on the
   assert.deepEqual(errors, []);
 });
 
+test('a data-heavy batch: the isolated workers receive a copy of each payload', async () => {
+  const { page, errors } = await open(context, `${isolated.url}?workload=data&n=16384&tasks=2&models=blocking,pool,processes&autorun=1`);
+  const { state, doc } = await results(page);
+  assert.equal(state, 'done');
+  const m = byModel(doc);
+  for (const r of doc.models) assert.equal(r.answer_ok, true, r.model);
+  const legs = (t, state) => t.segments.filter((s) => s.state === state).reduce((a, s) => a + s.end_ms - s.start_ms, 0);
+  for (const t of m.processes.tasks) {
+    assert.ok(t.bytes[0] >= 16 * 1024 * 1024, `the 16 MiB payload crossed: ${t.bytes[0]} bytes`);
+    assert.ok(legs(t, 'serialize') > 0 && legs(t, 'deserialize') > 0);
+  }
+  const t0 = m.processes.tasks[0];
+  console.log(`# data 2 × 16 MiB wall: blocking ${m.blocking.wall_ms.toFixed(0)} ms, pool ${m.pool.wall_ms.toFixed(0)} ms, processes ${m.processes.wall_ms.toFixed(0)} ms ` +
+    `(task 0: serialize ${legs(t0, 'serialize').toFixed(1)} ms, transfer ${legs(t0, 'transfer').toFixed(1)} ms, deserialize ${legs(t0, 'deserialize').toFixed(1)} ms, run ${legs(t0, 'run').toFixed(1)} ms)`);
+  assert.deepEqual(errors, []);
+});
+
 test('naive async CPU work holds the event loop; the async-mode control is in the URL', async () => {
   const { page, errors } = await open(context, `${isolated.url}?models=async&n=1e7&tasks=3`);
   await page.selectOption('[data-testid="async-mode"]', 'naive');
