@@ -195,6 +195,18 @@ impl IsolationProbe {
     }
 }
 
+/// Whether a task in `state` keeps its lane's thread from doing anything else. Waiting to run
+/// never does; waiting on I/O does everywhere but on the event loop, where a task awaiting a
+/// timer or a fetch leaves the thread free (a blocked thread, or the spinning main thread, is
+/// not).
+fn occupies(model: Model, state: State) -> bool {
+    match state {
+        State::Ready | State::Idle => false,
+        State::WaitIo => model != Model::Async,
+        _ => true,
+    }
+}
+
 /// One model's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelResult {
@@ -249,6 +261,26 @@ impl ModelResult {
         threads_used.sort();
         threads_used.dedup();
         let summary = Summary::of(&tasks, wall_ms);
+        // Each lane is idle wherever none of its tasks occupied it (see `occupies`).
+        let lanes = threads_used
+            .iter()
+            .map(|lane| {
+                let busy: Vec<Segment> = tasks
+                    .iter()
+                    .filter(|t| &t.lane == lane)
+                    .flat_map(|t| {
+                        t.segments
+                            .iter()
+                            .filter(|s| occupies(model, s.state))
+                            .copied()
+                    })
+                    .collect();
+                LaneRecord {
+                    lane: lane.clone(),
+                    segments: crate::trace::idle_gaps(&busy, wall_ms),
+                }
+            })
+            .collect();
         ModelResult {
             model,
             status: Status::Ok,
@@ -264,9 +296,41 @@ impl ModelResult {
             startup_ms: Vec::new(),
             isolation: None,
             tasks,
-            lanes: Vec::new(),
+            lanes,
             summary,
         }
+    }
+
+    /// Adds segments that belong to a lane rather than a task (a worker's start-up), taking them
+    /// out of that lane's idle time.
+    pub fn add_lane_segments(&mut self, lane: &str, segments: &[Segment]) {
+        let index = match self.lanes.iter().position(|l| l.lane == lane) {
+            Some(i) => i,
+            None => {
+                self.lanes.push(LaneRecord {
+                    lane: lane.to_string(),
+                    segments: Vec::new(),
+                });
+                self.lanes.len() - 1
+            }
+        };
+        let record = &mut self.lanes[index];
+        let mut busy: Vec<Segment> = self
+            .tasks
+            .iter()
+            .filter(|t| t.lane == lane)
+            .flat_map(|t| {
+                t.segments
+                    .iter()
+                    .filter(|s| occupies(self.model, s.state))
+                    .copied()
+            })
+            .collect();
+        busy.extend_from_slice(segments);
+        let mut all = segments.to_vec();
+        all.extend(crate::trace::idle_gaps(&busy, self.wall_ms));
+        all.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+        record.segments = all;
     }
 
     /// Marks the result cancelled (by the user) or failed (stopped by the watchdog) if
@@ -476,6 +540,10 @@ mod tests {
             ),
         ];
         let pool = ModelResult::from_tasks(Model::Pool, &config(4), 2.0, hb, parallel);
+        assert!(
+            pool.lanes.iter().all(|l| l.segments.is_empty()),
+            "both threads busy throughout"
+        );
         assert_eq!(
             pool.summary
                 .busy_fraction
@@ -506,6 +574,36 @@ mod tests {
             .map(|m| m.summary.speedup_vs_blocking)
             .collect();
         assert_eq!(speedups, [Some(1.0), Some(2.0), None]);
+    }
+
+    #[test]
+    fn lane_segments_take_their_time_out_of_idle() {
+        let hb = Heartbeat::from_beats(&[], 0.0, 10.0);
+        let config = RunConfig {
+            tasks: 1,
+            ..RunConfig::default()
+        };
+        let checked = Checked {
+            answer: config.n,
+            ok: true,
+        };
+        let task = TaskRecord::single_run(0, "worker 0".into(), 0.0, 6.0, 8.0, checked);
+        let mut r = ModelResult::from_tasks(Model::Processes, &config, 10.0, hb, vec![task]);
+        let idle = |r: &ModelResult| -> Vec<(f64, f64)> {
+            r.lanes[0]
+                .segments
+                .iter()
+                .filter(|s| s.state == State::Idle)
+                .map(|s| (s.start_ms, s.end_ms))
+                .collect()
+        };
+        assert_eq!(idle(&r), [(0.0, 6.0), (8.0, 10.0)]);
+        r.add_lane_segments("worker 0", &[Segment::new(State::Startup, 0.0, 5.0)]);
+        assert_eq!(idle(&r), [(5.0, 6.0), (8.0, 10.0)]);
+        assert_eq!(
+            r.lanes[0].segments[0],
+            Segment::new(State::Startup, 0.0, 5.0)
+        );
     }
 
     #[test]

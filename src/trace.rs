@@ -95,6 +95,24 @@ pub fn monotone(segments: Vec<Segment>) -> Vec<Segment> {
         .collect()
 }
 
+/// The gaps in `[0, until_ms]` that none of the `busy` segments covers, as `idle` segments.
+pub fn idle_gaps(busy: &[Segment], until_ms: f64) -> Vec<Segment> {
+    let mut spans: Vec<(f64, f64)> = busy.iter().map(|s| (s.start_ms, s.end_ms)).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut idle = Vec::new();
+    let mut covered = 0.0f64;
+    for (start, end) in spans {
+        if start > covered {
+            idle.push(Segment::new(State::Idle, covered, start));
+        }
+        covered = covered.max(end);
+    }
+    if until_ms > covered {
+        idle.push(Segment::new(State::Idle, covered, until_ms));
+    }
+    idle
+}
+
 /// Total time spent in `state` across `segments`.
 pub fn time_in(segments: &[Segment], state: State) -> f64 {
     segments
@@ -155,6 +173,23 @@ mod tests {
         assert_eq!(fixed[2], Segment::new(State::Deserialize, 11.0, 11.0));
         assert_eq!(fixed[3], Segment::new(State::Run, 11.0, 20.0));
         assert!(fixed.windows(2).all(|w| w[0].end_ms <= w[1].start_ms));
+    }
+
+    #[test]
+    fn idle_is_what_no_busy_segment_covers() {
+        let busy = [
+            Segment::new(State::Run, 2.0, 4.0),
+            Segment::new(State::Run, 3.0, 5.0),
+            Segment::new(State::Startup, 0.0, 1.0),
+        ];
+        assert_eq!(
+            idle_gaps(&busy, 8.0),
+            [
+                Segment::new(State::Idle, 1.0, 2.0),
+                Segment::new(State::Idle, 5.0, 8.0)
+            ]
+        );
+        assert_eq!(idle_gaps(&[], 3.0), [Segment::new(State::Idle, 0.0, 3.0)]);
     }
 
     #[test]

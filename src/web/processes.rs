@@ -493,7 +493,9 @@ pub async fn run_bundle(
             );
             result.workers = workers;
             result.startup_ms = startup_ms;
-            result.lanes = lanes;
+            for lane in &lanes {
+                result.add_lane_segments(&lane.lane, &lane.segments);
+            }
             result.isolation = Some(isolation);
             result.stopped_by(control, config.tasks)
         }
