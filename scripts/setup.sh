@@ -42,14 +42,15 @@ fi
 # 3. Trunk, compiled from crates.io (its default tool download would need GitHub).
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   say "compiling trunk $TRUNK_VERSION from crates.io (~20 min on 2 cores; this happens once)"
-  cargo +"$TOOLCHAIN" install --locked trunk --version "$TRUNK_VERSION"
+  # From $HOME: the project's .cargo/config.toml (build-std, wasm flags) is not for tools.
+  (cd "$HOME" && cargo +"$TOOLCHAIN" install --locked trunk --version "$TRUNK_VERSION")
 fi
 
 # 4. wasm-bindgen CLI (and wasm-bindgen-test-runner), exactly the crate's version.
 #    Not --locked: its lockfile names a webpki-roots version the index no longer has.
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   say "compiling wasm-bindgen-cli $WASM_BINDGEN_VERSION (~4 min)"
-  cargo +"$TOOLCHAIN" install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  (cd "$HOME" && cargo +"$TOOLCHAIN" install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force)
 fi
 
 # 5. npm: playwright-core (drives /usr/bin/chromium) and binaryen's wasm-opt (for Trunk).
