@@ -207,6 +207,20 @@ fn occupies(model: Model, state: State) -> bool {
     }
 }
 
+/// The segments in which `lane`'s tasks occupied it.
+fn lane_busy(tasks: &[TaskRecord], model: Model, lane: &str) -> Vec<Segment> {
+    tasks
+        .iter()
+        .filter(|t| t.lane == lane)
+        .flat_map(|t| {
+            t.segments
+                .iter()
+                .filter(|s| occupies(model, s.state))
+                .copied()
+        })
+        .collect()
+}
+
 /// One model's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelResult {
@@ -264,21 +278,9 @@ impl ModelResult {
         // Each lane is idle wherever none of its tasks occupied it (see `occupies`).
         let lanes = threads_used
             .iter()
-            .map(|lane| {
-                let busy: Vec<Segment> = tasks
-                    .iter()
-                    .filter(|t| &t.lane == lane)
-                    .flat_map(|t| {
-                        t.segments
-                            .iter()
-                            .filter(|s| occupies(model, s.state))
-                            .copied()
-                    })
-                    .collect();
-                LaneRecord {
-                    lane: lane.clone(),
-                    segments: crate::trace::idle_gaps(&busy, wall_ms),
-                }
+            .map(|lane| LaneRecord {
+                lane: lane.clone(),
+                segments: crate::trace::idle_gaps(&lane_busy(&tasks, model, lane), wall_ms),
             })
             .collect();
         ModelResult {
@@ -315,17 +317,7 @@ impl ModelResult {
             }
         };
         let record = &mut self.lanes[index];
-        let mut busy: Vec<Segment> = self
-            .tasks
-            .iter()
-            .filter(|t| t.lane == lane)
-            .flat_map(|t| {
-                t.segments
-                    .iter()
-                    .filter(|s| occupies(self.model, s.state))
-                    .copied()
-            })
-            .collect();
+        let mut busy = lane_busy(&self.tasks, self.model, lane);
         busy.extend_from_slice(segments);
         let mut all = segments.to_vec();
         all.extend(crate::trace::idle_gaps(&busy, self.wall_ms));

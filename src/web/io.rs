@@ -44,7 +44,12 @@ pub fn page_url(path: &str) -> String {
                 .and_then(|v| v.as_string())
         })
         .unwrap_or_default();
-    web_sys::Url::new_with_base(path, &base).map_or_else(|_| path.to_string(), |u| u.href())
+    resolve(path, &base)
+}
+
+/// `path` resolved against `base` (as given if that fails, so the request reports the error).
+fn resolve(path: &str, base: &str) -> String {
+    web_sys::Url::new_with_base(path, base).map_or_else(|_| path.to_string(), |u| u.href())
 }
 
 fn fresh(url: &str) -> String {
@@ -83,10 +88,7 @@ impl BlockingIo for ThreadIo {
     }
 
     fn fetch(&mut self, path: &str) -> Result<u64, String> {
-        get_sync(
-            &web_sys::Url::new_with_base(path, &self.base)
-                .map_or_else(|_| path.to_string(), |u| u.href()),
-        )
+        get_sync(&resolve(path, &self.base))
     }
 }
 

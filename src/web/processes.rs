@@ -69,13 +69,10 @@ pub struct WorkerBundle {
 impl WorkerBundle {
     /// The app's `worker` bin, next to the page (Trunk does not hash worker file names).
     pub fn app() -> WorkerBundle {
-        let base = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.base_uri().ok().flatten())
-            .unwrap_or_default();
-        let js = Url::new_with_base("worker.js", &base)
-            .map_or_else(|_| "/worker.js".to_string(), |u| u.href());
-        WorkerBundle { js, wasm: None }
+        WorkerBundle {
+            js: io::page_url("worker.js"),
+            wasm: None,
+        }
     }
 
     /// Starts one worker running this bundle.
