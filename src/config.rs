@@ -82,6 +82,13 @@ pub struct RunConfig {
     /// tick) for this many seconds.
     #[serde(default = "default_stall_s")]
     pub stall_s: u32,
+    /// The simulated GIL's switch interval, ms (`sys.setswitchinterval`).
+    #[serde(default = "default_switch_ms")]
+    pub switch_ms: u32,
+}
+
+fn default_switch_ms() -> u32 {
+    crate::gil::DEFAULT_SWITCH_MS
 }
 
 /// Most steps in a custom profile, over all tasks.
@@ -107,6 +114,7 @@ impl Default for RunConfig {
             async_mode: AsyncMode::Cooperative,
             steps: None,
             stall_s: DEFAULT_STALL_S,
+            switch_ms: crate::gil::DEFAULT_SWITCH_MS,
         }
     }
 }
@@ -238,6 +246,15 @@ impl RunConfig {
                 format!("must be between 1 and {MAX_STALL_S} seconds"),
             ));
         }
+        if !(1..=crate::gil::MAX_SWITCH_MS).contains(&self.switch_ms) {
+            return Err(invalid(
+                "switch",
+                format!(
+                    "the GIL's switch interval must be between 1 and {} ms",
+                    crate::gil::MAX_SWITCH_MS
+                ),
+            ));
+        }
         if self.models.is_empty() {
             return Err(invalid("models", "pick at least one model".to_string()));
         }
@@ -266,6 +283,8 @@ pub enum Edit {
     AsyncMode(AsyncMode),
     /// Drop the custom step profile: tasks run the workload fields again.
     ClearSteps,
+    /// Set the simulated GIL's switch interval, ms.
+    SwitchMs(u32),
 }
 
 impl RunConfig {
@@ -282,6 +301,7 @@ impl RunConfig {
             Edit::Workers(workers) => self.workers = workers,
             Edit::AsyncMode(mode) => self.async_mode = mode,
             Edit::ClearSteps => self.steps = None,
+            Edit::SwitchMs(ms) => self.switch_ms = ms,
             Edit::Model(model, on) => {
                 self.models.retain(|&m| m != model);
                 if on {
@@ -349,10 +369,16 @@ mod tests {
                 n: 1_000,
                 tasks: 3,
                 workers: Some(2),
-                models: vec![Model::Blocking, Model::Async, Model::Processes],
+                models: vec![
+                    Model::Blocking,
+                    Model::Async,
+                    Model::PoolGil,
+                    Model::Processes
+                ],
                 async_mode: AsyncMode::Cooperative,
                 steps: None,
                 stall_s: DEFAULT_STALL_S,
+                switch_ms: crate::gil::DEFAULT_SWITCH_MS,
             }
         );
     }
@@ -410,6 +436,13 @@ mod tests {
                     ..base.clone()
                 },
                 "stall",
+            ),
+            (
+                RunConfig {
+                    switch_ms: 0,
+                    ..base.clone()
+                },
+                "switch",
             ),
         ];
         for (config, name) in cases {

@@ -23,6 +23,8 @@
 //! * [`report`]: the results document (`#results-json`), per-task records and their summaries.
 //! * [`trace`]: the states and segments every model records, on one clock.
 //! * [`scheduler`]: the async model's single-threaded executor (ready queue, timers, yields), instrumented.
+//! * [`gil`]: the thread pool's simulated GIL — the lock's rules (design note beside it) and the
+//!   [`gil::Gate`] seam every blocking task passes through.
 //! * [`metrics`]: the clock seam and the statistics the report needs (heartbeat gaps,
 //!   interleaving, timer resolution).
 //! * [`error`]: the crate's error type, rendered in the page as data.
@@ -38,6 +40,7 @@
 pub mod config;
 pub mod control;
 pub mod error;
+pub mod gil;
 pub mod metrics;
 pub mod models;
 pub mod protocol;

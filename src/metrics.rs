@@ -12,6 +12,22 @@ pub trait Clock {
     fn now_ms(&self) -> f64;
 }
 
+/// The host's wall clock, for tests that run real threads.
+#[cfg(test)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SystemClock;
+
+#[cfg(test)]
+impl Clock for SystemClock {
+    fn now_ms(&self) -> f64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("the clock is after 1970")
+            .as_secs_f64()
+            * 1e3
+    }
+}
+
 /// How the UI thread's heartbeat fared during a run.
 ///
 /// The page ticks a timer every few milliseconds while a model runs; a blocked UI thread cannot

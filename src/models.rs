@@ -12,8 +12,13 @@ pub enum Model {
     /// Tasks are futures on the browser's event loop — one thread — that yield between slices of
     /// CPU work, so they interleave and the page keeps painting. Python: `asyncio.gather`.
     Async,
+    /// The thread pool below, with a simulated GIL: a task holds one global lock while it
+    /// computes, handed over every switch interval and let go around I/O. Python:
+    /// `ThreadPoolExecutor` on CPython as usually built.
+    PoolGil,
     /// A pool of Web Workers sharing one wasm memory (wasm-bindgen-rayon over SharedArrayBuffer);
-    /// the UI thread submits and awaits. Python: `ThreadPoolExecutor` (free-threaded for now).
+    /// the UI thread submits and awaits. No lock: Python's `ThreadPoolExecutor` on free-threaded
+    /// CPython (3.13t, PEP 703).
     Pool,
     /// Dedicated Web Workers, each with its own wasm instance and memory, reached only by
     /// messages. Python: `ProcessPoolExecutor`.
@@ -39,7 +44,13 @@ pub struct ModelInfo {
 
 impl Model {
     /// All models, in the order the page shows them.
-    pub const ALL: [Model; 4] = [Model::Blocking, Model::Async, Model::Pool, Model::Processes];
+    pub const ALL: [Model; 5] = [
+        Model::Blocking,
+        Model::Async,
+        Model::PoolGil,
+        Model::Pool,
+        Model::Processes,
+    ];
 
     /// The model's facts.
     pub fn info(self) -> ModelInfo {
@@ -60,10 +71,18 @@ impl Model {
                 needs_cross_origin_isolation: false,
                 blocks_ui: false,
             },
+            Model::PoolGil => ModelInfo {
+                id: "pool_gil",
+                label: "Thread pool + GIL",
+                python: "ThreadPoolExecutor(max_workers=N) on CPython with the GIL",
+                shares_memory: true,
+                needs_cross_origin_isolation: true,
+                blocks_ui: false,
+            },
             Model::Pool => ModelInfo {
                 id: "pool",
-                label: "Thread pool (SharedArrayBuffer)",
-                python: "ThreadPoolExecutor(max_workers=N)",
+                label: "Thread pool, free-threaded",
+                python: "ThreadPoolExecutor(max_workers=N) on free-threaded CPython 3.13t",
                 shares_memory: true,
                 needs_cross_origin_isolation: true,
                 blocks_ui: false,
@@ -82,6 +101,13 @@ impl Model {
     /// Parses [`ModelInfo::id`].
     pub fn from_id(id: &str) -> Option<Model> {
         Model::ALL.into_iter().find(|m| m.info().id == id)
+    }
+}
+
+impl Model {
+    /// Whether the model runs on the shared-memory thread pool.
+    pub fn is_pool(self) -> bool {
+        matches!(self, Model::PoolGil | Model::Pool)
     }
 }
 
@@ -109,7 +135,7 @@ mod tests {
             .into_iter()
             .filter(|m| m.info().needs_cross_origin_isolation)
             .collect();
-        assert_eq!(needs, [Model::Pool]);
+        assert_eq!(needs, [Model::PoolGil, Model::Pool]);
         let blocks: Vec<_> = Model::ALL
             .into_iter()
             .filter(|m| m.info().blocks_ui)

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::control::RunControl;
 use crate::error::{Error, Result};
+use crate::gil::FreeThreading;
 use crate::metrics::Clock;
 use crate::trace::Segment;
 use crate::workloads::io::BlockingIo;
@@ -161,6 +162,8 @@ pub fn handle(
                 &RunControl::default(),
                 clock,
                 io,
+                // One thread per worker: its own GIL would never be contended.
+                &FreeThreading,
                 on_slice,
                 |state, start, end| spans.push(Segment::new(state, start, end)),
             )

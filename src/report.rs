@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::RunConfig;
 use crate::control::RunControl;
+use crate::gil::GilReport;
 use crate::metrics::{Distribution, Heartbeat};
 use crate::models::Model;
 use crate::trace::{LaneRecord, Segment, State, time_in};
@@ -254,6 +255,9 @@ pub struct ModelResult {
     pub tasks: Vec<TaskRecord>,
     /// Lane segments that belong to no task (a worker's start-up).
     pub lanes: Vec<LaneRecord>,
+    /// The thread pool with the GIL: who held the lock when (the GIL-holder lane).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gil: Option<GilReport>,
     /// Throughput, latency spread, busy fractions, speedup.
     pub summary: Summary,
 }
@@ -299,6 +303,7 @@ impl ModelResult {
             isolation: None,
             tasks,
             lanes,
+            gil: None,
             summary,
         }
     }
@@ -361,6 +366,7 @@ impl ModelResult {
             isolation: None,
             tasks: Vec::new(),
             lanes: Vec::new(),
+            gil: None,
             summary: Summary::of(&[], 0.0),
         }
     }

@@ -18,6 +18,8 @@ pub enum State {
     Ready,
     /// Waiting for I/O (a timer, a fetch).
     WaitIo,
+    /// Runnable on its own thread but waiting for the simulated GIL (thread pool with the GIL).
+    WaitGil,
     /// A worker starting: fetch, compile and instantiate its wasm, then the handshake.
     Startup,
     /// Encoding a message (the pickling analogue).

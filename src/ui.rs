@@ -143,7 +143,9 @@ async fn run_all(
         let result = match model {
             Model::Blocking => web::blocking::run(&config, &control).await,
             Model::Async => web::event_loop::run(&config, &control).await,
-            Model::Pool => web::thread_pool::run(&config, &env, &control).await,
+            Model::PoolGil | Model::Pool => {
+                web::thread_pool::run(model, &config, &env, &control).await
+            }
             Model::Processes => web::processes::run(&config, &env, &control).await,
         };
         failed |=

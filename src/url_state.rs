@@ -19,8 +19,8 @@ pub struct UrlState {
 }
 
 /// The parameters this page understands.
-pub const KNOWN_PARAMS: [&str; 9] = [
-    "workload", "n", "tasks", "workers", "models", "async", "steps", "stall", "autorun",
+pub const KNOWN_PARAMS: [&str; 10] = [
+    "workload", "n", "tasks", "workers", "models", "async", "steps", "stall", "switch", "autorun",
 ];
 
 /// Parses a query string (with or without the leading `?`). Returns the state and one notice per
@@ -69,6 +69,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
                 any
             }
             "stall" => value.parse().map(|v| config.stall_s = v).is_ok(),
+            "switch" => value.parse().map(|v| config.switch_ms = v).is_ok(),
             "steps" => parse_steps(&value)
                 .map(|groups| config.steps = Some(groups))
                 .is_some(),
@@ -124,6 +125,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             } => config.workers = defaults.workers,
             Error::InvalidSetting { name: "models", .. } => config.models = defaults.models,
             Error::InvalidSetting { name: "stall", .. } => config.stall_s = defaults.stall_s,
+            Error::InvalidSetting { name: "switch", .. } => config.switch_ms = defaults.switch_ms,
             Error::InvalidSetting { name: "steps", .. } => config.steps = None,
             Error::InvalidSetting {
                 name: TOTAL_WORK, ..
@@ -160,6 +162,9 @@ pub fn encode(state: &UrlState) -> String {
     }
     if c.stall_s != DEFAULT_STALL_S {
         query.push_str(&format!("&stall={}", c.stall_s));
+    }
+    if c.switch_ms != crate::gil::DEFAULT_SWITCH_MS {
+        query.push_str(&format!("&switch={}", c.switch_ms));
     }
     if state.autorun {
         query.push_str("&autorun=1");

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::control::RunControl;
 use crate::error::{Error, Result};
+use crate::gil::Gate;
 use crate::metrics::Clock;
 use crate::report::TaskRecord;
 use crate::trace::{Segment, State};
@@ -327,15 +328,23 @@ pub fn run_to_end(spec: &WorkloadSpec) -> Checked {
 /// meanwhile) and a fetch a synchronous request; on the main thread a sleep can only spin. Every
 /// slice, wait poll and request ticks `control` and calls `on_slice` (a worker reports its
 /// progress to the page through it).
+///
+/// `gate` is the lock a computing thread must hold (the simulated GIL, or [`crate::gil::FreeThreading`]):
+/// held for a CPU step and offered at every slice boundary, let go for an I/O wait and taken
+/// back briefly when it ends (see `gil/README.md`). `on_segment` receives what the task did, in
+/// order: `run`, `wait_gil` and `wait_io` intervals on `clock`.
 pub fn run_blocking(
     spec: &WorkloadSpec,
     control: &RunControl,
     clock: &impl Clock,
     io: &mut impl BlockingIo,
+    gate: &impl Gate,
     mut on_slice: impl FnMut(),
+    on_segment: &mut impl FnMut(State, f64, f64),
 ) -> Option<Checked> {
-    match spec.kind {
+    let waited = match spec.kind {
         WorkloadKind::Io => {
+            let start = clock.now_ms();
             let deadline = io::Deadline::start(spec.n, clock);
             while let Some(ms) = deadline.remaining(clock) {
                 if control.is_cancelled() {
@@ -345,9 +354,11 @@ pub fn run_blocking(
                 control.tick();
                 on_slice();
             }
-            return Some(Checked::of(spec, deadline.confirmed(clock)));
+            on_segment(State::WaitIo, start, clock.now_ms());
+            Some(Checked::of(spec, deadline.confirmed(clock)))
         }
         WorkloadKind::Fetch => {
+            let start = clock.now_ms();
             let mut bytes = 0;
             for _ in 0..spec.n {
                 if control.is_cancelled() {
@@ -361,23 +372,50 @@ pub fn run_blocking(
                 control.tick();
                 on_slice();
             }
-            return Some(Checked::of(spec, bytes));
+            on_segment(State::WaitIo, start, clock.now_ms());
+            Some(Checked::of(spec, bytes))
         }
-        _ => {}
+        _ => None,
+    };
+    if let Some(checked) = waited {
+        // Back from the wait: take the lock to "return into Python", then let go.
+        if let Some((start, end)) = gate.acquire() {
+            on_segment(State::WaitGil, start, end);
+        }
+        gate.release();
+        return Some(checked);
     }
     let mut runner = match spec.kind {
         // The payload comes from wherever this thread gets its data (see `BlockingIo::payload`).
         WorkloadKind::Data => Runner::Data(data::DataTransform::new(io.payload(spec.n))),
         _ => spec.runner().expect("a CPU kernel"),
     };
-    while !runner.step() {
+    let mut mark = match gate.acquire() {
+        Some((start, end)) => {
+            on_segment(State::WaitGil, start, end);
+            end
+        }
+        None => clock.now_ms(),
+    };
+    let finished = loop {
+        if runner.step() {
+            break true;
+        }
         control.tick();
         on_slice();
         if control.is_cancelled() {
-            return None;
+            break false;
         }
-    }
-    Some(Checked::of(spec, runner.answer()))
+        if let Some((start, end)) = gate.checkpoint() {
+            on_segment(State::Run, mark, start);
+            on_segment(State::WaitGil, start, end);
+            mark = end;
+        }
+    };
+    // Read before letting go, so this turn ends before the next holder's begins.
+    on_segment(State::Run, mark, clock.now_ms());
+    gate.release();
+    finished.then(|| Checked::of(spec, runner.answer()))
 }
 
 /// Runs a task as a coroutine (the async model), checking `control` at every await.
@@ -457,21 +495,28 @@ fn combine(checks: &[Checked]) -> Checked {
     }
 }
 
-/// Runs a task's steps in order on a thread that may block (see [`run_blocking`]); `on_step`
-/// receives each step's trace state (`run` or `wait_io`) and its start and end on `clock`.
+/// Runs a task's steps in order on a thread that may block (see [`run_blocking`]);
+/// `on_segment` receives what it did: `run`, `wait_gil` and `wait_io` intervals on `clock`.
 pub fn run_steps_blocking(
     steps: &[WorkloadSpec],
     control: &RunControl,
     clock: &impl Clock,
     io: &mut impl BlockingIo,
+    gate: &impl Gate,
     mut on_slice: impl FnMut(),
-    mut on_step: impl FnMut(State, f64, f64),
+    mut on_segment: impl FnMut(State, f64, f64),
 ) -> Option<Checked> {
     let mut checks = Vec::with_capacity(steps.len());
     for step in steps {
-        let start = clock.now_ms();
-        checks.push(run_blocking(step, control, clock, io, &mut on_slice)?);
-        on_step(step.kind.busy_state(), start, clock.now_ms());
+        checks.push(run_blocking(
+            step,
+            control,
+            clock,
+            io,
+            gate,
+            &mut on_slice,
+            &mut on_segment,
+        )?);
     }
     Some(combine(&checks))
 }
@@ -500,13 +545,15 @@ where
 /// thread ran it (the thread-pool model's job body). `None` if cancelled.
 ///
 /// Submit it with `spawn_fifo` from outside the pool: in the browser the UI thread cannot block
-/// on the pool (see `web::thread_pool`). Times are read from `clock`, relative to `t0`.
+/// on the pool (see `web::thread_pool`). Times are read from `clock`, relative to `t0`. `gate`
+/// is the simulated GIL's handle for this thread, or [`crate::gil::FreeThreading`].
 pub fn run_pool_task(
     steps: &[WorkloadSpec],
     task: u32,
     control: &RunControl,
     clock: &impl Clock,
     io: &mut impl BlockingIo,
+    gate: &impl Gate,
     t0: f64,
 ) -> Option<TaskRecord> {
     let start_ms = clock.now_ms() - t0;
@@ -517,12 +564,12 @@ pub fn run_pool_task(
         control,
         clock,
         io,
+        gate,
         || (),
         |state, start, end| segments.push(Segment::new(state, start - t0, end - t0)),
     )?;
     control.task_done();
-    let lane =
-        rayon::current_thread_index().map_or("outside pool".to_string(), |i| format!("thread {i}"));
+    let lane = pool_lane(rayon::current_thread_index());
     // Submitted with the whole batch at t0: the wait before the start is queueing.
     Some(TaskRecord::from_segments(
         task,
@@ -532,6 +579,11 @@ pub fn run_pool_task(
         checked,
         expected_of(steps),
     ))
+}
+
+/// The lane name of rayon pool thread `index` (`thread k`).
+pub fn pool_lane(index: Option<usize>) -> String {
+    index.map_or("outside pool".to_string(), |i| format!("thread {i}"))
 }
 
 #[cfg(test)]

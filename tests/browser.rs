@@ -52,6 +52,13 @@ fn this_module_url() -> String {
     URL.with(|url| String::from(url))
 }
 
+/// The thread pool is one per page: tests that run it take turns, so a test that checks the
+/// pool's size or start-up never sees another test's pool appear under it.
+async fn pool_turn() -> futures::lock::MutexGuard<'static, ()> {
+    static POOL: futures::lock::Mutex<()> = futures::lock::Mutex::new(());
+    POOL.lock().await
+}
+
 fn small(kind: WorkloadKind, n: u64, tasks: u32, workers: Option<u32>) -> RunConfig {
     RunConfig {
         workload: kind,
@@ -185,12 +192,14 @@ async fn async_tasks_interleave_on_one_thread_and_verify() {
 
 #[wasm_bindgen_test]
 async fn the_pool_runs_on_exactly_the_requested_threads_and_resizes_without_reload() {
+    let _turn = pool_turn().await;
     let env = web::probe();
     let control = Arc::new(RunControl::default());
-    // 2 threads, then 3 (more threads than this machine's cores is allowed), then 2 again.
-    for (threads, fresh) in [(2, true), (3, true), (3, false), (2, true)] {
+    // 3 threads (more than this machine's cores is allowed), again, 5, then 3 again. No other
+    // test uses these sizes, so the first pool is new whatever ran before.
+    for (threads, fresh) in [(3, true), (3, false), (5, true), (3, true)] {
         let config = small(WorkloadKind::Primes, 10_000_000, 3 * threads, Some(threads));
-        let result = thread_pool::run(&config, &env, &control).await;
+        let result = thread_pool::run(Model::Pool, &config, &env, &control).await;
         assert_eq!(result.status, Status::Ok, "{:?}", result.message);
         assert!(result.answer_ok, "{result:?}");
         assert_eq!(result.workers, threads);
@@ -206,6 +215,7 @@ async fn the_pool_runs_on_exactly_the_requested_threads_and_resizes_without_relo
 
 #[wasm_bindgen_test]
 async fn cancelling_the_pool_stops_its_threads_at_the_next_slice() {
+    let _turn = pool_turn().await;
     let env = web::probe();
     let config = small(WorkloadKind::Count, 2_000_000_000, 2, Some(2));
     let control = Arc::new(RunControl::default());
@@ -214,7 +224,7 @@ async fn cancelling_the_pool_stops_its_threads_at_the_next_slice() {
         web::clock::sleep_ms(300).await;
         canceller.cancel();
     });
-    let result = thread_pool::run(&config, &env, &control).await;
+    let result = thread_pool::run(Model::Pool, &config, &env, &control).await;
     assert_eq!(result.status, Status::Cancelled, "{result:?}");
     assert!(result.tasks.is_empty());
 }
@@ -300,12 +310,13 @@ async fn naive_async_cpu_work_makes_the_other_tasks_wait_cooperative_interleaves
 
 #[wasm_bindgen_test]
 async fn an_io_batch_overlaps_in_async_and_pool_but_not_on_the_blocking_main_thread() {
+    let _turn = pool_turn().await;
     let config = small(WorkloadKind::Io, 150, 4, Some(4));
     let env = web::probe();
     let control = Arc::new(RunControl::default());
     let blocking = web::blocking::run(&config, &control).await;
     let asynchronous = event_loop::run(&config, &control).await;
-    let pool = thread_pool::run(&config, &env, &control).await;
+    let pool = thread_pool::run(Model::Pool, &config, &env, &control).await;
     for r in [&blocking, &asynchronous, &pool] {
         assert_eq!(r.status, Status::Ok, "{:?}: {:?}", r.model, r.message);
         assert!(r.answer_ok, "{:?} waited the full 150 ms per task", r.model);
@@ -324,8 +335,47 @@ async fn an_io_batch_overlaps_in_async_and_pool_but_not_on_the_blocking_main_thr
         "timers overlap on one thread"
     );
     assert!(overlapped(&pool, State::WaitIo), "sleeping threads overlap");
-    assert_eq!(
-        blocking.heartbeat.beats, 0,
-        "a blocking wait on the main thread freezes the page"
+    // Each wait freezes the page: one long gap per task (the page gets one turn between tasks).
+    assert!(
+        blocking.heartbeat.long_gaps >= 4,
+        "a blocking wait on the main thread freezes the page: {:?}",
+        blocking.heartbeat
     );
+}
+
+#[wasm_bindgen_test]
+async fn with_the_gil_at_most_one_pool_thread_computes_at_any_instant() {
+    let _turn = pool_turn().await;
+    let config = RunConfig {
+        switch_ms: 2,
+        ..small(WorkloadKind::Count, 30_000_000, 4, Some(2))
+    };
+    let env = web::probe();
+    let control = Arc::new(RunControl::default());
+    let gil = thread_pool::run(Model::PoolGil, &config, &env, &control).await;
+    let free = thread_pool::run(Model::Pool, &config, &env, &control).await;
+    for r in [&gil, &free] {
+        assert_eq!(r.status, Status::Ok, "{:?}: {:?}", r.model, r.message);
+        assert!(r.answer_ok, "{r:?}");
+        assert_eq!(r.threads_used, ["thread 0", "thread 1"]);
+    }
+    let mut runs: Vec<(f64, f64)> = gil
+        .tasks
+        .iter()
+        .flat_map(|t| t.segments.iter().filter(|s| s.state == State::Run))
+        .map(|s| (s.start_ms, s.end_ms))
+        .collect();
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for pair in runs.windows(2) {
+        assert!(pair[0].1 <= pair[1].0, "two threads in `run` at once: {pair:?}");
+    }
+    let report = gil.gil.as_ref().expect("the GIL model reports its lock");
+    assert!(report.forced_switches > 0, "{report:?}");
+    assert!(
+        gil.tasks
+            .iter()
+            .any(|t| t.segments.iter().any(|s| s.state == State::WaitGil))
+    );
+    assert!(free.gil.is_none());
+    assert!(overlapped(&free, State::Run), "free-threaded: real parallelism");
 }

@@ -24,12 +24,25 @@ fn notes(r: &ModelResult) -> Vec<String> {
     }
     if !r.startup_ms.is_empty() {
         let list: Vec<String> = r.startup_ms.iter().map(|ms| format!("{ms:.0}")).collect();
-        let what = if r.model == Model::Pool {
+        let what = if r.model.is_pool() {
             "thread"
         } else {
             "worker"
         };
         notes.push(format!("{what} start-up {} ms", list.join(" / ")));
+    }
+    if let Some(gil) = &r.gil {
+        let waited: f64 = r
+            .tasks
+            .iter()
+            .map(|t| crate::trace::time_in(&t.segments, crate::trace::State::WaitGil))
+            .sum();
+        notes.push(format!(
+            "GIL: {} turns, {} forced switches every {} ms, {waited:.0} ms spent waiting for it",
+            gil.holds.len(),
+            gil.forced_switches,
+            gil.switch_interval_ms
+        ));
     }
     if let Some(probe) = &r.isolation {
         notes.push(if probe.isolated() {

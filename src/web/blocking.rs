@@ -6,6 +6,7 @@
 
 use crate::config::RunConfig;
 use crate::control::RunControl;
+use crate::gil::FreeThreading;
 use crate::metrics::Clock;
 use crate::models::Model;
 use crate::report::{ModelResult, TaskRecord};
@@ -16,37 +17,54 @@ use crate::workloads;
 
 /// Runs the batch on the UI thread.
 ///
-/// It counts progress but cannot be cancelled: the Cancel button cannot even be clicked while
-/// the UI thread is busy — which is the lesson.
+/// Each task blocks the UI thread from start to end: nothing paints and no click lands
+/// meanwhile — the lesson. Between two tasks it gives the browser one turn of the event loop,
+/// as a Tornado server with a blocking handler accepts the next request between two requests:
+/// queued input (the Cancel button, Escape) is handled there, so a cancel takes effect when the
+/// running task ends, never inside it.
 pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
-    // Let the "running" state paint first: after this, nothing paints until we are done.
+    // Let the "running" state paint first: after this, nothing paints while a task runs.
     clock::next_paint().await;
     let clock = PerformanceClock;
     let heartbeat = HeartbeatRecorder::start();
     let t0 = clock.now_ms();
-    let tasks: Vec<TaskRecord> = (0..config.tasks)
-        .map(|task| {
-            let steps = config.task_steps(task);
-            // The whole batch was submitted at once: each task waits for those before it.
-            let mut segments = vec![Segment::new(State::Ready, 0.0, clock.now_ms() - t0)];
-            // The main thread cannot sleep (no `Atomics.wait` here): an I/O wait can only spin,
-            // and a request is synchronous — exactly what a blocking call on the UI thread costs.
-            // Nothing can cancel it: the Cancel button cannot even be clicked meanwhile.
-            let checked = workloads::run_steps_blocking(
-                &steps,
-                &RunControl::default(),
-                &clock,
-                &mut MainThreadIo,
-                || (),
-                |state, start, end| segments.push(Segment::new(state, start - t0, end - t0)),
-            )
-            .expect("never cancelled");
-            control.task_done();
-            let expected = workloads::expected_of(&steps);
-            TaskRecord::from_segments(task, "main".into(), 0.0, segments, checked, expected)
-        })
-        .collect();
+    let mut tasks: Vec<TaskRecord> = Vec::with_capacity(config.tasks as usize);
+    for task in 0..config.tasks {
+        if task > 0 {
+            clock::yield_now().await;
+        }
+        if control.is_cancelled() {
+            break;
+        }
+        let steps = config.task_steps(task);
+        // The whole batch was submitted at once: each task waits for those before it.
+        let mut segments = vec![Segment::new(State::Ready, 0.0, clock.now_ms() - t0)];
+        // The main thread cannot sleep (no `Atomics.wait` here): an I/O wait can only spin,
+        // and a request is synchronous — exactly what a blocking call on the UI thread costs.
+        // Nothing can cancel it midway: the Cancel button cannot even be clicked meanwhile.
+        let checked = workloads::run_steps_blocking(
+            &steps,
+            &RunControl::default(),
+            &clock,
+            &mut MainThreadIo,
+            &FreeThreading,
+            || (),
+            |state, start, end| segments.push(Segment::new(state, start - t0, end - t0)),
+        )
+        .expect("never cancelled");
+        control.task_done();
+        let expected = workloads::expected_of(&steps);
+        tasks.push(TaskRecord::from_segments(
+            task,
+            "main".into(),
+            0.0,
+            segments,
+            checked,
+            expected,
+        ));
+    }
     let t1 = clock.now_ms();
     let heartbeat = heartbeat.summary(t0, t1);
     ModelResult::from_tasks(Model::Blocking, config, t1 - t0, heartbeat, tasks)
+        .stopped_by(control, config.tasks)
 }

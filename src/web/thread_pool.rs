@@ -31,6 +31,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::config::{RunConfig, python_default_workers};
 use crate::control::RunControl;
 use crate::error::{Error, Result};
+use crate::gil::{FreeThreading, Gil};
 use crate::metrics::Clock;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
 use crate::report::{Environment, ModelResult, Status, TaskRecord};
@@ -104,10 +105,18 @@ async fn pool_of(threads: u32) -> Result<(Rc<Pool>, Option<Vec<f64>>)> {
 /// Runs the batch on a pool of the run's worker count, awaiting it from the UI thread. Pool
 /// threads see `control` directly (shared memory): they count progress and stop at the next
 /// slice when cancelled.
-pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl>) -> ModelResult {
+///
+/// `model` is [`Model::PoolGil`] or [`Model::Pool`]: with the GIL, every task passes through one
+/// [`Gil`] in the shared memory (see `gil/README.md`); free-threaded, through no lock at all.
+pub async fn run(
+    model: Model,
+    config: &RunConfig,
+    env: &Environment,
+    control: &Arc<RunControl>,
+) -> ModelResult {
     if !env.cross_origin_isolated {
         return ModelResult::failed(
-            Model::Pool,
+            model,
             config,
             Status::Unavailable,
             Error::Unavailable(NOT_ISOLATED_EXPLANATION.to_string()).to_string(),
@@ -117,23 +126,40 @@ pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl
     let (pool, startup) = match pool_of(threads).await {
         Ok(ready) => ready,
         Err(err) => {
-            return ModelResult::failed(Model::Pool, config, Status::Error, err.to_string());
+            return ModelResult::failed(model, config, Status::Error, err.to_string());
         }
     };
     let clock = PerformanceClock;
     let heartbeat = HeartbeatRecorder::start();
     let (tx, rx) = mpsc::unbounded();
     let base = io::page_base();
+    let gil = (model == Model::PoolGil).then(|| Arc::new(Gil::new(f64::from(config.switch_ms))));
     let t0 = clock.now_ms();
     for task in 0..config.tasks {
         let (tx, control, steps) = (tx.clone(), control.clone(), config.task_steps(task));
+        let gil = gil.clone();
         let mut io = ThreadIo {
             base: base.clone(),
             ..ThreadIo::default()
         };
         pool.rayon.spawn_fifo(move || {
-            let record =
-                workloads::run_pool_task(&steps, task, &control, &PerformanceClock, &mut io, t0);
+            let clock = PerformanceClock;
+            let record = match &gil {
+                Some(gil) => {
+                    let thread = rayon::current_thread_index().unwrap_or(0) as u32;
+                    let gate = gil.thread(thread, &clock);
+                    workloads::run_pool_task(&steps, task, &control, &clock, &mut io, &gate, t0)
+                }
+                None => workloads::run_pool_task(
+                    &steps,
+                    task,
+                    &control,
+                    &clock,
+                    &mut io,
+                    &FreeThreading,
+                    t0,
+                ),
+            };
             // The receiver is gone only if the page navigated away: nothing to report then.
             let _ = tx.unbounded_send(record);
         });
@@ -142,13 +168,8 @@ pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl
     let mut records: Vec<TaskRecord> = rx.filter_map(|r| async { r }).collect().await;
     records.sort_by_key(|r| r.task);
     let t1 = clock.now_ms();
-    let mut result = ModelResult::from_tasks(
-        Model::Pool,
-        config,
-        t1 - t0,
-        heartbeat.summary(t0, t1),
-        records,
-    );
+    let mut result =
+        ModelResult::from_tasks(model, config, t1 - t0, heartbeat.summary(t0, t1), records);
     result.workers = threads;
     let python = python_default_workers(env.hardware_concurrency);
     result.message = Some(match &startup {
@@ -161,5 +182,6 @@ pub async fn run(config: &RunConfig, env: &Environment, control: &Arc<RunControl
         ),
     });
     result.startup_ms = startup.unwrap_or_default();
+    result.gil = gil.map(|gil| gil.report(t0));
     result.stopped_by(control, config.tasks)
 }

@@ -2,6 +2,8 @@ use futures::executor::block_on;
 
 use super::*;
 use crate::control::RunControl;
+use crate::gil::{FreeThreading, Gil, GilReport};
+use crate::metrics::SystemClock;
 use crate::workloads::io::HostIo;
 
 fn count_with(limit: u64) -> u64 {
@@ -169,7 +171,15 @@ fn cancelling_stops_a_task_at_the_next_slice() {
     ));
     assert_eq!((checked, slices), (None, 3));
     assert_eq!(
-        run_blocking(&spec, &control, &SystemClock, &mut HostIo::default(), || ()),
+        run_blocking(
+            &spec,
+            &control,
+            &SystemClock,
+            &mut HostIo::default(),
+            &FreeThreading,
+            || (),
+            &mut |_, _, _| ()
+        ),
         None
     );
     assert_eq!(
@@ -179,6 +189,7 @@ fn cancelling_stops_a_task_at_the_next_slice() {
             &control,
             &SystemClock,
             &mut HostIo::default(),
+            &FreeThreading,
             0.0
         ),
         None
@@ -264,18 +275,6 @@ impl io::AsyncIo for CancellingIo<'_> {
     }
 }
 
-struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now_ms(&self) -> f64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs_f64()
-            * 1e3
-    }
-}
-
 #[test]
 fn pool_tasks_submitted_fifo_run_once_each_on_pool_threads() {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -298,6 +297,7 @@ fn pool_tasks_submitted_fifo_run_once_each_on_pool_threads() {
                 &control,
                 &SystemClock,
                 &mut HostIo::default(),
+                &FreeThreading,
                 t0,
             ))
             .unwrap()
@@ -323,12 +323,105 @@ fn pool_tasks_submitted_fifo_run_once_each_on_pool_threads() {
             &control,
             &SystemClock,
             &mut HostIo::default(),
+            &FreeThreading,
             t0
         )
         .unwrap()
         .lane,
         "outside pool"
     );
+}
+
+/// Runs `tasks` count-loop tasks on a 2-thread pool, through a GIL of 1 ms when `gil`.
+fn pool_run(gil: bool, steps: &[WorkloadSpec], tasks: u32) -> (Vec<TaskRecord>, Option<GilReport>) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let lock = gil.then(|| std::sync::Arc::new(Gil::new(1.0)));
+    let control = std::sync::Arc::new(RunControl::default());
+    let t0 = SystemClock.now_ms();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for task in 0..tasks {
+        let (tx, control, lock, steps) =
+            (tx.clone(), control.clone(), lock.clone(), steps.to_vec());
+        pool.spawn_fifo(move || {
+            let mut io = HostIo::default();
+            let record = match &lock {
+                Some(lock) => {
+                    let gate =
+                        lock.thread(rayon::current_thread_index().unwrap() as u32, &SystemClock);
+                    run_pool_task(&steps, task, &control, &SystemClock, &mut io, &gate, t0)
+                }
+                None => run_pool_task(
+                    &steps,
+                    task,
+                    &control,
+                    &SystemClock,
+                    &mut io,
+                    &FreeThreading,
+                    t0,
+                ),
+            };
+            tx.send(record.unwrap()).unwrap()
+        });
+    }
+    drop(tx);
+    let records: Vec<TaskRecord> = rx.iter().collect();
+    (records, lock.map(|l| l.report(t0)))
+}
+
+fn runs(records: &[TaskRecord]) -> Vec<Segment> {
+    let mut runs: Vec<Segment> = records
+        .iter()
+        .flat_map(|r| r.segments.iter().filter(|s| s.state == State::Run).copied())
+        .collect();
+    runs.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+    runs
+}
+
+#[test]
+fn with_the_gil_pool_threads_take_turns_and_wait_for_it() {
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Count,
+        n: 20 * count_loop::SLICE,
+    };
+    let (records, report) = pool_run(true, &[spec], 2);
+    assert!(records.iter().all(|r| r.ok), "{records:?}");
+    for pair in runs(&records).windows(2) {
+        assert!(
+            pair[0].end_ms <= pair[1].start_ms,
+            "two threads ran at once: {pair:?}"
+        );
+    }
+    let report = report.unwrap();
+    assert_eq!(report.holds.len() as u32, 2 + report.forced_switches);
+    let waited: f64 = records
+        .iter()
+        .map(|r| crate::trace::time_in(&r.segments, State::WaitGil))
+        .sum();
+    assert!(waited > 0.0, "someone waited for the lock: {records:?}");
+}
+
+#[test]
+fn with_the_gil_io_waits_still_overlap() {
+    let wait = WorkloadSpec {
+        kind: WorkloadKind::Io,
+        n: 60,
+    };
+    let (records, _) = pool_run(true, &[wait], 2);
+    let waits: Vec<Segment> = records
+        .iter()
+        .flat_map(|r| {
+            r.segments
+                .iter()
+                .filter(|s| s.state == State::WaitIo)
+                .copied()
+        })
+        .collect();
+    assert_eq!(waits.len(), 2);
+    let overlap = waits[0].end_ms.min(waits[1].end_ms) - waits[0].start_ms.max(waits[1].start_ms);
+    assert!(overlap > 40.0, "the waits ran side by side: {waits:?}");
 }
 
 #[test]
@@ -441,7 +534,15 @@ fn an_io_wait_sleeps_until_the_clock_confirms_it() {
     let control = RunControl::default();
     let mut io = CountingIo::default();
     let start = SystemClock.now_ms();
-    let checked = run_blocking(&spec, &control, &SystemClock, &mut io, || ());
+    let checked = run_blocking(
+        &spec,
+        &control,
+        &SystemClock,
+        &mut io,
+        &FreeThreading,
+        || (),
+        &mut |_, _, _| (),
+    );
     assert!(io.sleeps >= 1);
     assert!(control.ticks() >= io.sleeps, "every poll is progress");
     assert_eq!(
@@ -488,7 +589,15 @@ fn an_io_wait_is_cancelled_between_sleeps_and_awaits() {
     };
     let control = RunControl::default();
     let mut io = CancellingIo(&control);
-    let checked = run_blocking(&spec, &control, &SystemClock, &mut io, || ());
+    let checked = run_blocking(
+        &spec,
+        &control,
+        &SystemClock,
+        &mut io,
+        &FreeThreading,
+        || (),
+        &mut |_, _, _| (),
+    );
     assert_eq!(checked, None);
     let control = RunControl::default();
     let awaited = block_on(run_async(
@@ -525,6 +634,7 @@ fn a_task_of_several_steps_checks_every_step_and_traces_each() {
         &RunControl::default(),
         &SystemClock,
         &mut HostIo::default(),
+        &FreeThreading,
         || (),
         |state, start, end| spans.push((state, end - start)),
     );
@@ -574,7 +684,15 @@ fn a_fetch_task_counts_the_bytes_and_a_failed_request_is_a_wrong_answer() {
     let sample = io::SAMPLE.len() as u64;
     assert_eq!(spec.expected(), Some(3 * sample));
     let control = RunControl::default();
-    let ok = run_blocking(&spec, &control, &SystemClock, &mut HostIo::default(), || ());
+    let ok = run_blocking(
+        &spec,
+        &control,
+        &SystemClock,
+        &mut HostIo::default(),
+        &FreeThreading,
+        || (),
+        &mut |_, _, _| (),
+    );
     assert_eq!(
         ok,
         Some(Checked {
