@@ -10,7 +10,7 @@ use crate::models::Model;
 use crate::workloads::{self, WorkloadKind, WorkloadSpec};
 
 /// Most tasks in one batch.
-pub const MAX_TASKS: u32 = 64;
+pub const MAX_TASKS: u32 = 1024;
 /// Most workers (pool threads or isolated workers) for one run: Python's cap for
 /// `ThreadPoolExecutor`'s default, and more threads than cores is allowed, as there.
 pub const MAX_WORKERS: u32 = 32;
@@ -40,22 +40,102 @@ pub enum AsyncMode {
     Naive,
 }
 
-impl AsyncMode {
-    /// Identifier in URLs.
-    pub fn id(self) -> &'static str {
+impl Choice for AsyncMode {
+    const ALL: &'static [Self] = &[AsyncMode::Cooperative, AsyncMode::Naive];
+    fn id(self) -> &'static str {
         match self {
             AsyncMode::Cooperative => "cooperative",
             AsyncMode::Naive => "naive",
         }
     }
+}
 
-    /// Parses [`AsyncMode::id`].
-    pub fn from_id(id: &str) -> Option<AsyncMode> {
-        [AsyncMode::Cooperative, AsyncMode::Naive]
-            .into_iter()
-            .find(|m| m.id() == id)
+/// How an isolated worker gets a data-heavy task's payload (seed article 000's IPC lesson).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayloadMode {
+    /// Serialised with serde into bytes and posted as a copy: pickling.
+    #[default]
+    Copy,
+    /// Moved: the buffer is transferred (zero-copy) and the sender's copy is detached.
+    Transfer,
+    /// Written once into memory the worker reads in place: `multiprocessing.shared_memory`
+    /// (needs SharedArrayBuffer, so a cross-origin isolated page).
+    Shared,
+}
+
+/// How the isolated workers start (browsers cannot fork; each is labelled for what it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartMethod {
+    /// Every worker fetches, compiles and instantiates the module: Python's `spawn`.
+    #[default]
+    Spawn,
+    /// The page compiles the module once and posts the compiled module to each new worker,
+    /// which only instantiates it: like `forkserver`, a prepared parent hands out children.
+    Forkserver,
+    /// Workers started by an earlier run are reused: a long-lived pool, no start-up at all.
+    Warm,
+}
+
+/// A choice with an identifier in URLs and the results, and a label for the page.
+pub trait Choice: Sized + Copy + PartialEq + 'static {
+    /// Every value, in page order.
+    const ALL: &'static [Self];
+    /// The identifier in URLs.
+    fn id(self) -> &'static str;
+    /// Parses [`Choice::id`].
+    fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.id() == id)
     }
 }
+
+impl Choice for PayloadMode {
+    const ALL: &'static [Self] = &[
+        PayloadMode::Copy,
+        PayloadMode::Transfer,
+        PayloadMode::Shared,
+    ];
+    fn id(self) -> &'static str {
+        match self {
+            PayloadMode::Copy => "copy",
+            PayloadMode::Transfer => "transfer",
+            PayloadMode::Shared => "shared",
+        }
+    }
+}
+
+impl Choice for StartMethod {
+    const ALL: &'static [Self] = &[
+        StartMethod::Spawn,
+        StartMethod::Forkserver,
+        StartMethod::Warm,
+    ];
+    fn id(self) -> &'static str {
+        match self {
+            StartMethod::Spawn => "spawn",
+            StartMethod::Forkserver => "forkserver",
+            StartMethod::Warm => "warm",
+        }
+    }
+}
+
+impl StartMethod {
+    /// What CPython's nearest start method costs per worker (2-core Linux box, seed 000's
+    /// figures), to show beside ours.
+    pub fn python_figure(self) -> &'static str {
+        match self {
+            StartMethod::Spawn => "Python spawn ≈ 170–220 ms per process",
+            StartMethod::Forkserver => {
+                "Python forkserver ≈ 100–150 ms per process (fork ≈ 5–9 ms, which browsers cannot do)"
+            }
+            StartMethod::Warm => "Python: a pool kept alive between batches starts nothing",
+        }
+    }
+}
+
+/// Most tasks per message to an isolated worker.
+pub const MAX_CHUNKSIZE: u32 = MAX_TASKS;
 
 /// The settings of one run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +165,19 @@ pub struct RunConfig {
     /// The simulated GIL's switch interval, ms (`sys.setswitchinterval`).
     #[serde(default = "default_switch_ms")]
     pub switch_ms: u32,
+    /// Isolated workers: tasks per message, `ProcessPoolExecutor.map(..., chunksize=k)`.
+    #[serde(default = "default_chunksize")]
+    pub chunksize: u32,
+    /// Isolated workers: how data payloads travel.
+    #[serde(default)]
+    pub payload: PayloadMode,
+    /// Isolated workers: how they start.
+    #[serde(default)]
+    pub start: StartMethod,
+}
+
+fn default_chunksize() -> u32 {
+    1
 }
 
 fn default_switch_ms() -> u32 {
@@ -115,6 +208,9 @@ impl Default for RunConfig {
             steps: None,
             stall_s: DEFAULT_STALL_S,
             switch_ms: crate::gil::DEFAULT_SWITCH_MS,
+            chunksize: 1,
+            payload: PayloadMode::Copy,
+            start: StartMethod::Spawn,
         }
     }
 }
@@ -255,6 +351,12 @@ impl RunConfig {
                 ),
             ));
         }
+        if !(1..=MAX_CHUNKSIZE).contains(&self.chunksize) {
+            return Err(invalid(
+                "chunksize",
+                format!("must be between 1 and {MAX_CHUNKSIZE} tasks per message"),
+            ));
+        }
         if self.models.is_empty() {
             return Err(invalid("models", "pick at least one model".to_string()));
         }
@@ -285,6 +387,12 @@ pub enum Edit {
     ClearSteps,
     /// Set the simulated GIL's switch interval, ms.
     SwitchMs(u32),
+    /// Set the isolated workers' tasks per message.
+    Chunksize(u32),
+    /// Set how payloads reach the isolated workers.
+    Payload(PayloadMode),
+    /// Set how the isolated workers start.
+    Start(StartMethod),
 }
 
 impl RunConfig {
@@ -302,6 +410,9 @@ impl RunConfig {
             Edit::AsyncMode(mode) => self.async_mode = mode,
             Edit::ClearSteps => self.steps = None,
             Edit::SwitchMs(ms) => self.switch_ms = ms,
+            Edit::Chunksize(k) => self.chunksize = k,
+            Edit::Payload(mode) => self.payload = mode,
+            Edit::Start(method) => self.start = method,
             Edit::Model(model, on) => {
                 self.models.retain(|&m| m != model);
                 if on {
@@ -378,7 +489,7 @@ mod tests {
                 async_mode: AsyncMode::Cooperative,
                 steps: None,
                 stall_s: DEFAULT_STALL_S,
-                switch_ms: crate::gil::DEFAULT_SWITCH_MS,
+                ..RunConfig::default()
             }
         );
     }
@@ -443,6 +554,13 @@ mod tests {
                     ..base.clone()
                 },
                 "switch",
+            ),
+            (
+                RunConfig {
+                    chunksize: 0,
+                    ..base.clone()
+                },
+                "chunksize",
             ),
         ];
         for (config, name) in cases {

@@ -9,13 +9,24 @@
 //! # Wire format
 //! JSON text, with a namespaced `type` tag (`cp_ready`, `cp_run`, …) so our messages can never be
 //! confused with another library's (wasm-bindgen-rayon uses `wasm_bindgen_worker_*`). JSON is
-//! readable in devtools, and its cost is part of what this model demonstrates:
-//! everything crosses as a serialised copy, like pickling for `ProcessPoolExecutor`.
+//! readable in devtools, and its cost is part of what this model demonstrates: everything
+//! crosses as a serialised copy, like pickling for `ProcessPoolExecutor`.
+//!
+//! Data payloads (megabytes) do not go through JSON: a request carries them after its text in
+//! one of three ways ([`Payloads`]) — serialised with serde into bytes and copied (pickling),
+//! transferred (moved, zero-copy), or written beforehand into the worker's own memory through
+//! its SharedArrayBuffer (`multiprocessing.shared_memory`).
+//!
+//! # Chunks
+//! One [`ToWorker::Run`] carries `chunksize` tasks and one [`FromWorker::Done`] answers them all,
+//! as `ProcessPoolExecutor.map(fn, items, chunksize=k)` batches items per message.
 //!
 //! # Overhead
 //! A message round trip costs a structured clone, an event-loop turn on each side and the
 //! (de)serialisation — far more than a function call. That is the lesson of this model.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::de::DeserializeOwned;
@@ -25,12 +36,13 @@ use crate::control::RunControl;
 use crate::error::{Error, Result};
 use crate::gil::FreeThreading;
 use crate::metrics::Clock;
-use crate::trace::Segment;
+use crate::report::TaskRecord;
+use crate::trace::{Segment, State};
 use crate::workloads::io::BlockingIo;
 use crate::workloads::{self, Checked, WorkloadSpec};
 
 /// Bumped whenever a message changes shape; checked in the ready handshake.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// Least interval between two [`FromWorker::Tick`]s from one worker, ms.
 pub const TICK_EVERY_MS: f64 = 250.0;
@@ -39,17 +51,54 @@ pub const TICK_EVERY_MS: f64 = 250.0;
 /// everywhere: a worker (or the page) that saw another's write would share its memory.
 pub static ISOLATION_CELL: AtomicU64 = AtomicU64::new(0);
 
+/// One task of a [`ToWorker::Run`] chunk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRun {
+    /// Task index in the batch, echoed back.
+    pub id: u32,
+    /// What to do, in order: CPU kernels and I/O waits.
+    pub steps: Vec<WorkloadSpec>,
+}
+
+/// How the data payloads of a [`ToWorker::Run`] travel (one per data-heavy step, in order).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Payloads {
+    /// The run has none.
+    #[default]
+    None,
+    /// One byte array after the JSON: all payloads serialised with [`encode_payloads`] and
+    /// copied by `postMessage` — pickling.
+    Serialized,
+    /// One transferred `ArrayBuffer` per payload after the JSON: moved, not copied.
+    Transferred,
+    /// Already written into this worker's memory, in the slots [`ToWorker::Reserve`] made.
+    Shared {
+        /// The slots, one per payload.
+        slots: Vec<u32>,
+    },
+}
+
 /// From the page to a worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum ToWorker {
-    /// Run one task and reply [`FromWorker::Done`].
+    /// Run a chunk of tasks, one after another, and reply one [`FromWorker::Done`] for all of
+    /// them (`ProcessPoolExecutor.map(..., chunksize=len)`).
     #[serde(rename = "cp_run")]
     Run {
-        /// Task index in the batch, echoed back.
-        id: u32,
-        /// What to do, in order: CPU kernels and I/O waits.
-        steps: Vec<WorkloadSpec>,
+        /// The tasks, in order.
+        tasks: Vec<TaskRun>,
+        /// Where their data payloads are.
+        #[serde(default)]
+        payloads: Payloads,
+    },
+    /// Allocate one buffer per size in this instance's memory, to be written by the page
+    /// through the memory's SharedArrayBuffer; reply [`FromWorker::Reserved`].
+    #[serde(rename = "cp_reserve")]
+    Reserve {
+        /// Buffer sizes, bytes.
+        sizes: Vec<u64>,
     },
     /// Store `value` in this instance's [`ISOLATION_CELL`]; reply [`FromWorker::Cell`].
     #[serde(rename = "cp_set_cell")]
@@ -62,6 +111,32 @@ pub enum ToWorker {
     GetCell,
 }
 
+/// One finished task of a chunk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskDone {
+    /// The task index from [`TaskRun::id`].
+    pub id: u32,
+    /// The answer and its check against the oracle.
+    pub checked: Checked,
+    /// When the task started, on the shared clock (ms).
+    pub start_ms: f64,
+    /// When it ended, on the shared clock (ms).
+    pub end_ms: f64,
+    /// What it did (`run`, `wait_io`), on the shared clock.
+    pub steps: Vec<Segment>,
+}
+
+/// A buffer made by [`ToWorker::Reserve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reservation {
+    /// Its slot, named in [`Payloads::Shared`].
+    pub slot: u32,
+    /// Its address in the worker's memory.
+    pub ptr: u64,
+    /// Its length, bytes.
+    pub len: u64,
+}
+
 /// From a worker to the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
@@ -72,21 +147,21 @@ pub enum FromWorker {
         /// The worker's [`PROTOCOL_VERSION`].
         protocol: u32,
     },
-    /// A task finished.
+    /// A chunk finished.
     #[serde(rename = "cp_done")]
     Done {
-        /// The task index from [`ToWorker::Run`].
-        id: u32,
-        /// The answer and its check against the oracle.
-        checked: Checked,
         /// When the request arrived in the worker, before decoding, on the shared clock (ms).
         received_ms: f64,
-        /// When the kernel started (the request decoded), on the shared clock (ms).
-        start_ms: f64,
-        /// When it ended, on the shared clock (ms).
-        end_ms: f64,
-        /// Each step's state (`run` or `wait_io`) and span, on the shared clock.
-        steps: Vec<Segment>,
+        /// When it was decoded and its payloads were in this instance's memory (ms).
+        decoded_ms: f64,
+        /// Each task, in the chunk's order.
+        tasks: Vec<TaskDone>,
+    },
+    /// Buffers reserved; the worker's memory travels beside this message.
+    #[serde(rename = "cp_reserved")]
+    Reserved {
+        /// One per requested size.
+        slots: Vec<Reservation>,
     },
     /// Still computing: sent during a long task (at most every [`TICK_EVERY_MS`]), so the
     /// page's watchdog can tell a busy worker from a stuck one.
@@ -106,8 +181,9 @@ pub enum FromWorker {
     },
 }
 
-/// The worker's body: decodes a request as it arrived on the wire, answers it, and encodes the
-/// reply. Pure, so the host tests cover it; the browser glue only moves the strings.
+/// The worker's body on the wire: decodes a request's text, answers it, encodes the reply.
+/// Pure, so the host tests cover it; the browser glue moves the text and the payloads (which it
+/// puts in `io` first, see `web::processes`) and calls [`handle`] directly.
 ///
 /// `on_slice` is called after every slice of a task (see [`handle`]).
 pub fn handle_message(
@@ -116,18 +192,7 @@ pub fn handle_message(
     io: &mut impl BlockingIo,
     on_slice: impl FnMut(),
 ) -> String {
-    handle_message_received(text, clock.now_ms(), clock, io, on_slice)
-}
-
-/// [`handle_message`] for a message that arrived at `received_ms` (the glue notes the arrival
-/// before it copies a payload out of the message, so that copy counts as deserialising).
-pub fn handle_message_received(
-    text: &str,
-    received_ms: f64,
-    clock: &impl Clock,
-    io: &mut impl BlockingIo,
-    on_slice: impl FnMut(),
-) -> String {
+    let received_ms = clock.now_ms();
     let reply = match decode::<ToWorker>(text) {
         Ok(request) => handle(request, received_ms, clock, io, on_slice),
         Err(err) => FromWorker::Failed {
@@ -138,43 +203,70 @@ pub fn handle_message_received(
 }
 
 /// Answers one decoded request that arrived at `received_ms`, doing I/O through `io` (the
-/// worker's real sleeps and requests; fakes on the host). During a task, `on_slice` is called
-/// after every slice; the worker glue posts [`FromWorker::Tick`] from it.
+/// worker's real sleeps and requests, and the payloads that came with the request; fakes on the
+/// host). During a task, `on_slice` is called after every slice; the worker glue posts
+/// [`FromWorker::Tick`] from it.
 pub fn handle(
     request: ToWorker,
     received_ms: f64,
     clock: &impl Clock,
     io: &mut impl BlockingIo,
-    on_slice: impl FnMut(),
+    mut on_slice: impl FnMut(),
 ) -> FromWorker {
     match request {
-        ToWorker::Run { id, steps } => {
-            if let Some(err) = steps.iter().find_map(|s| s.validate().err()) {
+        ToWorker::Run { tasks, .. } => {
+            if let Some(err) = tasks
+                .iter()
+                .flat_map(|t| &t.steps)
+                .find_map(|s| s.validate().err())
+            {
                 return FromWorker::Failed {
                     message: err.to_string(),
                 };
             }
-            let start_ms = clock.now_ms();
-            let mut spans = Vec::with_capacity(steps.len());
-            // A worker may block: it sleeps with `Atomics.wait` and fetches synchronously.
-            let checked = workloads::run_steps_blocking(
-                &steps,
-                &RunControl::default(),
-                clock,
-                io,
-                // One thread per worker: its own GIL would never be contended.
-                &FreeThreading,
-                on_slice,
-                |state, start, end| spans.push(Segment::new(state, start, end)),
-            )
-            .expect("nothing cancels a worker from inside: the page terminates it");
+            let decoded_ms = clock.now_ms();
+            let done = tasks
+                .into_iter()
+                .map(|task| {
+                    let start_ms = clock.now_ms();
+                    let mut spans = Vec::with_capacity(task.steps.len());
+                    // A worker may block: it sleeps with `Atomics.wait`, fetches synchronously.
+                    let checked = workloads::run_steps_blocking(
+                        &task.steps,
+                        &RunControl::default(),
+                        clock,
+                        io,
+                        // One thread per worker: its own GIL would never be contended.
+                        &FreeThreading,
+                        &mut on_slice,
+                        |state, start, end| spans.push(Segment::new(state, start, end)),
+                    )
+                    .expect("nothing cancels a worker from inside: the page terminates it");
+                    TaskDone {
+                        id: task.id,
+                        checked,
+                        start_ms,
+                        end_ms: clock.now_ms(),
+                        steps: spans,
+                    }
+                })
+                .collect();
             FromWorker::Done {
-                id,
-                checked,
                 received_ms,
-                start_ms,
-                end_ms: clock.now_ms(),
-                steps: spans,
+                decoded_ms,
+                tasks: done,
+            }
+        }
+        ToWorker::Reserve { sizes } => {
+            let most = workloads::data::MAX_KIB * 1024;
+            match sizes.iter().find(|&&size| size > most) {
+                Some(size) => FromWorker::Failed {
+                    message: format!("cannot reserve {size} bytes: a payload is at most {most}"),
+                },
+                // In range, so it fits a usize on every target.
+                None => FromWorker::Reserved {
+                    slots: sizes.into_iter().map(|s| reserve(s as usize)).collect(),
+                },
             }
         }
         ToWorker::SetCell { value } => {
@@ -185,6 +277,149 @@ pub fn handle(
             value: ISOLATION_CELL.load(Ordering::SeqCst),
         },
     }
+}
+
+thread_local! {
+    /// Buffers made by [`ToWorker::Reserve`] and not yet used by a run, by slot.
+    static RESERVED: RefCell<(u32, HashMap<u32, Vec<u8>>)> = RefCell::new((0, HashMap::new()));
+}
+
+/// Allocates a zeroed buffer of `len` bytes in this instance's memory and files it in a slot.
+fn reserve(len: usize) -> Reservation {
+    let buffer = vec![0u8; len];
+    // The heap block does not move when the `Vec` is moved into the map.
+    let ptr = buffer.as_ptr() as u64;
+    RESERVED.with_borrow_mut(|(next, slots)| {
+        let slot = *next;
+        *next += 1;
+        slots.insert(slot, buffer);
+        Reservation {
+            slot,
+            ptr,
+            len: len as u64,
+        }
+    })
+}
+
+/// Takes the buffers in `slots` out of the reserve, in order — no copy: the page wrote into
+/// them in place.
+///
+/// # Errors
+/// [`Error::Protocol`] for a slot that was never reserved or was already used.
+pub fn take_reserved(slots: &[u32]) -> Result<Vec<Vec<u8>>> {
+    RESERVED.with_borrow_mut(|(_, reserved)| {
+        slots
+            .iter()
+            .map(|slot| {
+                reserved
+                    .remove(slot)
+                    .ok_or_else(|| Error::Protocol(format!("no reserved buffer in slot {slot}")))
+            })
+            .collect()
+    })
+}
+
+/// The pickle analogue: serialises data payloads with serde into one compact byte string
+/// (postcard: a length prefix and the raw bytes of each).
+pub fn encode_payloads(payloads: &[Vec<u8>]) -> Vec<u8> {
+    let borrowed: Vec<&serde_bytes::Bytes> = payloads
+        .iter()
+        .map(|p| serde_bytes::Bytes::new(p))
+        .collect();
+    postcard::to_allocvec(&borrowed).expect("byte strings always serialise")
+}
+
+/// Reads back [`encode_payloads`]' bytes.
+///
+/// # Errors
+/// [`Error::Protocol`] for bytes that are not such a payload list.
+pub fn decode_payloads(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let owned: Vec<serde_bytes::ByteBuf> = postcard::from_bytes(bytes)
+        .map_err(|e| Error::Protocol(format!("bad serialised payloads: {e}")))?;
+    Ok(owned
+        .into_iter()
+        .map(serde_bytes::ByteBuf::into_vec)
+        .collect())
+}
+
+/// The page's side of one request/reply round trip, on the shared clock (ms).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoundTrip {
+    /// Before the request (and its payloads) were prepared.
+    pub sent_ms: f64,
+    /// After it was posted.
+    pub posted_ms: f64,
+    /// When the reply arrived, before decoding.
+    pub arrived_ms: f64,
+    /// When the reply was decoded.
+    pub decoded_ms: f64,
+}
+
+/// The trace of a chunk's tasks, ms since `t0`, from the page's round trip and the worker's
+/// [`FromWorker::Done`] times.
+///
+/// The request's legs (serialise, transfer, deserialise) belong to the chunk's first task and
+/// the reply's (transfer, deserialise) to its last, so a lane never shows two things at once and
+/// each leg is counted once. The others wait `ready` — in the page's queue, then in the worker's
+/// chunk — until they run. Every task's result reaches the page only with the reply, so each
+/// record ends there: that is its latency, as `map(..., chunksize=k)` delivers results.
+pub fn chunk_records(
+    trip: &RoundTrip,
+    received_ms: f64,
+    decoded_ms: f64,
+    done: &[TaskDone],
+    lane: &str,
+    t0: f64,
+    expected: impl Fn(u32) -> Option<u64>,
+) -> Vec<TaskRecord> {
+    let at = |ms: f64| ms - t0;
+    let last = done.len().saturating_sub(1);
+    done.iter()
+        .enumerate()
+        .map(|(i, task)| {
+            let mut legs = Vec::with_capacity(task.steps.len() + 6);
+            if i == 0 {
+                legs.extend([
+                    Segment::new(State::Ready, 0.0, at(trip.sent_ms)),
+                    Segment::new(State::Serialize, at(trip.sent_ms), at(trip.posted_ms)),
+                    Segment::new(State::Transfer, at(trip.posted_ms), at(received_ms)),
+                    Segment::new(State::Deserialize, at(received_ms), at(decoded_ms)),
+                ]);
+            } else {
+                legs.push(Segment::new(State::Ready, 0.0, at(task.start_ms)));
+            }
+            legs.extend(
+                task.steps
+                    .iter()
+                    .map(|s| Segment::new(s.state, at(s.start_ms), at(s.end_ms))),
+            );
+            if i == last {
+                // The worker encodes and posts its reply: one leg, as seen from here.
+                legs.push(Segment::new(
+                    State::Transfer,
+                    at(task.end_ms),
+                    at(trip.arrived_ms),
+                ));
+                legs.push(Segment::new(
+                    State::Deserialize,
+                    at(trip.arrived_ms),
+                    at(trip.decoded_ms),
+                ));
+            }
+            // The two sides' clock origins agree only to a fraction of a ms: `monotone` keeps
+            // the legs in order instead of overlapping by that skew.
+            let mut record = TaskRecord::from_segments(
+                task.id,
+                lane.to_string(),
+                0.0,
+                crate::trace::monotone(legs),
+                task.checked,
+                expected(task.id),
+            );
+            record.end_ms = record.end_ms.max(at(trip.decoded_ms));
+            record
+        })
+        .collect()
 }
 
 /// Checks the first message of a worker: it must be a [`FromWorker::Ready`] of our version.

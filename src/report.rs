@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::RunConfig;
+use crate::config::{PayloadMode, RunConfig, StartMethod};
 use crate::control::RunControl;
 use crate::gil::GilReport;
 use crate::metrics::{Distribution, Heartbeat};
@@ -222,6 +222,33 @@ fn lane_busy(tasks: &[TaskRecord], model: Model, lane: &str) -> Vec<Segment> {
         .collect()
 }
 
+/// What crossed between the page and the isolated workers in one run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IpcReport {
+    /// How the workers started.
+    pub start_method: StartMethod,
+    /// How data payloads travelled.
+    pub payload_mode: PayloadMode,
+    /// Tasks per message.
+    pub chunksize: u32,
+    /// Requests posted to the workers for the tasks (runs, and buffer reservations for shared
+    /// payloads); the isolation probe and progress ticks are not counted.
+    pub messages: u32,
+    /// Bytes posted: request JSON plus payload bytes that travelled in the message.
+    pub bytes_out: u64,
+    /// Bytes of the replies.
+    pub bytes_in: u64,
+    /// Data payload bytes the workers received, whichever way.
+    pub payload_bytes: u64,
+    /// Transferred payloads: whether every source buffer was detached by the post (the proof
+    /// of a move rather than a copy).
+    pub source_detached: Option<bool>,
+    /// Workers reused warm from an earlier run.
+    pub reused_workers: u32,
+    /// Forkserver-like: the page's one compile of the module, when this run did it, ms.
+    pub module_compile_ms: Option<f64>,
+}
+
 /// One model's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelResult {
@@ -255,6 +282,9 @@ pub struct ModelResult {
     pub tasks: Vec<TaskRecord>,
     /// Lane segments that belong to no task (a worker's start-up).
     pub lanes: Vec<LaneRecord>,
+    /// Isolated workers: start method, payload passing, chunks and what crossed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipc: Option<IpcReport>,
     /// The thread pool with the GIL: who held the lock when (the GIL-holder lane).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gil: Option<GilReport>,
@@ -303,6 +333,7 @@ impl ModelResult {
             isolation: None,
             tasks,
             lanes,
+            ipc: None,
             gil: None,
             summary,
         }
@@ -366,6 +397,7 @@ impl ModelResult {
             isolation: None,
             tasks: Vec::new(),
             lanes: Vec::new(),
+            ipc: None,
             gil: None,
             summary: Summary::of(&[], 0.0),
         }

@@ -4,7 +4,9 @@
 //! Decoding never fails: every unknown or malformed parameter becomes a notice the page shows,
 //! and the setting falls back to its default. A URL pasted into docs must never kill the page.
 
-use crate::config::{AsyncMode, DEFAULT_STALL_S, RunConfig, TOTAL_WORK};
+use crate::config::{
+    AsyncMode, Choice, DEFAULT_STALL_S, PayloadMode, RunConfig, StartMethod, TOTAL_WORK,
+};
 use crate::error::Error;
 use crate::models::Model;
 use crate::workloads::{WorkloadKind, WorkloadSpec};
@@ -19,8 +21,20 @@ pub struct UrlState {
 }
 
 /// The parameters this page understands.
-pub const KNOWN_PARAMS: [&str; 10] = [
-    "workload", "n", "tasks", "workers", "models", "async", "steps", "stall", "switch", "autorun",
+pub const KNOWN_PARAMS: [&str; 13] = [
+    "workload",
+    "n",
+    "tasks",
+    "workers",
+    "models",
+    "async",
+    "steps",
+    "stall",
+    "switch",
+    "chunksize",
+    "payload",
+    "start",
+    "autorun",
 ];
 
 /// Parses a query string (with or without the leading `?`). Returns the state and one notice per
@@ -70,6 +84,13 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             }
             "stall" => value.parse().map(|v| config.stall_s = v).is_ok(),
             "switch" => value.parse().map(|v| config.switch_ms = v).is_ok(),
+            "chunksize" => value.parse().map(|v| config.chunksize = v).is_ok(),
+            "payload" => PayloadMode::from_id(&value)
+                .map(|m| config.payload = m)
+                .is_some(),
+            "start" => StartMethod::from_id(&value)
+                .map(|m| config.start = m)
+                .is_some(),
             "steps" => parse_steps(&value)
                 .map(|groups| config.steps = Some(groups))
                 .is_some(),
@@ -126,6 +147,9 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             Error::InvalidSetting { name: "models", .. } => config.models = defaults.models,
             Error::InvalidSetting { name: "stall", .. } => config.stall_s = defaults.stall_s,
             Error::InvalidSetting { name: "switch", .. } => config.switch_ms = defaults.switch_ms,
+            Error::InvalidSetting {
+                name: "chunksize", ..
+            } => config.chunksize = defaults.chunksize,
             Error::InvalidSetting { name: "steps", .. } => config.steps = None,
             Error::InvalidSetting {
                 name: TOTAL_WORK, ..
@@ -165,6 +189,15 @@ pub fn encode(state: &UrlState) -> String {
     }
     if c.switch_ms != crate::gil::DEFAULT_SWITCH_MS {
         query.push_str(&format!("&switch={}", c.switch_ms));
+    }
+    if c.chunksize != 1 {
+        query.push_str(&format!("&chunksize={}", c.chunksize));
+    }
+    if c.payload != PayloadMode::default() {
+        query.push_str(&format!("&payload={}", c.payload.id()));
+    }
+    if c.start != StartMethod::default() {
+        query.push_str(&format!("&start={}", c.start.id()));
     }
     if state.autorun {
         query.push_str("&autorun=1");

@@ -7,10 +7,10 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use playground::config::{AsyncMode, RunConfig};
+use playground::config::{AsyncMode, PayloadMode, RunConfig, StartMethod};
 use playground::control::RunControl;
 use playground::models::Model;
-use playground::protocol::{FromWorker, ISOLATION_CELL, ToWorker};
+use playground::protocol::{FromWorker, ISOLATION_CELL, Payloads, TaskRun, ToWorker};
 use playground::report::{ModelResult, Status};
 use playground::trace::State;
 use playground::web::processes::{Process, WorkerBundle};
@@ -104,32 +104,34 @@ async fn an_isolated_worker_answers_over_the_typed_protocol() {
     };
     match worker
         .request(&ToWorker::Run {
-            id: 7,
-            steps: vec![spec],
+            tasks: vec![TaskRun {
+                id: 7,
+                steps: vec![spec],
+            }],
+            payloads: Payloads::None,
         })
         .await
         .expect("reply")
     {
         FromWorker::Done {
-            id,
-            checked,
             received_ms,
-            start_ms,
-            end_ms,
-            steps,
+            decoded_ms,
+            tasks,
         } => {
-            assert_eq!(steps.len(), 1);
-            assert_eq!(steps[0].state, State::Run);
-            assert!(received_ms <= start_ms, "decoded after arrival");
-            assert_eq!(id, 7);
+            assert_eq!(tasks.len(), 1);
+            let task = &tasks[0];
+            assert_eq!(task.steps.len(), 1);
+            assert_eq!(task.steps[0].state, State::Run);
+            assert!(received_ms <= decoded_ms && decoded_ms <= task.start_ms);
+            assert_eq!(task.id, 7);
             assert_eq!(
-                checked,
+                task.checked,
                 Checked {
                     answer: 9_592,
                     ok: true
                 }
             );
-            assert!(start_ms <= end_ms);
+            assert!(task.start_ms <= task.end_ms);
         }
         other => panic!("unexpected reply {other:?}"),
     }
@@ -141,8 +143,11 @@ async fn an_isolated_worker_answers_over_the_typed_protocol() {
     assert!(
         worker
             .request(&ToWorker::Run {
-                id: 8,
-                steps: vec![bad],
+                tasks: vec![TaskRun {
+                    id: 8,
+                    steps: vec![bad],
+                }],
+                payloads: Payloads::None,
             })
             .await
             .is_err()
@@ -367,7 +372,10 @@ async fn with_the_gil_at_most_one_pool_thread_computes_at_any_instant() {
         .collect();
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
     for pair in runs.windows(2) {
-        assert!(pair[0].1 <= pair[1].0, "two threads in `run` at once: {pair:?}");
+        assert!(
+            pair[0].1 <= pair[1].0,
+            "two threads in `run` at once: {pair:?}"
+        );
     }
     let report = gil.gil.as_ref().expect("the GIL model reports its lock");
     assert!(report.forced_switches > 0, "{report:?}");
@@ -377,5 +385,105 @@ async fn with_the_gil_at_most_one_pool_thread_computes_at_any_instant() {
             .any(|t| t.segments.iter().any(|s| s.state == State::WaitGil))
     );
     assert!(free.gil.is_none());
-    assert!(overlapped(&free, State::Run), "free-threaded: real parallelism");
+    assert!(
+        overlapped(&free, State::Run),
+        "free-threaded: real parallelism"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn payloads_reach_the_workers_copied_transferred_or_shared_and_verify() {
+    let env = web::probe();
+    let base = small(WorkloadKind::Data, 1024, 4, Some(2));
+    let payload = 4 * 1024 * 1024;
+    for mode in [
+        PayloadMode::Copy,
+        PayloadMode::Transfer,
+        PayloadMode::Shared,
+    ] {
+        let config = RunConfig {
+            payload: mode,
+            ..base.clone()
+        };
+        let control = RunControl::default();
+        let r = web::processes::run_bundle(&config, &env, &control, &test_bundle()).await;
+        assert_eq!(r.status, Status::Ok, "{mode:?}: {:?}", r.message);
+        assert!(r.answer_ok, "{mode:?}: {r:?}");
+        let ipc = r.ipc.as_ref().expect("the worker model reports its IPC");
+        assert_eq!(ipc.payload_mode, mode);
+        assert_eq!(ipc.payload_bytes, payload, "{mode:?}");
+        match mode {
+            // Serialised: the payload bytes travel in the messages, with a little framing.
+            PayloadMode::Copy => {
+                assert!(ipc.bytes_out > payload, "{ipc:?}");
+                assert_eq!(ipc.messages, 4);
+                assert_eq!(ipc.source_detached, None);
+            }
+            // Moved: in the messages too, and the page's buffers were detached.
+            PayloadMode::Transfer => {
+                assert!(ipc.bytes_out >= payload, "{ipc:?}");
+                assert_eq!(ipc.source_detached, Some(true));
+            }
+            // Written in place beforehand: the messages carry JSON only, and each task needed
+            // a reservation first.
+            PayloadMode::Shared => {
+                assert!(ipc.bytes_out < 64 * 1024, "{ipc:?}");
+                assert_eq!(ipc.messages, 8);
+            }
+        }
+        assert!(
+            r.tasks
+                .iter()
+                .all(|t| t.segments.iter().any(|s| s.state == State::Serialize))
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn chunks_batch_tasks_per_message_and_start_methods_cost_what_they_say() {
+    let env = web::probe();
+    let base = small(WorkloadKind::Count, 1_000, 16, Some(2));
+    let control = RunControl::default();
+    let mut messages = Vec::new();
+    for chunksize in [1, 4, 16] {
+        let config = RunConfig {
+            chunksize,
+            ..base.clone()
+        };
+        let r = web::processes::run_bundle(&config, &env, &control, &test_bundle()).await;
+        assert_eq!(r.status, Status::Ok, "{:?}", r.message);
+        assert!(r.answer_ok && r.tasks.len() == 16, "{r:?}");
+        messages.push(r.ipc.unwrap().messages);
+        // With one chunk of 16, one worker gets everything: the tail imbalance.
+        if chunksize == 16 {
+            assert_eq!(r.threads_used.len(), 1, "{:?}", r.threads_used);
+        }
+    }
+    assert_eq!(messages, [16, 4, 1]);
+
+    // Forkserver-like: the page compiles once, workers only instantiate; warm: no start-up.
+    let forkserver = RunConfig {
+        start: StartMethod::Forkserver,
+        ..base.clone()
+    };
+    let r = web::processes::run_bundle(&forkserver, &env, &control, &test_bundle()).await;
+    assert!(r.answer_ok, "{r:?}");
+    assert_eq!(r.startup_ms.len(), 2);
+    let warm = RunConfig {
+        start: StartMethod::Warm,
+        ..base.clone()
+    };
+    let first = web::processes::run_bundle(&warm, &env, &control, &test_bundle()).await;
+    assert!(first.answer_ok);
+    assert_eq!(first.ipc.as_ref().unwrap().reused_workers, 0);
+    assert_eq!(
+        first.startup_ms.len(),
+        2,
+        "the first warm run starts its workers"
+    );
+    let second = web::processes::run_bundle(&warm, &env, &control, &test_bundle()).await;
+    assert!(second.answer_ok, "{second:?}");
+    assert_eq!(second.ipc.as_ref().unwrap().reused_workers, 2);
+    assert!(second.startup_ms.is_empty(), "{:?}", second.startup_ms);
+    assert!(second.isolation.unwrap().isolated());
 }

@@ -23,14 +23,30 @@ fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
     (
         vec![
             ToWorker::Run {
-                id: 3,
-                steps: vec![
-                    spec,
-                    WorkloadSpec {
-                        kind: WorkloadKind::Io,
-                        n: 5,
+                tasks: vec![
+                    TaskRun {
+                        id: 3,
+                        steps: vec![
+                            spec,
+                            WorkloadSpec {
+                                kind: WorkloadKind::Io,
+                                n: 5,
+                            },
+                        ],
+                    },
+                    TaskRun {
+                        id: 4,
+                        steps: vec![spec],
                     },
                 ],
+                payloads: Payloads::Shared { slots: vec![0, 7] },
+            },
+            ToWorker::Run {
+                tasks: vec![],
+                payloads: Payloads::Serialized,
+            },
+            ToWorker::Reserve {
+                sizes: vec![1 << 20],
             },
             ToWorker::SetCell { value: 42 },
             ToWorker::GetCell,
@@ -40,15 +56,25 @@ fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
                 protocol: PROTOCOL_VERSION,
             },
             FromWorker::Done {
-                id: 3,
-                checked: Checked {
-                    answer: 168,
-                    ok: true,
-                },
                 received_ms: 1.25,
-                start_ms: 1.5,
-                end_ms: 2.5,
-                steps: vec![Segment::new(crate::trace::State::Run, 1.5, 2.5)],
+                decoded_ms: 1.4,
+                tasks: vec![TaskDone {
+                    id: 3,
+                    checked: Checked {
+                        answer: 168,
+                        ok: true,
+                    },
+                    start_ms: 1.5,
+                    end_ms: 2.5,
+                    steps: vec![Segment::new(crate::trace::State::Run, 1.5, 2.5)],
+                }],
+            },
+            FromWorker::Reserved {
+                slots: vec![Reservation {
+                    slot: 0,
+                    ptr: 1024,
+                    len: 4096,
+                }],
             },
             FromWorker::Cell { value: 42 },
             FromWorker::Tick,
@@ -134,29 +160,42 @@ fn the_worker_body_runs_and_times_a_task() {
         kind: WorkloadKind::Primes,
         n: 1000,
     };
-    // The wire in, the wire out: received at tick 1, decoded and started at 2, the step ran
-    // from 3 to 4, done at 5.
+    // The wire in, the wire out: received at tick 1, decoded at 2; each task starts, runs its
+    // step and ends on the next readings.
     let reply = handle_message(
         &encode(&ToWorker::Run {
-            id: 9,
-            steps: vec![spec],
+            tasks: vec![
+                TaskRun {
+                    id: 9,
+                    steps: vec![spec],
+                },
+                TaskRun {
+                    id: 10,
+                    steps: vec![spec],
+                },
+            ],
+            payloads: Payloads::None,
         }),
         &clock,
         &mut HostIo::default(),
         || (),
     );
+    let done = |id, at: f64| TaskDone {
+        id,
+        checked: Checked {
+            answer: 168,
+            ok: true,
+        },
+        start_ms: at,
+        end_ms: at + 3.0,
+        steps: vec![Segment::new(crate::trace::State::Run, at + 1.0, at + 2.0)],
+    };
     assert_eq!(
         decode::<FromWorker>(&reply),
         Ok(FromWorker::Done {
-            id: 9,
-            checked: Checked {
-                answer: 168,
-                ok: true
-            },
             received_ms: 1.0,
-            start_ms: 2.0,
-            end_ms: 5.0,
-            steps: vec![Segment::new(crate::trace::State::Run, 3.0, 4.0)],
+            decoded_ms: 2.0,
+            tasks: vec![done(9, 3.0), done(10, 7.0)],
         })
     );
 }
@@ -171,8 +210,11 @@ fn the_worker_body_refuses_an_invalid_task() {
     assert!(matches!(
         handle(
             ToWorker::Run {
-                id: 0,
-                steps: vec![spec]
+                tasks: vec![TaskRun {
+                    id: 0,
+                    steps: vec![spec]
+                }],
+                payloads: Payloads::None,
             },
             0.0,
             &clock,
@@ -230,8 +272,11 @@ fn a_long_task_reports_every_slice() {
     let mut slices = 0;
     let reply = handle(
         ToWorker::Run {
-            id: 1,
-            steps: vec![spec],
+            tasks: vec![TaskRun {
+                id: 1,
+                steps: vec![spec],
+            }],
+            payloads: Payloads::None,
         },
         0.0,
         &clock,
@@ -240,4 +285,110 @@ fn a_long_task_reports_every_slice() {
     );
     assert!(matches!(reply, FromWorker::Done { .. }));
     assert_eq!(slices, 2, "after each slice but the last");
+}
+
+#[test]
+fn serialised_payloads_round_trip_with_little_framing() {
+    let payloads = vec![vec![], vec![7u8; 3], crate::workloads::data::payload(64)];
+    let bytes = encode_payloads(&payloads);
+    let raw: usize = payloads.iter().map(Vec::len).sum();
+    assert!(bytes.len() <= raw + 8, "{} bytes for {raw}", bytes.len());
+    assert_eq!(decode_payloads(&bytes), Ok(payloads));
+    assert!(matches!(decode_payloads(&[9, 9]), Err(Error::Protocol(_))));
+}
+
+#[test]
+fn reserved_buffers_are_taken_once_in_place() {
+    let clock = Ticking(Cell::new(0.0));
+    let FromWorker::Reserved { slots } = handle(
+        ToWorker::Reserve {
+            sizes: vec![16, 32],
+        },
+        0.0,
+        &clock,
+        &mut HostIo::default(),
+        || (),
+    ) else {
+        panic!("expected a reservation")
+    };
+    assert_eq!(slots.iter().map(|r| r.len).collect::<Vec<_>>(), [16, 32]);
+    let ids: Vec<u32> = slots.iter().map(|r| r.slot).collect();
+    let taken = take_reserved(&ids).unwrap();
+    // The very blocks the page was told to write into: no copy on the way in.
+    assert_eq!(taken[0].as_ptr() as u64, slots[0].ptr);
+    assert_eq!(taken[1].len(), 32);
+    assert!(
+        matches!(take_reserved(&ids), Err(Error::Protocol(_))),
+        "a slot is used once"
+    );
+    assert!(matches!(
+        handle(
+            ToWorker::Reserve {
+                sizes: vec![u64::MAX]
+            },
+            0.0,
+            &clock,
+            &mut HostIo::default(),
+            || ()
+        ),
+        FromWorker::Failed { .. }
+    ));
+}
+
+#[test]
+fn a_chunks_legs_go_to_its_first_and_last_tasks_and_every_result_ends_with_the_reply() {
+    let run = |id, start: f64| TaskDone {
+        id,
+        checked: Checked {
+            answer: 1,
+            ok: true,
+        },
+        start_ms: start,
+        end_ms: start + 10.0,
+        steps: vec![Segment::new(State::Run, start, start + 10.0)],
+    };
+    let trip = RoundTrip {
+        sent_ms: 100.0,
+        posted_ms: 102.0,
+        arrived_ms: 135.0,
+        decoded_ms: 136.0,
+    };
+    // Received at 103, decoded at 104; tasks run 104–114 and 114–124; the reply lands at 135.
+    let records = chunk_records(
+        &trip,
+        103.0,
+        104.0,
+        &[run(5, 104.0), run(6, 114.0)],
+        "worker 1",
+        100.0,
+        |_| Some(1),
+    );
+    let states = |i: usize| {
+        records[i]
+            .segments
+            .iter()
+            .map(|s| (s.state, s.start_ms, s.end_ms))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        states(0),
+        [
+            (State::Serialize, 0.0, 2.0),
+            (State::Transfer, 2.0, 3.0),
+            (State::Deserialize, 3.0, 4.0),
+            (State::Run, 4.0, 14.0),
+        ]
+    );
+    assert_eq!(
+        states(1),
+        [
+            (State::Ready, 0.0, 14.0),
+            (State::Run, 14.0, 24.0),
+            (State::Transfer, 24.0, 35.0),
+            (State::Deserialize, 35.0, 36.0),
+        ]
+    );
+    // Both results reached the page with the reply.
+    assert_eq!((records[0].end_ms, records[1].end_ms), (36.0, 36.0));
+    assert!(records.iter().all(|r| r.ok && r.lane == "worker 1"));
 }

@@ -3,7 +3,9 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::config::{AsyncMode, Edit, MAX_TASKS, MAX_WORKERS, RunConfig, python_default_workers};
+use crate::config::{
+    AsyncMode, Choice, Edit, MAX_TASKS, MAX_WORKERS, RunConfig, python_default_workers,
+};
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
 use crate::report::Environment;
 use crate::url_state::{encode_steps, parse_size};

@@ -33,6 +33,12 @@ fn encode_then_decode_is_the_identity() {
         decode("workload=io&n=300&tasks=3&async=naive&stall=3").0,
         decode("steps=io:2000;io:3000;io:1000&models=async").0,
         decode("steps=count:1e7,io:50,count:1e7&tasks=5").0,
+        decode("models=pool_gil,pool&switch=2").0,
+        decode(
+            "workload=data&n=1024&models=processes&chunksize=4&payload=transfer&start=forkserver",
+        )
+        .0,
+        decode("payload=shared&start=warm&chunksize=64&tasks=256&n=1e5").0,
     ];
     for state in states {
         assert_eq!(
@@ -142,4 +148,20 @@ fn step_profiles_parse_and_fix_the_task_count() {
         notices[0].starts_with("`steps`: primes:12345"),
         "{notices:?}"
     );
+}
+
+#[test]
+fn python_semantics_settings_are_read_and_bad_ones_fall_back() {
+    let (state, notices) = decode("switch=20&chunksize=16&payload=shared&start=warm");
+    assert_eq!(notices, Vec::<String>::new());
+    let c = state.config;
+    assert_eq!(
+        (c.switch_ms, c.chunksize, c.payload, c.start),
+        (20, 16, PayloadMode::Shared, StartMethod::Warm)
+    );
+    let (state, notices) = decode("switch=0&chunksize=99999&payload=pickle&start=fork");
+    assert_eq!(state.config, RunConfig::default());
+    assert_eq!(notices.len(), 4, "{notices:?}");
+    assert!(notices.iter().any(|n| n.contains("switch interval")));
+    assert!(notices.iter().any(|n| n.contains("`pickle` for `payload`")));
 }

@@ -132,6 +132,30 @@ async fn fetch_len(url: String) -> Result<u64, String> {
     Ok(body.unchecked_into::<js_sys::ArrayBuffer>().byte_length() as u64)
 }
 
+/// Fetches and compiles a wasm module in the page, for workers to instantiate without compiling
+/// (the forkserver-like start).
+///
+/// # Errors
+/// The fetch or the compile failed.
+pub async fn compile_wasm(url: &str) -> crate::Result<wasm_bindgen::JsValue> {
+    let failed =
+        |e: wasm_bindgen::JsValue| crate::Error::Runtime(format!("cannot compile {url}: {e:?}"));
+    let window = web_sys::window().ok_or_else(|| failed("no window".into()))?;
+    let response: Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(failed)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(failed(format!("HTTP status {}", response.status()).into()));
+    }
+    let bytes = JsFuture::from(response.array_buffer().map_err(failed)?)
+        .await
+        .map_err(failed)?;
+    JsFuture::from(js_sys::WebAssembly::compile(&bytes))
+        .await
+        .map_err(failed)
+}
+
 impl AsyncIo for EventLoopIo {
     fn sleep(&self, ms: f64) -> impl Future<Output = ()> {
         self.handle.sleep_until(PerformanceClock.now_ms() + ms)

@@ -28,14 +28,14 @@ use web_sys::{
     WorkerOptions, WorkerType,
 };
 
-use crate::config::RunConfig;
+use crate::config::{PayloadMode, RunConfig, StartMethod};
 use crate::control::RunControl;
 use crate::error::{Error, Result};
 use crate::metrics::Clock;
 use crate::models::Model;
-use crate::protocol::{self, FromWorker, ISOLATION_CELL, ToWorker};
-use crate::report::{Environment, IsolationProbe, ModelResult, Status, TaskRecord};
-use crate::trace::{self, LaneRecord, Segment, State};
+use crate::protocol::{self, FromWorker, ISOLATION_CELL, Payloads, RoundTrip, TaskRun, ToWorker};
+use crate::report::{Environment, IpcReport, IsolationProbe, ModelResult, Status, TaskRecord};
+use crate::trace::{LaneRecord, Segment, State};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::{self, ThreadIo};
 use crate::workloads::{self, WorkloadKind, data};
@@ -75,13 +75,32 @@ impl WorkerBundle {
         }
     }
 
-    /// Starts one worker running this bundle.
+    /// Where the bundle's wasm is: given, or wasm-bindgen's default `<name>_bg.wasm`.
+    pub fn wasm_url(&self) -> String {
+        self.wasm.clone().unwrap_or_else(|| {
+            format!(
+                "{}_bg.wasm",
+                self.js.strip_suffix(".js").unwrap_or(&self.js)
+            )
+        })
+    }
+
+    /// Starts one worker running this bundle: it fetches, compiles and instantiates the wasm.
     ///
     /// # Errors
     /// See [`Process::spawn`].
     pub async fn spawn(&self) -> Result<Process> {
-        let wasm = self.wasm.as_deref().map(JsValue::from_str);
-        Process::spawn(&self.js, wasm.as_ref()).await
+        self.spawn_with(None).await
+    }
+
+    /// Starts one worker running this bundle, instantiating `module` (a compiled
+    /// `WebAssembly.Module`) if given instead of fetching and compiling the wasm itself.
+    ///
+    /// # Errors
+    /// See [`Process::spawn`].
+    pub async fn spawn_with(&self, module: Option<&JsValue>) -> Result<Process> {
+        let url = self.wasm.as_deref().map(JsValue::from_str);
+        Process::spawn(&self.js, module.or(url.as_ref())).await
     }
 }
 
@@ -89,6 +108,8 @@ impl WorkerBundle {
 #[derive(Debug)]
 struct Envelope {
     message: FromWorker,
+    /// What came after the JSON (a [`FromWorker::Reserved`]'s memory).
+    attachment: Option<JsValue>,
     /// When the page's `onmessage` began, before decoding (ms, shared clock).
     arrived_ms: f64,
     /// When decoding was done (ms, shared clock).
@@ -102,6 +123,7 @@ impl Envelope {
         let now = PerformanceClock.now_ms();
         Envelope {
             message: FromWorker::Failed { message },
+            attachment: None,
             arrived_ms: now,
             decoded_ms: now,
             bytes: 0,
@@ -109,23 +131,32 @@ impl Envelope {
     }
 }
 
-/// One request/reply round trip with its timings, all on the shared clock (ms).
+/// One request/reply round trip: the reply, its timings and sizes.
 #[derive(Debug)]
 pub struct Exchange {
     /// The reply.
     pub reply: FromWorker,
-    /// Before the request was encoded.
-    pub sent_ms: f64,
-    /// After it was encoded and posted.
-    pub posted_ms: f64,
-    /// When the reply arrived, before decoding.
-    pub arrived_ms: f64,
-    /// When the reply was decoded.
-    pub decoded_ms: f64,
-    /// Encoded request size.
+    /// What came after the reply's JSON, if anything.
+    pub attachment: Option<JsValue>,
+    /// The page's timings, on the shared clock.
+    pub trip: RoundTrip,
+    /// Bytes posted: the JSON and any payload bytes that went with it.
     pub bytes_out: u64,
     /// Encoded reply size.
     pub bytes_in: u64,
+    /// Transferred payloads only: whether every source buffer was detached by the post.
+    pub detached: Option<bool>,
+}
+
+/// What travels with a request after its JSON.
+#[derive(Debug)]
+pub enum Attachments<'a> {
+    /// Nothing.
+    None,
+    /// One byte string, copied by `postMessage` (the structured clone).
+    Copied(&'a [u8]),
+    /// Buffers moved with `postMessage`'s transfer list: the page's copies are detached.
+    Transferred(&'a [Vec<u8>]),
 }
 
 /// One isolated worker, ready for requests.
@@ -160,11 +191,13 @@ impl Process {
         let messages = tx.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let arrived_ms = PerformanceClock.now_ms();
-            let envelope = match event.data().as_string() {
+            let (text, attachment) = split(event.data());
+            let envelope = match text {
                 Some(text) => Envelope {
                     message: protocol::decode(&text).unwrap_or_else(|err| FromWorker::Failed {
                         message: err.to_string(),
                     }),
+                    attachment: attachment.into_iter().next(),
                     arrived_ms,
                     decoded_ms: PerformanceClock.now_ms(),
                     bytes: text.len() as u64,
@@ -224,37 +257,48 @@ impl Process {
     }
 
     /// Sends one request and awaits its reply, timing each leg; `on_tick` is called for every
-    /// [`FromWorker::Tick`] the worker sends meanwhile.
-    ///
-    /// `payloads` (the data of the request's data-heavy steps) travel beside the JSON as byte
-    /// arrays: copied out of this instance's memory, then copied again by `postMessage` (the
-    /// structured clone) into the worker — the analogue of pickling a big argument for a
-    /// process. Both copies are in the `serialize` leg.
+    /// [`FromWorker::Tick`] the worker sends meanwhile. `prepared_ms` is when the caller began
+    /// preparing the request (its payloads), so that work counts as serialising.
     ///
     /// # Errors
     /// The worker failed or closed.
     pub async fn exchange(
         &mut self,
         request: &ToWorker,
-        payloads: &[Vec<u8>],
+        attachments: Attachments<'_>,
+        prepared_ms: f64,
         on_tick: impl Fn(),
     ) -> Result<Exchange> {
-        let sent_ms = PerformanceClock.now_ms();
         let text = protocol::encode(request);
-        let message = if payloads.is_empty() {
-            JsValue::from_str(&text)
-        } else {
-            let parts = js_sys::Array::of1(&JsValue::from_str(&text));
-            for payload in payloads {
-                parts.push(&js_sys::Uint8Array::from(payload.as_slice()));
+        let parts = js_sys::Array::of1(&JsValue::from_str(&text));
+        let transfer = js_sys::Array::new();
+        let mut bytes_out = text.len() as u64;
+        let mut sources = Vec::new();
+        match attachments {
+            Attachments::None => {}
+            Attachments::Copied(bytes) => {
+                parts.push(&js_sys::Uint8Array::from(bytes));
+                bytes_out += bytes.len() as u64;
             }
-            parts.into()
+            Attachments::Transferred(payloads) => {
+                for payload in payloads {
+                    // Out of this instance's memory into a buffer of its own, which then moves.
+                    let array = js_sys::Uint8Array::from(payload.as_slice());
+                    transfer.push(&array.buffer());
+                    parts.push(&array);
+                    sources.push(array);
+                    bytes_out += payload.len() as u64;
+                }
+            }
+        }
+        let posted = if parts.length() == 1 {
+            self.worker.post_message(&JsValue::from_str(&text))
+        } else {
+            self.worker.post_message_with_transfer(&parts, &transfer)
         };
-        self.worker
-            .post_message(&message)
-            .map_err(|e| Error::Runtime(format!("postMessage failed: {e:?}")))?;
-        let bytes_out = (text.len() + payloads.iter().map(Vec::len).sum::<usize>()) as u64;
+        posted.map_err(|e| Error::Runtime(format!("postMessage failed: {e:?}")))?;
         let posted_ms = PerformanceClock.now_ms();
+        let detached = (!sources.is_empty()).then(|| sources.iter().all(|a| a.byte_length() == 0));
         let mut next = self.inbox.next().await;
         while let Some(Envelope {
             message: FromWorker::Tick,
@@ -271,15 +315,51 @@ impl Process {
             }) => Err(Error::Runtime(message)),
             Some(envelope) => Ok(Exchange {
                 reply: envelope.message,
-                sent_ms,
-                posted_ms,
-                arrived_ms: envelope.arrived_ms,
-                decoded_ms: envelope.decoded_ms,
+                attachment: envelope.attachment,
+                trip: RoundTrip {
+                    sent_ms: prepared_ms,
+                    posted_ms,
+                    arrived_ms: envelope.arrived_ms,
+                    decoded_ms: envelope.decoded_ms,
+                },
                 bytes_out,
                 bytes_in: envelope.bytes,
+                detached,
             }),
             None => Err(Error::Runtime("worker closed".into())),
         }
+    }
+
+    /// Writes `payloads` straight into this worker's memory: reserves one buffer per payload
+    /// there, then copies each into place through the memory's SharedArrayBuffer. Returns the
+    /// slots for [`Payloads::Shared`].
+    ///
+    /// # Errors
+    /// The worker failed, or sent no shared memory (the page is not cross-origin isolated).
+    pub async fn write_shared(&mut self, payloads: &[Vec<u8>]) -> Result<Vec<u32>> {
+        let sizes = payloads.iter().map(|p| p.len() as u64).collect();
+        let now = PerformanceClock.now_ms();
+        let exchange = self
+            .exchange(&ToWorker::Reserve { sizes }, Attachments::None, now, || ())
+            .await?;
+        let (FromWorker::Reserved { slots }, Some(memory)) = (exchange.reply, exchange.attachment)
+        else {
+            return Err(Error::Protocol(
+                "expected reserved buffers and the worker's memory".into(),
+            ));
+        };
+        let memory: js_sys::SharedArrayBuffer = memory
+            .dyn_into()
+            .map_err(|_| Error::Unavailable(SHARED_NEEDS_ISOLATION.into()))?;
+        for (reservation, payload) in slots.iter().zip(payloads) {
+            let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
+                &memory,
+                reservation.ptr as u32,
+                reservation.len as u32,
+            );
+            view.copy_from(payload);
+        }
+        Ok(slots.iter().map(|r| r.slot).collect())
     }
 
     /// Sends one request and awaits its reply.
@@ -287,7 +367,11 @@ impl Process {
     /// # Errors
     /// The worker failed or closed.
     pub async fn request(&mut self, request: &ToWorker) -> Result<FromWorker> {
-        Ok(self.exchange(request, &[], || ()).await?.reply)
+        let now = PerformanceClock.now_ms();
+        Ok(self
+            .exchange(request, Attachments::None, now, || ())
+            .await?
+            .reply)
     }
 
     async fn cell(&mut self, request: ToWorker) -> Result<u64> {
@@ -336,122 +420,159 @@ async fn until_cancelled(control: &RunControl) {
 /// How often the page checks the cancel flag while workers compute.
 const CANCEL_POLL_MS: i32 = 50;
 
-/// Runs the batch on `workers` freshly spawned isolated workers of the app's worker bundle,
-/// handing out tasks as workers become free (like `ProcessPoolExecutor.submit`). Cancelling
-/// terminates the workers mid-task.
+/// Why [`PayloadMode::Shared`] cannot run here.
+const SHARED_NEEDS_ISOLATION: &str = "Shared-memory payloads need SharedArrayBuffer, which \
+     browsers enable only on cross-origin isolated pages: use copy or transfer here.";
+
+thread_local! {
+    /// Forkserver-like start: the worker module, compiled once per page, by wasm URL.
+    static COMPILED: RefCell<Option<(String, JsValue)>> = const { RefCell::new(None) };
+    /// Warm start: workers kept from the last run, by bundle.
+    static WARM: RefCell<Option<(WorkerBundle, Vec<Process>)>> = const { RefCell::new(None) };
+}
+
+/// The workers for a run and what starting them cost.
+struct Started {
+    processes: Vec<Process>,
+    /// How many came warm from an earlier run.
+    reused: u32,
+    /// Forkserver-like: the page's one compile of the module, if this run did it (ms).
+    compile_ms: Option<f64>,
+}
+
+/// Compiles `bundle`'s wasm in the page, once (the "fork server" is ready after this).
+async fn compiled(bundle: &WorkerBundle) -> Result<(JsValue, Option<f64>)> {
+    let url = bundle.wasm_url();
+    if let Some(module) = COMPILED.with_borrow(|c| {
+        c.as_ref()
+            .filter(|(u, _)| *u == url)
+            .map(|(_, m)| m.clone())
+    }) {
+        return Ok((module, None));
+    }
+    let t0 = PerformanceClock.now_ms();
+    let module = io::compile_wasm(&url).await?;
+    let compile_ms = PerformanceClock.now_ms() - t0;
+    COMPILED.with_borrow_mut(|c| *c = Some((url, module.clone())));
+    Ok((module, Some(compile_ms)))
+}
+
+/// Starts (or, warm, takes back) `workers` workers by `method`.
+async fn start(bundle: &WorkerBundle, workers: u32, method: StartMethod) -> Result<Started> {
+    let mut reused = Vec::new();
+    if method == StartMethod::Warm {
+        reused = WARM
+            .with_borrow_mut(|w| w.take())
+            .filter(|(b, _)| b == bundle)
+            .map(|(_, p)| p)
+            .unwrap_or_default();
+        // Extra warm workers are terminated (dropped): the run asked for fewer.
+        reused.truncate(workers as usize);
+    }
+    let missing = workers as usize - reused.len();
+    let (module, compile_ms) = match method {
+        StartMethod::Forkserver => {
+            let (module, ms) = compiled(bundle).await?;
+            (Some(module), ms)
+        }
+        _ => (None, None),
+    };
+    let spawned = join_all((0..missing).map(|_| bundle.spawn_with(module.as_ref()))).await;
+    let count = reused.len() as u32;
+    let mut processes = reused;
+    for process in spawned {
+        processes.push(process?);
+    }
+    Ok(Started {
+        processes,
+        reused: count,
+        compile_ms,
+    })
+}
+
+/// Runs the batch on isolated workers of the app's worker bundle (see [`run_bundle`]).
 pub async fn run(config: &RunConfig, env: &Environment, control: &RunControl) -> ModelResult {
     run_bundle(config, env, control, &WorkerBundle::app()).await
 }
 
-/// [`run`] with workers running `bundle`.
+/// Runs the batch on `workers` isolated workers running `bundle`, started by the run's start
+/// method, handing out chunks of `chunksize` tasks as workers become free (like
+/// `ProcessPoolExecutor.map(fn, items, chunksize=k)`), with data payloads passed the run's way.
+/// Cancelling terminates the workers mid-task.
 pub async fn run_bundle(
     config: &RunConfig,
     env: &Environment,
     control: &RunControl,
     bundle: &WorkerBundle,
 ) -> ModelResult {
+    let model = Model::Processes;
+    if config.payload == PayloadMode::Shared && !env.cross_origin_isolated {
+        let message = SHARED_NEEDS_ISOLATION.to_string();
+        return ModelResult::failed(model, config, Status::Unavailable, message);
+    }
     let workers = config.workers_for(env.hardware_concurrency);
     let heartbeat = HeartbeatRecorder::start();
     let clock = PerformanceClock;
     let t0 = clock.now_ms();
-    let spawned = join_all((0..workers).map(|_| bundle.spawn())).await;
-    let mut processes = match spawned.into_iter().collect::<Result<Vec<_>>>() {
-        Ok(processes) => processes,
-        Err(err) => {
-            return ModelResult::failed(Model::Processes, config, Status::Error, err.to_string());
-        }
+    let Started {
+        mut processes,
+        reused,
+        compile_ms,
+    } = match start(bundle, workers, config.start).await {
+        Ok(started) => started,
+        Err(err) => return ModelResult::failed(model, config, Status::Error, err.to_string()),
+    };
+    let mut ipc = IpcReport {
+        start_method: config.start,
+        payload_mode: config.payload,
+        chunksize: config.chunksize,
+        reused_workers: reused,
+        module_compile_ms: compile_ms,
+        ..IpcReport::default()
     };
     let outcome = async {
         let isolation = probe_isolation(&mut processes).await?;
-        let queue = RefCell::new((0..config.tasks).collect::<VecDeque<u32>>());
+        let chunks: Vec<Vec<u32>> = (0..config.tasks)
+            .collect::<Vec<_>>()
+            .chunks(config.chunksize as usize)
+            .map(<[u32]>::to_vec)
+            .collect();
+        let queue = RefCell::new(VecDeque::from(chunks));
+        let ipc = RefCell::new(&mut ipc);
         let lanes = processes.iter_mut().enumerate().map(|(index, process)| {
-            let queue = &queue;
+            let (queue, ipc) = (&queue, &ipc);
             async move {
+                let lane = format!("worker {index}");
                 let mut records = Vec::new();
                 loop {
-                    let Some(task) = queue.borrow_mut().pop_front() else {
+                    let Some(chunk) = queue.borrow_mut().pop_front() else {
                         break;
                     };
-                    let steps = config.task_steps(task);
-                    let expected = workloads::expected_of(&steps);
-                    // The page makes the data; the worker gets a copy (see `exchange`).
-                    let payloads: Vec<Vec<u8>> = steps
-                        .iter()
-                        .filter(|s| s.kind == WorkloadKind::Data)
-                        .map(|s| data::payload(s.n))
-                        .collect();
-                    let request = ToWorker::Run { id: task, steps };
-                    let exchange = match select(
-                        Box::pin(process.exchange(&request, &payloads, || control.tick())),
-                        Box::pin(until_cancelled(control)),
-                    )
-                    .await
-                    {
-                        Either::Left((reply, _)) => reply?,
-                        // The worker is still computing: it is terminated with the others below.
-                        Either::Right(_) => break,
-                    };
-                    control.task_done();
-                    match exchange.reply {
-                        FromWorker::Done {
-                            id,
-                            checked,
-                            received_ms,
-                            start_ms,
-                            end_ms,
-                            steps,
-                        } => {
-                            // One clock for both sides (timeOrigin + now), relative to t0. The
-                            // two origins agree only to a fraction of a ms: `monotone` keeps the
-                            // legs in order instead of overlapping by that skew.
-                            let at = |ms: f64| ms - t0;
-                            let mut legs = vec![
-                                Segment::new(State::Ready, 0.0, at(exchange.sent_ms)),
-                                Segment::new(
-                                    State::Serialize,
-                                    at(exchange.sent_ms),
-                                    at(exchange.posted_ms),
-                                ),
-                                Segment::new(
-                                    State::Transfer,
-                                    at(exchange.posted_ms),
-                                    at(received_ms),
-                                ),
-                                Segment::new(State::Deserialize, at(received_ms), at(start_ms)),
-                            ];
-                            legs.extend(
-                                steps
-                                    .iter()
-                                    .map(|s| Segment::new(s.state, at(s.start_ms), at(s.end_ms))),
-                            );
-                            // The worker encodes and posts its reply: one leg, as seen here.
-                            legs.push(Segment::new(
-                                State::Transfer,
-                                at(end_ms),
-                                at(exchange.arrived_ms),
-                            ));
-                            legs.push(Segment::new(
-                                State::Deserialize,
-                                at(exchange.arrived_ms),
-                                at(exchange.decoded_ms),
-                            ));
-                            let mut record = TaskRecord::from_segments(
-                                id,
-                                format!("worker {index}"),
-                                0.0,
-                                trace::monotone(legs),
-                                checked,
-                                expected,
-                            );
-                            record.bytes = Some((exchange.bytes_out, exchange.bytes_in));
-                            records.push(record);
-                        }
-                        other => {
-                            return Err(Error::Protocol(format!(
-                                "expected a task result, got {other:?}"
-                            )));
-                        }
+                    let work = send_chunk(process, config, &chunk, control, ipc);
+                    let reply =
+                        match select(Box::pin(work), Box::pin(until_cancelled(control))).await {
+                            Either::Left((reply, _)) => reply?,
+                            // The worker is still computing: it is terminated with the others below.
+                            Either::Right(_) => break,
+                        };
+                    let (exchange, received_ms, decoded_ms, done) = reply;
+                    for _ in &done {
+                        control.task_done();
                     }
+                    let mut chunk_records = protocol::chunk_records(
+                        &exchange.trip,
+                        received_ms,
+                        decoded_ms,
+                        &done,
+                        &lane,
+                        t0,
+                        |id| workloads::expected_of(&config.task_steps(id)),
+                    );
+                    // The chunk's bytes, on the task that carried the legs.
+                    if let Some(first) = chunk_records.first_mut() {
+                        first.bytes = Some((exchange.bytes_out, exchange.bytes_in));
+                    }
+                    records.extend(chunk_records);
                 }
                 Ok::<_, Error>(records)
             }
@@ -469,6 +590,7 @@ pub async fn run_bundle(
     let lanes: Vec<LaneRecord> = processes
         .iter()
         .enumerate()
+        .filter(|(_, p)| p.spawned_at_ms >= t0)
         .map(|(index, p)| LaneRecord {
             lane: format!("worker {index}"),
             segments: vec![Segment::new(
@@ -478,26 +600,162 @@ pub async fn run_bundle(
             )],
         })
         .collect();
-    drop(processes);
+    // A warm pool keeps its workers for the next run, unless this one was cut short: a
+    // cancelled worker may still be computing, so it is terminated like the others.
+    if config.start == StartMethod::Warm && outcome.is_ok() && !control.is_cancelled() {
+        WARM.with_borrow_mut(|w| *w = Some((bundle.clone(), processes)));
+    } else {
+        drop(processes);
+    }
     match outcome {
         Ok((isolation, records)) => {
-            let mut result = ModelResult::from_tasks(
-                Model::Processes,
-                config,
-                t1 - t0,
-                heartbeat.summary(t0, t1),
-                records,
-            );
+            let mut result =
+                ModelResult::from_tasks(model, config, t1 - t0, heartbeat.summary(t0, t1), records);
             result.workers = workers;
-            result.startup_ms = startup_ms;
+            // Warm workers started in an earlier run: no start-up in this one.
+            result.startup_ms = startup_ms.into_iter().skip(reused as usize).collect();
             for lane in &lanes {
                 result.add_lane_segments(&lane.lane, &lane.segments);
             }
             result.isolation = Some(isolation);
+            result.message = Some(start_note(config.start, reused, workers, compile_ms));
+            result.ipc = Some(ipc);
             result.stopped_by(control, config.tasks)
         }
-        Err(err) => ModelResult::failed(Model::Processes, config, Status::Error, err.to_string()),
+        Err(err) => ModelResult::failed(model, config, Status::Error, err.to_string()),
     }
+}
+
+/// What the start method did, next to Python's figure.
+fn start_note(method: StartMethod, reused: u32, workers: u32, compile_ms: Option<f64>) -> String {
+    let what = match method {
+        StartMethod::Spawn => format!(
+            "Spawned {workers} workers (each fetched, compiled and instantiated the module)"
+        ),
+        StartMethod::Forkserver => match compile_ms {
+            Some(ms) => format!(
+                "Compiled the module once in the page ({ms:.0} ms, the \"fork server\" starting); {workers} workers only instantiated it"
+            ),
+            None => {
+                format!("{workers} workers instantiated the module the page had already compiled")
+            }
+        },
+        StartMethod::Warm if reused == workers => {
+            format!("Reused {workers} warm workers: no start-up")
+        }
+        StartMethod::Warm => format!(
+            "Reused {reused} warm workers and spawned {}",
+            workers - reused
+        ),
+    };
+    format!("{what}. {}.", method.python_figure())
+}
+
+/// A chunk's reply: the round trip, when the worker received and decoded it, and its tasks.
+type ChunkReply = (Exchange, f64, f64, Vec<protocol::TaskDone>);
+
+/// Sends one chunk of tasks to `process` with its payloads passed the run's way, and awaits the
+/// reply.
+async fn send_chunk(
+    process: &mut Process,
+    config: &RunConfig,
+    chunk: &[u32],
+    control: &RunControl,
+    ipc: &RefCell<&mut IpcReport>,
+) -> Result<ChunkReply> {
+    let tasks: Vec<TaskRun> = chunk
+        .iter()
+        .map(|&id| TaskRun {
+            id,
+            steps: config.task_steps(id),
+        })
+        .collect();
+    let prepared_ms = PerformanceClock.now_ms();
+    // The page makes the data; how it reaches the worker is the lesson.
+    let payloads: Vec<Vec<u8>> = tasks
+        .iter()
+        .flat_map(|t| &t.steps)
+        .filter(|s| s.kind == WorkloadKind::Data)
+        .map(|s| data::payload(s.n))
+        .collect();
+    let payload_bytes: u64 = payloads.iter().map(|p| p.len() as u64).sum();
+    let serialized;
+    let (mode, attachments) = match (payloads.is_empty(), config.payload) {
+        (true, _) => (Payloads::None, Attachments::None),
+        (false, PayloadMode::Copy) => {
+            serialized = protocol::encode_payloads(&payloads);
+            (Payloads::Serialized, Attachments::Copied(&serialized))
+        }
+        (false, PayloadMode::Transfer) => {
+            (Payloads::Transferred, Attachments::Transferred(&payloads))
+        }
+        (false, PayloadMode::Shared) => {
+            let slots = process.write_shared(&payloads).await?;
+            ipc.borrow_mut().messages += 1;
+            (Payloads::Shared { slots }, Attachments::None)
+        }
+    };
+    let request = ToWorker::Run {
+        tasks,
+        payloads: mode,
+    };
+    let exchange = process
+        .exchange(&request, attachments, prepared_ms, || control.tick())
+        .await?;
+    {
+        let mut ipc = ipc.borrow_mut();
+        ipc.messages += 1;
+        ipc.bytes_out += exchange.bytes_out;
+        ipc.bytes_in += exchange.bytes_in;
+        ipc.payload_bytes += payload_bytes;
+        if let Some(detached) = exchange.detached {
+            ipc.source_detached = Some(ipc.source_detached.unwrap_or(true) && detached);
+        }
+    }
+    match exchange.reply {
+        FromWorker::Done {
+            received_ms,
+            decoded_ms,
+            ref tasks,
+        } if tasks.len() == chunk.len() => {
+            let tasks = tasks.clone();
+            Ok((exchange, received_ms, decoded_ms, tasks))
+        }
+        ref other => Err(Error::Protocol(format!(
+            "expected the results of {} tasks, got {other:?}",
+            chunk.len()
+        ))),
+    }
+}
+
+/// Splits a message into its JSON text and what came after it.
+fn split(data: JsValue) -> (Option<String>, Vec<JsValue>) {
+    match data.dyn_ref::<js_sys::Array>() {
+        Some(parts) => (parts.get(0).as_string(), parts.iter().skip(1).collect()),
+        None => (data.as_string(), Vec::new()),
+    }
+}
+
+/// Puts a request's payloads where the worker's `io` reads them, copying them into this
+/// instance's memory unless they are already there (shared).
+fn unpack(request: &ToWorker, attachments: Vec<JsValue>) -> Result<VecDeque<Vec<u8>>> {
+    let copy_in = |value: &JsValue| value.unchecked_ref::<js_sys::Uint8Array>().to_vec();
+    let payloads = match request {
+        ToWorker::Run { payloads, .. } => match payloads {
+            Payloads::None => Vec::new(),
+            Payloads::Serialized => {
+                let bytes = attachments
+                    .first()
+                    .map(copy_in)
+                    .ok_or_else(|| Error::Protocol("serialised payloads missing".into()))?;
+                protocol::decode_payloads(&bytes)?
+            }
+            Payloads::Transferred => attachments.iter().map(copy_in).collect(),
+            Payloads::Shared { slots } => protocol::take_reserved(slots)?,
+        },
+        _ => Vec::new(),
+    };
+    Ok(payloads.into())
 }
 
 /// The worker side: installs the protocol handler and posts the ready handshake. Called by
@@ -508,23 +766,7 @@ pub fn cp_worker_main() {
     let reply_to = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let received_ms = PerformanceClock.now_ms();
-        let data = event.data();
-        // A request with payloads is [json, bytes, bytes, …]; copy them into this instance.
-        let (text, payloads) = match data.dyn_ref::<js_sys::Array>() {
-            Some(parts) => (
-                parts.get(0).as_string(),
-                parts
-                    .iter()
-                    .skip(1)
-                    .map(|p| p.unchecked_into::<js_sys::Uint8Array>().to_vec())
-                    .collect(),
-            ),
-            None => (data.as_string(), VecDeque::new()),
-        };
-        let mut io = ThreadIo {
-            base: io::page_base(),
-            payloads,
-        };
+        let (text, attachments) = split(event.data());
         // Tell the page this worker is alive during a long task, at most every TICK_EVERY_MS.
         let mut last_tick = PerformanceClock.now_ms();
         let tick_to = reply_to.clone();
@@ -536,19 +778,35 @@ pub fn cp_worker_main() {
                     tick_to.post_message(&JsValue::from_str(&protocol::encode(&FromWorker::Tick)));
             }
         };
-        let reply = match text {
-            Some(text) => protocol::handle_message_received(
-                &text,
+        let request = text
+            .ok_or_else(|| Error::Protocol("non-text message to worker".into()))
+            .and_then(|text| protocol::decode::<ToWorker>(&text));
+        let reply = request.and_then(|request| {
+            let payloads = unpack(&request, attachments)?;
+            let mut io = ThreadIo {
+                base: io::page_base(),
+                payloads,
+            };
+            Ok(protocol::handle(
+                request,
                 received_ms,
                 &PerformanceClock,
                 &mut io,
                 tick,
-            ),
-            None => protocol::encode(&FromWorker::Failed {
-                message: "non-text message to worker".into(),
-            }),
+            ))
+        });
+        let reply = reply.unwrap_or_else(|err| FromWorker::Failed {
+            message: err.to_string(),
+        });
+        let text = JsValue::from_str(&protocol::encode(&reply));
+        // Reserved buffers are written by the page through this instance's memory.
+        let _ = match reply {
+            FromWorker::Reserved { .. } => {
+                let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+                reply_to.post_message(&js_sys::Array::of2(&text, &memory.buffer()))
+            }
+            _ => reply_to.post_message(&text),
         };
-        let _ = reply_to.post_message(&JsValue::from_str(&reply));
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives exactly as long as this worker's instance, which ends with the worker:
