@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::models::Model;
+use crate::nested::Nesting;
 use crate::workloads::{self, WorkloadKind, WorkloadSpec};
 
 /// Most tasks in one batch.
@@ -174,6 +175,9 @@ pub struct RunConfig {
     /// Isolated workers: how they start.
     #[serde(default)]
     pub start: StartMethod,
+    /// Thread pool: whether each task submits its work as a sub-task and blocks on it.
+    #[serde(default)]
+    pub nested: Nesting,
 }
 
 fn default_chunksize() -> u32 {
@@ -211,6 +215,7 @@ impl Default for RunConfig {
             chunksize: 1,
             payload: PayloadMode::Copy,
             start: StartMethod::Spawn,
+            nested: Nesting::Off,
         }
     }
 }
@@ -393,6 +398,8 @@ pub enum Edit {
     Payload(PayloadMode),
     /// Set how the isolated workers start.
     Start(StartMethod),
+    /// Set whether pool tasks submit sub-tasks.
+    Nested(Nesting),
 }
 
 impl RunConfig {
@@ -413,6 +420,7 @@ impl RunConfig {
             Edit::Chunksize(k) => self.chunksize = k,
             Edit::Payload(mode) => self.payload = mode,
             Edit::Start(method) => self.start = method,
+            Edit::Nested(nesting) => self.nested = nesting,
             Edit::Model(model, on) => {
                 self.models.retain(|&m| m != model);
                 if on {

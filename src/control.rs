@@ -16,6 +16,8 @@ pub struct RunControl {
     cancelled: AtomicBool,
     /// Set with `cancelled` when the watchdog, not the user, stopped the run.
     stalled: AtomicBool,
+    /// Set with `cancelled` when the pool deadlocked (see `nested`).
+    deadlocked: AtomicBool,
 }
 
 impl RunControl {
@@ -48,6 +50,17 @@ impl RunControl {
     /// Whether the watchdog stopped the run.
     pub fn is_stalled(&self) -> bool {
         self.stalled.load(Ordering::Relaxed)
+    }
+
+    /// Stops the run because its pool deadlocked (see `nested::Starvation`).
+    pub fn stop_deadlocked(&self) {
+        self.deadlocked.store(true, Ordering::Relaxed);
+        self.cancel();
+    }
+
+    /// Whether the run was stopped as deadlocked.
+    pub fn is_deadlocked(&self) -> bool {
+        self.deadlocked.load(Ordering::Relaxed)
     }
 
     /// Starts counting a new model's tasks from zero (the cancel flag is kept).

@@ -14,6 +14,8 @@
 //!
 //! Pure core:
 //! * [`workloads`]: the CPU-bound kernels, sliced so every model can run them, and their oracles.
+//! * [`nested`]: the recursive-submit experiment — a task blocking on a sub-task, and the
+//!   starvation rule that detects the deadlock.
 //! * [`models`]: the four concurrency models — the one place that says what each one means.
 //! * [`config`]: one run's settings, their limits, validation and edits.
 //! * [`control`]: progress and cancellation shared between the page and a running model.
@@ -43,6 +45,7 @@ pub mod error;
 pub mod gil;
 pub mod metrics;
 pub mod models;
+pub mod nested;
 pub mod protocol;
 pub mod report;
 pub mod scheduler;

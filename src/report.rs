@@ -44,6 +44,9 @@ pub enum Status {
     Error,
     /// Stopped by the user before every task finished.
     Cancelled,
+    /// Stopped because its pool deadlocked (a task blocked on a sub-task queued in the same
+    /// pool): the expected outcome of the recursive-submit experiment, explained in `message`.
+    Deadlocked,
 }
 
 /// One task's execution.
@@ -365,7 +368,14 @@ impl ModelResult {
     /// `control` says so, with how far it got.
     pub fn stopped_by(mut self, control: &RunControl, total_tasks: u32) -> Self {
         let done = self.tasks.len();
-        if control.is_stalled() {
+        if control.is_deadlocked() {
+            self.status = Status::Deadlocked;
+            self.answer_ok = false;
+            self.message = Some(format!(
+                "{} Stopped after {done} of {total_tasks} tasks.",
+                crate::nested::DEADLOCK_EXPLANATION
+            ));
+        } else if control.is_stalled() {
             self.status = Status::Error;
             self.answer_ok = false;
             self.message = Some(format!(

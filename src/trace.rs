@@ -20,6 +20,8 @@ pub enum State {
     WaitIo,
     /// Runnable on its own thread but waiting for the simulated GIL (thread pool with the GIL).
     WaitGil,
+    /// Holding its thread while it waits for another task's result (`future.result()`).
+    Blocked,
     /// A worker starting: fetch, compile and instantiate its wasm, then the handshake.
     Startup,
     /// Encoding a message (the pickling analogue).

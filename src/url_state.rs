@@ -9,6 +9,7 @@ use crate::config::{
 };
 use crate::error::Error;
 use crate::models::Model;
+use crate::nested::Nesting;
 use crate::workloads::{WorkloadKind, WorkloadSpec};
 
 /// Everything the URL can say.
@@ -87,6 +88,9 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             "chunksize" => value.parse().map(|v| config.chunksize = v).is_ok(),
             "payload" => PayloadMode::from_id(&value)
                 .map(|m| config.payload = m)
+                .is_some(),
+            "nested" => Nesting::from_id(&value)
+                .map(|m| config.nested = m)
                 .is_some(),
             "start" => StartMethod::from_id(&value)
                 .map(|m| config.start = m)
@@ -198,6 +202,9 @@ pub fn encode(state: &UrlState) -> String {
     }
     if c.start != StartMethod::default() {
         query.push_str(&format!("&start={}", c.start.id()));
+    }
+    if c.nested != Nesting::default() {
+        query.push_str(&format!("&nested={}", c.nested.id()));
     }
     if state.autorun {
         query.push_str("&autorun=1");

@@ -338,7 +338,7 @@ pub fn run_blocking(
     control: &RunControl,
     clock: &impl Clock,
     io: &mut impl BlockingIo,
-    gate: &impl Gate,
+    gate: &(impl Gate + ?Sized),
     mut on_slice: impl FnMut(),
     on_segment: &mut impl FnMut(State, f64, f64),
 ) -> Option<Checked> {
@@ -502,7 +502,7 @@ pub fn run_steps_blocking(
     control: &RunControl,
     clock: &impl Clock,
     io: &mut impl BlockingIo,
-    gate: &impl Gate,
+    gate: &(impl Gate + ?Sized),
     mut on_slice: impl FnMut(),
     mut on_segment: impl FnMut(State, f64, f64),
 ) -> Option<Checked> {
@@ -553,7 +553,7 @@ pub fn run_pool_task(
     control: &RunControl,
     clock: &impl Clock,
     io: &mut impl BlockingIo,
-    gate: &impl Gate,
+    gate: &(impl Gate + ?Sized),
     t0: f64,
 ) -> Option<TaskRecord> {
     let start_ms = clock.now_ms() - t0;

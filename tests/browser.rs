@@ -9,7 +9,9 @@ use std::sync::atomic::Ordering;
 
 use playground::config::{AsyncMode, PayloadMode, RunConfig, StartMethod};
 use playground::control::RunControl;
+use playground::metrics::Clock;
 use playground::models::Model;
+use playground::nested::Nesting;
 use playground::protocol::{FromWorker, ISOLATION_CELL, Payloads, TaskRun, ToWorker};
 use playground::report::{ModelResult, Status};
 use playground::trace::State;
@@ -486,4 +488,53 @@ async fn chunks_batch_tasks_per_message_and_start_methods_cost_what_they_say() {
     assert_eq!(second.ipc.as_ref().unwrap().reused_workers, 2);
     assert!(second.startup_ms.is_empty(), "{:?}", second.startup_ms);
     assert!(second.isolation.unwrap().isolated());
+}
+
+#[wasm_bindgen_test]
+async fn recursive_submit_deadlocks_in_one_pool_is_stopped_and_completes_with_two() {
+    let _turn = pool_turn().await;
+    let env = web::probe();
+    let base = small(WorkloadKind::Count, 2_000_000, 2, Some(2));
+    let same = RunConfig {
+        nested: Nesting::SamePool,
+        ..base.clone()
+    };
+    let started = web::clock::PerformanceClock.now_ms();
+    let control = Arc::new(RunControl::default());
+    let stuck = thread_pool::run(Model::Pool, &same, &env, &control).await;
+    let took = web::clock::PerformanceClock.now_ms() - started;
+    assert_eq!(stuck.status, Status::Deadlocked, "{stuck:?}");
+    assert!(stuck.message.as_deref().unwrap().contains("separate pool"));
+    assert!(stuck.tasks.is_empty());
+    assert!(
+        took < 5_000.0,
+        "detected, not left to the watchdog: {took} ms"
+    );
+
+    let separate = RunConfig {
+        nested: Nesting::SeparatePool,
+        ..base.clone()
+    };
+    let control = Arc::new(RunControl::default());
+    let done = thread_pool::run(Model::PoolGil, &separate, &env, &control).await;
+    assert_eq!(done.status, Status::Ok, "{:?}", done.message);
+    assert!(done.answer_ok, "{done:?}");
+    // The parents block on their thread; the sub-tasks run on the other pool's threads.
+    assert!(
+        done.tasks
+            .iter()
+            .all(|t| t.segments.iter().any(|s| s.state == State::Blocked))
+    );
+    assert!(
+        done.lanes
+            .iter()
+            .any(|l| l.lane.starts_with("sub-pool thread")
+                && l.segments.iter().any(|s| s.state == State::Run)),
+        "{:?}",
+        done.lanes
+    );
+    // And the pool that deadlocked is usable again.
+    let control = Arc::new(RunControl::default());
+    let again = thread_pool::run(Model::Pool, &base, &env, &control).await;
+    assert!(again.answer_ok, "{again:?}");
 }

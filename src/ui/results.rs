@@ -85,6 +85,7 @@ pub fn results_table(props: &ResultsProps) -> Html {
             Status::Unavailable => ("—".to_string(), "unavailable"),
             Status::Error => ("—".to_string(), "error"),
             Status::Cancelled => ("—".to_string(), "cancelled"),
+            Status::Deadlocked => ("—".to_string(), "deadlocked (detected)"),
         };
         let ran = r.status == Status::Ok;
         html! {

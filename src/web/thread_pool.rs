@@ -22,6 +22,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::thread::LocalKey;
 
 use futures::StreamExt;
 use futures::channel::mpsc;
@@ -31,10 +32,11 @@ use wasm_bindgen_futures::JsFuture;
 use crate::config::{RunConfig, python_default_workers};
 use crate::control::RunControl;
 use crate::error::{Error, Result};
-use crate::gil::{FreeThreading, Gil};
+use crate::gil::{FreeThreading, Gate, Gil};
 use crate::metrics::Clock;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
-use crate::report::{Environment, ModelResult, Status, TaskRecord};
+use crate::nested::{self, Job, Nesting, Starvation, TaskQueue};
+use crate::report::{Environment, ModelResult, Status};
 use crate::web::clock::{HeartbeatRecorder, PerformanceClock};
 use crate::web::io::{self, ThreadIo};
 use crate::web::threads;
@@ -44,16 +46,24 @@ use crate::workloads;
 #[derive(Debug)]
 struct Pool {
     threads: u32,
-    rayon: rayon::ThreadPool,
+    rayon: Arc<rayon::ThreadPool>,
     /// Kept so the workers stay rooted while their threads live (Firefox collects unrooted
     /// workers that share memory: https://bugzilla.mozilla.org/show_bug.cgi?id=1702191).
     _workers: Vec<web_sys::Worker>,
 }
 
+/// Where a pool is kept between runs.
+type PoolSlot = LocalKey<RefCell<Option<Rc<Pool>>>>;
+
 thread_local! {
     /// The current pool, reused while runs ask for the same size.
     static POOL: RefCell<Option<Rc<Pool>>> = const { RefCell::new(None) };
+    /// The separate pool for sub-tasks (recursive submit, `nested=separate`), likewise.
+    static SUB_POOL: RefCell<Option<Rc<Pool>>> = const { RefCell::new(None) };
 }
+
+/// GIL ids of the sub-pool's threads start here, so they never collide with the main pool's.
+const SUB_POOL_GIL_ID: u32 = 1_000;
 
 /// Starts a pool of `threads` workers; returns it with each thread's start-up time (ms).
 async fn build(threads: u32) -> Result<(Pool, Vec<f64>)> {
@@ -79,7 +89,7 @@ async fn build(threads: u32) -> Result<(Pool, Vec<f64>)> {
     }
     let pool = Pool {
         threads,
-        rayon,
+        rayon: Arc::new(rayon),
         _workers: workers,
     };
     Ok((pool, startup_ms))
@@ -87,19 +97,31 @@ async fn build(threads: u32) -> Result<(Pool, Vec<f64>)> {
 
 /// The pool for `threads` threads: the current one if it has that size, else a new one (with
 /// its threads' start-up times).
-async fn pool_of(threads: u32) -> Result<(Rc<Pool>, Option<Vec<f64>>)> {
-    if let Some(pool) = POOL
+async fn pool_of(slot: &'static PoolSlot, threads: u32) -> Result<(Rc<Pool>, Option<Vec<f64>>)> {
+    if let Some(pool) = slot
         .with_borrow(|p| p.clone())
         .filter(|p| p.threads == threads)
     {
         return Ok((pool, None));
     }
     // Drop the old pool first: two pools would compete for the cores while this one starts.
-    POOL.with_borrow_mut(|p| p.take());
+    slot.with_borrow_mut(|p| p.take());
     let (pool, startup) = build(threads).await?;
     let pool = Rc::new(pool);
-    POOL.with_borrow_mut(|p| *p = Some(pool.clone()));
+    slot.with_borrow_mut(|p| *p = Some(pool.clone()));
     Ok((pool, Some(startup)))
+}
+
+/// This pool thread's handle on the run's GIL (offset for the sub-pool), or free-threading.
+fn with_gate<R>(gil: Option<&Gil>, id_base: u32, body: impl FnOnce(&dyn Gate) -> R) -> R {
+    let clock = PerformanceClock;
+    match gil {
+        Some(gil) => {
+            let id = id_base + rayon::current_thread_index().unwrap_or(0) as u32;
+            body(&gil.thread(id, &clock))
+        }
+        None => body(&FreeThreading),
+    }
 }
 
 /// Runs the batch on a pool of the run's worker count, awaiting it from the UI thread. Pool
@@ -123,58 +145,118 @@ pub async fn run(
         );
     }
     let threads = config.workers_for(env.hardware_concurrency);
-    let (pool, startup) = match pool_of(threads).await {
+    let (pool, mut startup) = match pool_of(&POOL, threads).await {
         Ok(ready) => ready,
         Err(err) => {
             return ModelResult::failed(model, config, Status::Error, err.to_string());
         }
+    };
+    // Recursive submit to a separate pool: a second pool of the same size for the sub-tasks.
+    let sub_pool = match config.nested {
+        Nesting::SeparatePool => match pool_of(&SUB_POOL, threads).await {
+            Ok((sub, sub_startup)) => {
+                if let Some(times) = sub_startup {
+                    startup.get_or_insert_with(Vec::new).extend(times);
+                }
+                Some(sub.rayon.clone())
+            }
+            Err(err) => {
+                return ModelResult::failed(model, config, Status::Error, err.to_string());
+            }
+        },
+        _ => None,
     };
     let clock = PerformanceClock;
     let heartbeat = HeartbeatRecorder::start();
     let (tx, rx) = mpsc::unbounded();
     let base = io::page_base();
     let gil = (model == Model::PoolGil).then(|| Arc::new(Gil::new(f64::from(config.switch_ms))));
+    // One FIFO queue in submission order, as `ThreadPoolExecutor` has (see `nested`).
+    let queue = TaskQueue::default();
+    let starvation =
+        (config.nested == Nesting::SamePool).then(|| Arc::new(Starvation::new(threads)));
     let t0 = clock.now_ms();
     for task in 0..config.tasks {
         let (tx, control, steps) = (tx.clone(), control.clone(), config.task_steps(task));
-        let gil = gil.clone();
-        let mut io = ThreadIo {
-            base: base.clone(),
-            ..ThreadIo::default()
-        };
-        pool.rayon.spawn_fifo(move || {
+        let (gil, base, nested, inner) = (gil.clone(), base.clone(), config.nested, queue.clone());
+        let (sub_pool, starvation) = (sub_pool.clone(), starvation.clone());
+        let job = Box::new(move || {
             let clock = PerformanceClock;
-            let record = match &gil {
-                Some(gil) => {
-                    let thread = rayon::current_thread_index().unwrap_or(0) as u32;
-                    let gate = gil.thread(thread, &clock);
-                    workloads::run_pool_task(&steps, task, &control, &clock, &mut io, &gate, t0)
+            let io = || ThreadIo {
+                base: base.clone(),
+                ..ThreadIo::default()
+            };
+            let outcome = match nested {
+                Nesting::Off => with_gate(gil.as_deref(), 0, |gate| {
+                    workloads::run_pool_task(&steps, task, &control, &clock, &mut io(), gate, t0)
+                })
+                .map(|record| (record, None)),
+                _ => {
+                    let expected = workloads::expected_of(&steps);
+                    let (child_control, child_gil, child_io) = (control.clone(), gil.clone(), io());
+                    let in_sub_pool = sub_pool.is_some();
+                    let child = move || {
+                        let lane = sub_lane(in_sub_pool);
+                        let base = if in_sub_pool { SUB_POOL_GIL_ID } else { 0 };
+                        let mut io = child_io;
+                        with_gate(child_gil.as_deref(), base, |gate| {
+                            nested::run_child(
+                                &steps,
+                                lane,
+                                &child_control,
+                                &PerformanceClock,
+                                &mut io,
+                                gate,
+                                t0,
+                            )
+                        })
+                    };
+                    let submit = |job: Job| match &sub_pool {
+                        Some(sub) => sub.spawn_fifo(job),
+                        None => inner.submit(job, rayon::spawn_fifo),
+                    };
+                    let lane = workloads::pool_lane(rayon::current_thread_index());
+                    nested::run_parent(
+                        task,
+                        lane,
+                        &control,
+                        &clock,
+                        starvation.as_ref(),
+                        submit,
+                        child,
+                        t0,
+                        expected,
+                    )
+                    .map(|(record, child)| (record, Some(child)))
                 }
-                None => workloads::run_pool_task(
-                    &steps,
-                    task,
-                    &control,
-                    &clock,
-                    &mut io,
-                    &FreeThreading,
-                    t0,
-                ),
             };
             // The receiver is gone only if the page navigated away: nothing to report then.
-            let _ = tx.unbounded_send(record);
+            let _ = tx.unbounded_send(outcome);
         });
+        queue.submit(job, |run| pool.rayon.spawn_fifo(run));
     }
     drop(tx);
-    let mut records: Vec<TaskRecord> = rx.filter_map(|r| async { r }).collect().await;
+    let outcomes: Vec<_> = rx.filter_map(|r| async { r }).collect().await;
+    let mut records = Vec::with_capacity(outcomes.len());
+    let mut children = Vec::new();
+    for (record, child) in outcomes {
+        records.push(record);
+        children.extend(child);
+    }
     records.sort_by_key(|r| r.task);
     let t1 = clock.now_ms();
     let mut result =
         ModelResult::from_tasks(model, config, t1 - t0, heartbeat.summary(t0, t1), records);
+    // Sub-tasks ran on their own lanes: their work shows there, not as tasks of the batch.
+    for child in &children {
+        result.add_lane_segments(&child.lane, &child.segments);
+    }
     result.workers = threads;
     let python = python_default_workers(env.hardware_concurrency);
     result.message = Some(match &startup {
         Some(times) => format!(
-            "Started a pool of {threads} threads in {:.0} ms (not in the wall time); Python's ThreadPoolExecutor default here: min(32, cores + 4) = {python}.",
+            "Started {} pool threads in {:.0} ms (not in the wall time); Python's ThreadPoolExecutor default here: min(32, cores + 4) = {python}.",
+            times.len(),
             times.iter().copied().fold(0.0, f64::max)
         ),
         None => format!(
@@ -184,4 +266,14 @@ pub async fn run(
     result.startup_ms = startup.unwrap_or_default();
     result.gil = gil.map(|gil| gil.report(t0));
     result.stopped_by(control, config.tasks)
+}
+
+/// The lane of a sub-task's thread.
+fn sub_lane(in_sub_pool: bool) -> String {
+    let index = rayon::current_thread_index();
+    if in_sub_pool {
+        index.map_or("outside pool".into(), |i| format!("sub-pool thread {i}"))
+    } else {
+        workloads::pool_lane(index)
+    }
 }
