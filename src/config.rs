@@ -49,6 +49,12 @@ impl Choice for AsyncMode {
             AsyncMode::Naive => "naive",
         }
     }
+    fn label(self) -> &'static str {
+        match self {
+            AsyncMode::Cooperative => "cooperative (await every slice)",
+            AsyncMode::Naive => "naive (no await: blocks the loop)",
+        }
+    }
 }
 
 /// How an isolated worker gets a data-heavy task's payload (seed article 000's IPC lesson).
@@ -85,6 +91,8 @@ pub trait Choice: Sized + Copy + PartialEq + 'static {
     const ALL: &'static [Self];
     /// The identifier in URLs.
     fn id(self) -> &'static str;
+    /// A short label for the page.
+    fn label(self) -> &'static str;
     /// Parses [`Choice::id`].
     fn from_id(id: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|c| c.id() == id)
@@ -104,6 +112,13 @@ impl Choice for PayloadMode {
             PayloadMode::Shared => "shared",
         }
     }
+    fn label(self) -> &'static str {
+        match self {
+            PayloadMode::Copy => "copy: serialise (pickle) and post a copy",
+            PayloadMode::Transfer => "transfer: move the buffer (zero-copy)",
+            PayloadMode::Shared => "shared memory (multiprocessing.shared_memory)",
+        }
+    }
 }
 
 impl Choice for StartMethod {
@@ -117,6 +132,13 @@ impl Choice for StartMethod {
             StartMethod::Spawn => "spawn",
             StartMethod::Forkserver => "forkserver",
             StartMethod::Warm => "warm",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            StartMethod::Spawn => "spawn: each worker fetches, compiles, instantiates",
+            StartMethod::Forkserver => "forkserver-like: compile once, workers instantiate",
+            StartMethod::Warm => "warm pool: reuse workers from the last run",
         }
     }
 }

@@ -58,6 +58,14 @@ impl RunControl {
         self.cancel();
     }
 
+    /// After a model that deadlocked has been reported: lets the next models run. The deadlock
+    /// stopped only that model's tasks; it is the experiment's outcome, not the user's cancel.
+    pub fn clear_deadlock(&self) {
+        if self.deadlocked.swap(false, Ordering::Relaxed) {
+            self.cancelled.store(false, Ordering::Relaxed);
+        }
+    }
+
     /// Whether the run was stopped as deadlocked.
     pub fn is_deadlocked(&self) -> bool {
         self.deadlocked.load(Ordering::Relaxed)
@@ -132,5 +140,18 @@ mod tests {
         assert_eq!(control.ticks(), 2);
         control.stop_stalled();
         assert!(control.is_cancelled() && control.is_stalled());
+    }
+
+    #[test]
+    fn a_deadlock_stops_one_model_and_is_cleared_for_the_next() {
+        let control = RunControl::default();
+        control.stop_deadlocked();
+        assert!(control.is_cancelled() && control.is_deadlocked());
+        control.clear_deadlock();
+        assert!(!control.is_cancelled() && !control.is_deadlocked());
+        // A user's cancel is not a deadlock: it stays.
+        control.cancel();
+        control.clear_deadlock();
+        assert!(control.is_cancelled());
     }
 }

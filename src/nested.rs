@@ -53,6 +53,13 @@ impl Choice for Nesting {
             Nesting::SeparatePool => "separate",
         }
     }
+    fn label(self) -> &'static str {
+        match self {
+            Nesting::Off => "off: tasks do their own work",
+            Nesting::SamePool => "submit to the same pool and wait (deadlocks)",
+            Nesting::SeparatePool => "submit to a separate pool and wait",
+        }
+    }
 }
 
 /// Why a run with [`Nesting::SamePool`] was stopped, for the page and the results.
@@ -83,21 +90,36 @@ impl TaskQueue {
     /// Queues `job` at the back and, with `spawn`, starts one pool job that runs the job at the
     /// front — whichever that is by then.
     pub fn submit(&self, job: Job, spawn: impl FnOnce(Job)) {
+        let mut spawn = Some(spawn);
+        self.submit_all(vec![job], |run| {
+            if let Some(spawn) = spawn.take() {
+                spawn(run);
+            }
+        });
+    }
+
+    /// Queues `jobs` at the back in one go — no job can start (and submit sub-tasks) before the
+    /// last is queued, so a batch's order does not depend on thread timing — then starts one
+    /// pool job per queued job with `spawn`.
+    pub fn submit_all(&self, jobs: Vec<Job>, mut spawn: impl FnMut(Job)) {
+        let count = jobs.len();
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push_back(job);
-        let queue = self.clone();
-        spawn(Box::new(move || {
-            let front = queue
-                .0
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .pop_front();
-            if let Some(job) = front {
-                job();
-            }
-        }));
+            .extend(jobs);
+        for _ in 0..count {
+            let queue = self.clone();
+            spawn(Box::new(move || {
+                let front = queue
+                    .0
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .pop_front();
+                if let Some(job) = front {
+                    job();
+                }
+            }));
+        }
     }
 }
 
@@ -285,6 +307,7 @@ mod tests {
             .then(|| Arc::new(Starvation::new(workers as u32)));
         let queue = TaskQueue::default();
         let (tx, rx) = std::sync::mpsc::channel();
+        let mut jobs: Vec<Job> = Vec::new();
         for task in 0..tasks {
             let (tx, control, starvation, children, inner) = (
                 tx.clone(),
@@ -324,8 +347,9 @@ mod tests {
                 );
                 tx.send(result.map(|(r, _)| r.answer)).unwrap();
             });
-            queue.submit(parent, |run| parents.spawn_fifo(run));
+            jobs.push(parent);
         }
+        queue.submit_all(jobs, |run| parents.spawn_fifo(run));
         drop(tx);
         (rx.iter().collect(), control)
     }

@@ -150,6 +150,7 @@ async fn run_all(
         };
         failed |=
             result.status == Status::Error || (result.status == Status::Ok && !result.answer_ok);
+        control.clear_deadlock();
         dispatch.dispatch(Action::Finished(result));
     }
     finished.set(true);

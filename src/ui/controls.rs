@@ -4,9 +4,12 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::config::{
-    AsyncMode, Choice, Edit, MAX_TASKS, MAX_WORKERS, RunConfig, python_default_workers,
+    AsyncMode, Choice, Edit, MAX_CHUNKSIZE, MAX_TASKS, MAX_WORKERS, PayloadMode, RunConfig,
+    StartMethod, python_default_workers,
 };
+use crate::gil::MAX_SWITCH_MS;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
+use crate::nested::Nesting;
 use crate::report::Environment;
 use crate::url_state::{encode_steps, parse_size};
 use crate::workloads::WorkloadKind;
@@ -33,6 +36,8 @@ pub fn controls(props: &ControlsProps) -> Html {
     let n_text = use_state(|| None::<String>);
     let tasks_text = use_state(|| None::<String>);
     let workers_text = use_state(|| None::<String>);
+    let switch_text = use_state(|| None::<String>);
+    let chunk_text = use_state(|| None::<String>);
     let config = &props.config;
     let problem = config.validate().err().map(|e| e.to_string());
 
@@ -67,15 +72,10 @@ pub fn controls(props: &ControlsProps) -> Html {
             }
         })
     };
-    let on_async_mode = {
-        let on_change = props.on_change.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(mode) = AsyncMode::from_id(&select.value()) {
-                on_change.emit(Edit::AsyncMode(mode));
-            }
-        })
-    };
+    let on_switch = text_field(&switch_text, |t| t.parse().ok().map(Edit::SwitchMs));
+    let on_chunk = text_field(&chunk_text, |t| t.parse().ok().map(Edit::Chunksize));
+    let on_change = &props.on_change;
+    let isolated = props.env.cross_origin_isolated;
     let on_clear_steps = {
         let on_change = props.on_change.clone();
         Callback::from(move |_: MouseEvent| on_change.emit(Edit::ClearSteps))
@@ -104,12 +104,20 @@ pub fn controls(props: &ControlsProps) -> Html {
     let workers_error = (*workers_text)
         .as_ref()
         .map(|t| format!("`{t}` is not a number (or leave empty for auto)"));
+    let switch_error = (*switch_text)
+        .as_ref()
+        .map(|t| format!("`{t}` is not a whole number of ms"));
+    let chunk_error = (*chunk_text)
+        .as_ref()
+        .map(|t| format!("`{t}` is not a whole number of tasks"));
     let auto_workers = config.workers_for(props.env.hardware_concurrency);
     let can_run = !props.running
         && problem.is_none()
         && n_error.is_none()
         && tasks_error.is_none()
-        && workers_error.is_none();
+        && workers_error.is_none()
+        && switch_error.is_none()
+        && chunk_error.is_none();
 
     html! {
         <form class="controls" data-testid="controls" onsubmit={on_submit} aria-label="Run settings">
@@ -145,14 +153,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 </label>
                 <label>
                     { "Async scheduler: CPU work" }
-                    <select data-testid="async-mode" onchange={on_async_mode}>
-                        <option value="cooperative" selected={config.async_mode == AsyncMode::Cooperative}>
-                            { "cooperative (await every slice)" }
-                        </option>
-                        <option value="naive" selected={config.async_mode == AsyncMode::Naive}>
-                            { "naive (no await: blocks the loop)" }
-                        </option>
-                    </select>
+                    { choice_select("async-mode", on_change.clone(), config.async_mode, Edit::AsyncMode, &|_: AsyncMode| true) }
                 </label>
                 <fieldset class="models">
                     <legend>{ "Models" }</legend>
@@ -174,6 +175,38 @@ pub fn controls(props: &ControlsProps) -> Html {
                         }
                     }) }
                 </fieldset>
+                <fieldset class="semantics">
+                    <legend>{ "Python semantics" }</legend>
+                    <label>
+                        { "GIL switch interval (ms)" }
+                        <input data-testid="switch" type="text" inputmode="numeric"
+                            value={(*switch_text).clone().unwrap_or_else(|| config.switch_ms.to_string())}
+                            oninput={on_switch} aria-describedby="switch-help" aria-invalid={switch_error.is_some().to_string()} />
+                        <small id="switch-help">{ format!("Thread pool + GIL: the holder lets go after this long if another thread waits; 1–{MAX_SWITCH_MS}, CPython's default 5 (sys.getswitchinterval())") }</small>
+                    </label>
+                    <label>
+                        { "Thread pool: recursive submit" }
+                        { choice_select("nested", on_change.clone(), config.nested, Edit::Nested, &|_: Nesting| true) }
+                    </label>
+                    <label>
+                        { "Isolated workers: start method" }
+                        { choice_select("start", on_change.clone(), config.start, Edit::Start, &|_: StartMethod| true) }
+                    </label>
+                    <label>
+                        { "Isolated workers: data payloads" }
+                        { choice_select("payload", on_change.clone(), config.payload, Edit::Payload, &|m: PayloadMode| m != PayloadMode::Shared || isolated) }
+                        if !isolated {
+                            <small>{ "Shared memory needs a cross-origin isolated page." }</small>
+                        }
+                    </label>
+                    <label>
+                        { "Isolated workers: chunksize" }
+                        <input data-testid="chunksize" type="text" inputmode="numeric"
+                            value={(*chunk_text).clone().unwrap_or_else(|| config.chunksize.to_string())}
+                            oninput={on_chunk} aria-describedby="chunk-help" aria-invalid={chunk_error.is_some().to_string()} />
+                        <small id="chunk-help">{ format!("Tasks per message, like map(fn, items, chunksize=k); 1–{MAX_CHUNKSIZE}") }</small>
+                    </label>
+                </fieldset>
             </fieldset>
             if let Some(groups) = &config.steps {
                 <p class="profile" data-testid="steps">
@@ -185,12 +218,35 @@ pub fn controls(props: &ControlsProps) -> Html {
                     </button>
                 </p>
             }
-            if let Some(message) = n_error.or(tasks_error).or(workers_error).or(problem) {
+            if let Some(message) = n_error.or(tasks_error).or(workers_error).or(switch_error).or(chunk_error).or(problem) {
                 <p class="error" role="alert" data-testid="input-error">{ message }</p>
             }
             <button type="submit" data-testid="run" disabled={!can_run}>
                 { if props.running { "Running…" } else { "Run" } }
             </button>
         </form>
+    }
+}
+
+/// A `<select>` over a [`Choice`]; choices `usable` rejects are shown disabled.
+fn choice_select<T: Choice>(
+    testid: &'static str,
+    on_change: Callback<Edit>,
+    current: T,
+    edit: fn(T) -> Edit,
+    usable: &dyn Fn(T) -> bool,
+) -> Html {
+    let onchange = Callback::from(move |e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        if let Some(choice) = T::from_id(&select.value()) {
+            on_change.emit(edit(choice));
+        }
+    });
+    html! {
+        <select data-testid={testid} {onchange}>
+            { for T::ALL.iter().map(|&c| html! {
+                <option value={c.id()} selected={c == current} disabled={!usable(c)}>{ c.label() }</option>
+            }) }
+        </select>
     }
 }

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::config::Choice;
 use crate::models::Model;
 use crate::report::{ModelResult, Results, Status};
 
@@ -43,6 +44,26 @@ fn notes(r: &ModelResult) -> Vec<String> {
             gil.forced_switches,
             gil.switch_interval_ms
         ));
+    }
+    if let Some(ipc) = &r.ipc {
+        let mut note = format!(
+            "{} messages (chunksize {}), {:.1} KiB out / {:.1} KiB back",
+            ipc.messages,
+            ipc.chunksize,
+            ipc.bytes_out as f64 / 1024.0,
+            ipc.bytes_in as f64 / 1024.0
+        );
+        if ipc.payload_bytes > 0 {
+            note.push_str(&format!(
+                "; payloads {:.1} MiB by {}",
+                ipc.payload_bytes as f64 / (1 << 20) as f64,
+                ipc.payload_mode.label()
+            ));
+        }
+        if ipc.source_detached == Some(true) {
+            note.push_str(" — the page's buffers were detached: moved, not copied");
+        }
+        notes.push(note);
     }
     if let Some(probe) = &r.isolation {
         notes.push(if probe.isolated() {

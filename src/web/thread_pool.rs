@@ -22,6 +22,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread::LocalKey;
 
 use futures::StreamExt;
@@ -37,7 +38,7 @@ use crate::metrics::Clock;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
 use crate::nested::{self, Job, Nesting, Starvation, TaskQueue};
 use crate::report::{Environment, ModelResult, Status};
-use crate::web::clock::{HeartbeatRecorder, PerformanceClock};
+use crate::web::clock::{self as web_clock, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::{self, ThreadIo};
 use crate::web::threads;
 use crate::workloads;
@@ -175,11 +176,16 @@ pub async fn run(
     let queue = TaskQueue::default();
     let starvation =
         (config.nested == Nesting::SamePool).then(|| Arc::new(Starvation::new(threads)));
+    // Sub-tasks submitted and not yet finished: the run ends when they have, so none is left
+    // running (cancelled, or behind a deadlock) into the next model's run.
+    let children_left = Arc::new(AtomicU32::new(0));
+    let mut jobs: Vec<Job> = Vec::with_capacity(config.tasks as usize);
     let t0 = clock.now_ms();
     for task in 0..config.tasks {
         let (tx, control, steps) = (tx.clone(), control.clone(), config.task_steps(task));
         let (gil, base, nested, inner) = (gil.clone(), base.clone(), config.nested, queue.clone());
         let (sub_pool, starvation) = (sub_pool.clone(), starvation.clone());
+        let children_left = children_left.clone();
         let job = Box::new(move || {
             let clock = PerformanceClock;
             let io = || ThreadIo {
@@ -195,11 +201,12 @@ pub async fn run(
                     let expected = workloads::expected_of(&steps);
                     let (child_control, child_gil, child_io) = (control.clone(), gil.clone(), io());
                     let in_sub_pool = sub_pool.is_some();
+                    children_left.fetch_add(1, Ordering::SeqCst);
                     let child = move || {
                         let lane = sub_lane(in_sub_pool);
                         let base = if in_sub_pool { SUB_POOL_GIL_ID } else { 0 };
                         let mut io = child_io;
-                        with_gate(child_gil.as_deref(), base, |gate| {
+                        let work = with_gate(child_gil.as_deref(), base, |gate| {
                             nested::run_child(
                                 &steps,
                                 lane,
@@ -209,7 +216,9 @@ pub async fn run(
                                 gate,
                                 t0,
                             )
-                        })
+                        });
+                        children_left.fetch_sub(1, Ordering::SeqCst);
+                        work
                     };
                     let submit = |job: Job| match &sub_pool {
                         Some(sub) => sub.spawn_fifo(job),
@@ -233,10 +242,15 @@ pub async fn run(
             // The receiver is gone only if the page navigated away: nothing to report then.
             let _ = tx.unbounded_send(outcome);
         });
-        queue.submit(job, |run| pool.rayon.spawn_fifo(run));
+        jobs.push(job);
     }
+    // All at once: the batch's order in the queue must not depend on how fast threads start.
+    queue.submit_all(jobs, |run| pool.rayon.spawn_fifo(run));
     drop(tx);
     let outcomes: Vec<_> = rx.filter_map(|r| async { r }).collect().await;
+    while children_left.load(Ordering::SeqCst) > 0 {
+        web_clock::sleep_ms(CHILD_POLL_MS).await;
+    }
     let mut records = Vec::with_capacity(outcomes.len());
     let mut children = Vec::new();
     for (record, child) in outcomes {
@@ -267,6 +281,9 @@ pub async fn run(
     result.gil = gil.map(|gil| gil.report(t0));
     result.stopped_by(control, config.tasks)
 }
+
+/// How often the page checks that a stopped run's sub-tasks have all finished, ms.
+const CHILD_POLL_MS: i32 = 5;
 
 /// The lane of a sub-task's thread.
 fn sub_lane(in_sub_pool: bool) -> String {

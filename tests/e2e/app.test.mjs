@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { serve } from './server.mjs';
-import { launch, open, results, byModel, saveArtifact, screenshot } from './browser.mjs';
+import { launch, open, results, runAgain, byModel, saveArtifact, screenshot } from './browser.mjs';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 let isolated, plain, context;
@@ -21,7 +21,7 @@ after(async () => {
   await plain?.close();
 });
 
-test('autorun with the defaults: all four models verify, the pool uses two threads', async () => {
+test('autorun with the defaults: all five models verify, the pools use two threads', async () => {
   const { page, errors } = await open(context, `${isolated.url}?autorun=1`);
   const { state, doc } = await results(page);
   await screenshot(page, 'isolated-autorun.png');
@@ -33,7 +33,7 @@ test('autorun with the defaults: all four models verify, the pool uses two threa
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   assert.equal(state, 'done');
   const m = byModel(doc);
-  assert.deepEqual(Object.keys(m), ['blocking', 'async', 'pool', 'processes']);
+  assert.deepEqual(Object.keys(m), ['blocking', 'async', 'pool_gil', 'pool', 'processes']);
   for (const r of doc.models) {
     assert.equal(r.status, 'ok', `${r.model}: ${r.message}`);
     assert.equal(r.answer_ok, true, r.model);
@@ -61,21 +61,31 @@ test('autorun with the defaults: all four models verify, the pool uses two threa
   assert.ok(m.async.tasks.every((t) => t.segments.filter((s) => s.state === 'run').length > 1), 'async tasks ran in slices');
   assert.ok(m.pool.summary.speedup_vs_blocking > 0 && m.blocking.summary.speedup_vs_blocking === 1);
   assert.equal(m.pool.summary.busy_fraction.length, m.pool.threads_used.length);
-  // Responsiveness is behaviour: the UI thread's timer cannot fire during a blocking run,
-  // and does fire while the pool, the workers and the async scheduler work.
-  assert.equal(m.blocking.heartbeat.beats, 0);
-  for (const id of ['async', 'pool', 'processes']) {
+  // Responsiveness is behaviour: the UI thread's timer cannot fire while a blocking task runs
+  // (one long freeze per task; the page gets a turn only between tasks), and does fire while
+  // the pools, the workers and the async scheduler work.
+  assert.ok(m.blocking.heartbeat.long_gaps >= doc.config.tasks, JSON.stringify(m.blocking.heartbeat));
+  assert.ok(m.blocking.heartbeat.beats <= doc.config.tasks, JSON.stringify(m.blocking.heartbeat));
+  for (const id of ['async', 'pool_gil', 'pool', 'processes']) {
     assert.ok(m[id].heartbeat.beats > 0, `${id} kept the page responsive`);
   }
+  // With the GIL, at most one pool thread computes at any instant; free-threaded, they overlap.
+  const runs = (r) => r.tasks.flatMap((t) => t.segments.filter((s) => s.state === 'run')).sort((a, b) => a.start_ms - b.start_ms);
+  const gilRuns = runs(m.pool_gil);
+  for (let i = 1; i < gilRuns.length; i++) assert.ok(gilRuns[i - 1].end_ms <= gilRuns[i].start_ms, 'one thread at a time under the GIL');
+  assert.ok(m.pool_gil.gil.holds.length > doc.config.tasks, 'the lock changed hands every switch interval');
+  assert.ok(m.pool_gil.tasks.some((t) => t.segments.some((s) => s.state === 'wait_gil')));
+  const freeRuns = runs(m.pool);
+  assert.ok(freeRuns.some((a, i) => freeRuns.slice(i + 1).some((b) => b.start_ms < a.end_ms)), 'free threads overlap');
   // The table shows the same thing a person reads.
-  for (const id of ['blocking', 'async', 'pool', 'processes']) {
+  for (const id of ['blocking', 'async', 'pool_gil', 'pool', 'processes']) {
     assert.match(await page.textContent(`[data-testid="verified-${id}"]`), /verified/);
   }
   assert.deepEqual(errors, []);
 
   const wall = Object.fromEntries(doc.models.map((r) => [r.model, r.wall_ms.toFixed(1)]));
   console.log(`# wall ms (${doc.config.workload} n=${doc.config.n} × ${doc.config.tasks}):`, wall);
-  console.log(`# speedup vs blocking: pool ${(m.blocking.wall_ms / m.pool.wall_ms).toFixed(2)}×, ` +
+  console.log(`# speedup vs blocking: pool+GIL ${(m.blocking.wall_ms / m.pool_gil.wall_ms).toFixed(2)}×, pool ${(m.blocking.wall_ms / m.pool.wall_ms).toFixed(2)}×, ` +
     `processes ${(m.blocking.wall_ms / m.processes.wall_ms).toFixed(2)}× (startup ${m.processes.startup_ms.map((s) => s.toFixed(0)).join('/')} ms), ` +
     `async ${(m.blocking.wall_ms / m.async.wall_ms).toFixed(2)}×; longest UI freeze: blocking ${m.blocking.heartbeat.longest_gap_ms.toFixed(0)} ms, ` +
     `pool ${m.pool.heartbeat.longest_gap_ms.toFixed(0)} ms`);
@@ -96,7 +106,7 @@ test('the controls run the prime kernel under every model, by keyboard and mouse
     assert.equal(r.answer, 78_498, r.model);
     assert.equal(r.answer_ok, true, r.model);
   }
-  for (const id of ['blocking', 'async', 'pool', 'processes']) {
+  for (const id of ['blocking', 'async', 'pool_gil', 'pool', 'processes']) {
     assert.equal(await page.textContent(`[data-testid="answer-${id}"]`), '78498');
   }
   assert.deepEqual(errors, []);
@@ -283,14 +293,62 @@ test('without cross-origin isolation the pool is disabled with the reason; the o
   assert.equal(await page.evaluate(() => crossOriginIsolated), false);
   assert.equal(doc.environment.cross_origin_isolated, false);
   assert.match(await page.textContent('[data-testid="pool-unavailable"]'), /SharedArrayBuffer.*Cross-Origin-Opener-Policy/s);
-  assert.equal(await page.isDisabled('[data-testid="model-pool"]'), true);
+  for (const id of ['pool', 'pool_gil']) {
+    assert.equal(await page.isDisabled(`[data-testid="model-${id}"]`), true);
+  }
+  // Shared-memory payloads need SharedArrayBuffer too.
+  assert.equal(await page.isDisabled('[data-testid="payload"] option[value="shared"]'), true);
   const m = byModel(doc);
-  assert.equal(m.pool.status, 'unavailable');
-  assert.match(m.pool.message, /cross-origin isolated/);
+  for (const id of ['pool', 'pool_gil']) {
+    assert.equal(m[id].status, 'unavailable');
+    assert.match(m[id].message, /cross-origin isolated/);
+  }
   for (const id of ['blocking', 'async', 'processes']) {
     assert.equal(m[id].status, 'ok', `${id}: ${m[id].message}`);
     assert.equal(m[id].answer_ok, true, id);
   }
   assert.equal(state, 'done');
+  assert.deepEqual(errors, []);
+});
+
+test('Python semantics from the controls: payload, chunksize and start method reach the workers', async () => {
+  const { page, errors } = await open(context, `${isolated.url}?workload=data&n=1024&tasks=8&workers=2&models=blocking,processes`);
+  await page.selectOption('[data-testid="payload"]', 'transfer');
+  await page.selectOption('[data-testid="start"]', 'forkserver');
+  await page.fill('[data-testid="chunksize"]', '4');
+  await page.waitForURL(/chunksize=4&payload=transfer&start=forkserver/);
+  await page.fill('[data-testid="switch"]', 'x');
+  assert.match(await page.textContent('[data-testid="input-error"]'), /not a whole number of ms/);
+  assert.equal(await page.isDisabled('[data-testid="run"]'), true);
+  await page.fill('[data-testid="switch"]', '5');
+  const { state, doc } = await runAgain(page);
+  assert.equal(state, 'done');
+  const m = byModel(doc);
+  assert.equal(m.processes.answer_ok, true);
+  assert.deepEqual(
+    [m.processes.ipc.payload_mode, m.processes.ipc.start_method, m.processes.ipc.chunksize, m.processes.ipc.messages],
+    ['transfer', 'forkserver', 4, 2]);
+  assert.equal(m.processes.ipc.source_detached, true);
+  assert.match(await page.textContent('[data-testid="result-processes"]'), /2 messages \(chunksize 4\).*detached/s);
+  console.log(`# data 8 × 1 MiB, transfer, chunksize 4: processes ${m.processes.wall_ms.toFixed(0)} ms vs blocking ${m.blocking.wall_ms.toFixed(0)} ms; ` +
+    `startup ${m.processes.startup_ms.map((s) => s.toFixed(0)).join('/')} ms; ${m.processes.message}`);
+  assert.deepEqual(errors, []);
+});
+
+test('the recursive-submit deadlock is detected, explained, and a separate pool completes', async () => {
+  const { page, errors } = await open(context, `${isolated.url}?models=pool_gil,pool&nested=same&workers=2&tasks=2&n=1e6&autorun=1`);
+  let { state, doc } = await results(page);
+  assert.equal(state, 'done', 'a detected deadlock is the experiment\'s outcome, not a broken page');
+  // Both pools deadlock: the first one's deadlock does not stop the next model.
+  assert.deepEqual(doc.models.map((r) => [r.model, r.status]), [['pool_gil', 'deadlocked'], ['pool', 'deadlocked']]);
+  assert.match(await page.textContent('[data-testid="result-pool"]'), /Deadlock: every worker.*separate pool/s);
+  await page.selectOption('[data-testid="nested"]', 'separate');
+  ({ state, doc } = await runAgain(page));
+  assert.equal(state, 'done');
+  for (const r of doc.models) {
+    assert.equal(r.status, 'ok', r.model);
+    assert.equal(r.answer_ok, true, r.model);
+    assert.ok(r.tasks.every((t) => t.segments.some((s) => s.state === 'blocked')), r.model);
+  }
   assert.deepEqual(errors, []);
 });

@@ -37,6 +37,17 @@ export async function results(page, timeout = 180_000) {
   return { state: await page.evaluate(() => document.body.dataset.runState), doc: JSON.parse(text) };
 }
 
+/** Clicks `selector` (a Run button) and waits for that run's results, not the previous run's. */
+export async function runAgain(page, selector = '[data-testid="run"]', timeout = 180_000) {
+  const before = await page.evaluate(() => document.querySelector('#results-json')?.textContent ?? null);
+  await page.click(selector);
+  await page.waitForFunction(
+    (previous) => ['done', 'error', 'cancelled'].includes(document.body.dataset.runState) &&
+      document.querySelector('#results-json')?.textContent !== previous,
+    before, { timeout });
+  return results(page);
+}
+
 export function byModel(doc) {
   return Object.fromEntries(doc.models.map((m) => [m.model, m]));
 }
