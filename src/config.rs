@@ -259,6 +259,20 @@ impl RunConfig {
         }
     }
 
+    /// These settings with every `cpu:n ms` step made a count loop sized by `count_per_ms`
+    /// (see [`WorkloadSpec::resolve`]), as the models run them.
+    pub fn resolved(&self, count_per_ms: Option<u64>) -> RunConfig {
+        let mut config = self.clone();
+        let spec = self.spec().resolve(count_per_ms);
+        (config.workload, config.n) = (spec.kind, spec.n);
+        if let Some(groups) = &mut config.steps {
+            for step in groups.iter_mut().flatten() {
+                *step = step.resolve(count_per_ms);
+            }
+        }
+        config
+    }
+
     /// The answer every task should give, if they all should give the same one.
     pub fn common_expected(&self) -> Option<u64> {
         let first = workloads::expected_of(&self.task_steps(0))?;
@@ -467,6 +481,53 @@ mod tests {
         let config = RunConfig::default();
         assert_eq!(config.validate(), Ok(()));
         assert_eq!(config.models, Model::ALL);
+    }
+
+    #[test]
+    fn cpu_milliseconds_become_a_count_loop_at_the_measured_speed() {
+        let config = RunConfig {
+            workload: WorkloadKind::Cpu,
+            n: 50,
+            steps: Some(vec![vec![
+                WorkloadSpec {
+                    kind: WorkloadKind::Cpu,
+                    n: 20,
+                },
+                WorkloadSpec {
+                    kind: WorkloadKind::Io,
+                    n: 20,
+                },
+            ]]),
+            ..RunConfig::default()
+        };
+        let resolved = config.resolved(Some(1_000));
+        assert_eq!(
+            (resolved.workload, resolved.n),
+            (WorkloadKind::Count, 50_000)
+        );
+        assert_eq!(
+            resolved.task_steps(0),
+            [
+                WorkloadSpec {
+                    kind: WorkloadKind::Count,
+                    n: 20_000
+                },
+                WorkloadSpec {
+                    kind: WorkloadKind::Io,
+                    n: 20
+                }
+            ]
+        );
+        assert_eq!(resolved.common_expected(), Some(20_020));
+        // Unmeasured: the nominal speed, and the oracle agrees with the kernel.
+        let nominal = RunConfig {
+            steps: None,
+            ..config
+        };
+        assert_eq!(
+            nominal.common_expected(),
+            nominal.resolved(None).common_expected()
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::workloads::Checked;
 /// The `schema` field of every results document.
 pub const RESULTS_SCHEMA: &str = "concurrency-playground/results";
 /// The `version` field; bumped when the shape changes.
-pub const RESULTS_VERSION: u32 = 3;
+pub const RESULTS_VERSION: u32 = 4;
 
 /// What the page found out about the browser.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +30,10 @@ pub struct Environment {
     pub timer_resolution_ms: Option<f64>,
     /// `navigator.userAgent`.
     pub user_agent: String,
+    /// The count loop's measured speed on the page's thread, iterations per ms: what sizes
+    /// `cpu:n` (ms) steps.
+    #[serde(default)]
+    pub count_per_ms: Option<u64>,
 }
 
 /// How a model's run ended.
@@ -598,6 +602,7 @@ mod tests {
             hardware_concurrency: 2,
             timer_resolution_ms: None,
             user_agent: String::new(),
+            count_per_ms: None,
         };
         let mut doc = Results::new(env, RunConfig::default(), vec![]);
         doc.push(blocking);
@@ -666,6 +671,7 @@ mod tests {
             hardware_concurrency: 2,
             timer_resolution_ms: Some(0.005),
             user_agent: "test".into(),
+            count_per_ms: Some(300_000),
         };
         let doc = Results::new(env, RunConfig::default(), vec![]);
         let json: serde_json::Value = serde_json::from_str(&doc.to_json()).unwrap();

@@ -73,6 +73,7 @@ impl Reducible for PageState {
                 location::write(&next.url);
             }
             Action::Start(results) => {
+                next.env.count_per_ms = results.environment.count_per_ms;
                 next.results = Some(results);
                 next.cancelled = false;
             }
@@ -101,17 +102,20 @@ const PROGRESS_POLL_MS: i32 = 100;
 /// Runs every selected model in turn, reporting to the page as each finishes.
 async fn run_all(
     config: RunConfig,
-    env: Environment,
+    mut env: Environment,
     notices: Vec<String>,
     control: Arc<RunControl>,
     dispatch: UseReducerDispatcher<PageState>,
 ) {
     location::set_run_state("running");
+    env.count_per_ms = web::count_per_ms();
     dispatch.dispatch(Action::Start(Results::new(
         env.clone(),
         config.clone(),
         notices,
     )));
+    // The models run `cpu:n ms` steps as count loops sized by this browser's measured speed.
+    let config = config.resolved(env.count_per_ms);
     // Progress is counted in atomics by whoever runs the tasks (pool threads included) and
     // shown from here, on the UI thread, a few times a second. The same loop is the watchdog:
     // a model whose slices, waits and worker ticks all stop for `stall_s` is stopped.
@@ -265,7 +269,20 @@ pub fn app() -> Html {
             state.progress
         ),
         Phase::Done if state.cancelled => "Cancelled.".to_string(),
-        Phase::Done => "Done.".to_string(),
+        Phase::Done => {
+            let failed = state
+                .results
+                .as_ref()
+                .and_then(|results| results.models.iter().find(|r| r.status == Status::Error));
+            match failed {
+                Some(r) => format!(
+                    "Done, with an error in {}: {}",
+                    r.model.info().label,
+                    r.message.as_deref().unwrap_or("see the table")
+                ),
+                None => "Done.".to_string(),
+            }
+        }
     };
     let results_json = match (state.phase, &state.results) {
         (Phase::Done, Some(results)) => html! {
@@ -279,7 +296,7 @@ pub fn app() -> Html {
             <header>
                 <h1>{ "Concurrency Playground" }</h1>
                 <p class="tagline">
-                    { "One workload, four concurrency models — the main thread, an async scheduler, a thread pool and isolated workers — measured side by side in your browser." }
+                    { "One workload, four concurrency models — the main thread, an async scheduler, a thread pool (with a simulated GIL or free-threaded) and isolated workers — measured side by side in your browser." }
                 </p>
             </header>
             <section class="capabilities" data-testid="capabilities" aria-label="Browser capabilities">
@@ -288,6 +305,10 @@ pub fn app() -> Html {
                 </span>
                 <span data-testid="cap-cores">
                     { "hardwareConcurrency: " }<strong>{ env.hardware_concurrency }</strong>
+                </span>
+                <span data-testid="cap-speed">
+                    { "count loop: " }
+                    <strong>{ env.count_per_ms.map_or("measured at each run".to_string(), |r| format!("{:.0} M iterations/s", r as f64 / 1e3)) }</strong>
                 </span>
                 <span data-testid="cap-timer">
                     { "timer resolution: " }

@@ -50,5 +50,26 @@ pub fn probe() -> Environment {
         hardware_concurrency: hardware_concurrency.max(1),
         timer_resolution_ms: metrics::timer_resolution_ms(&readings),
         user_agent,
+        count_per_ms: None,
     }
+}
+
+/// Measures the count loop's speed on this thread, iterations per ms: the best of a few short
+/// runs (the first ones may still run in the baseline compiler). About 50 ms; each run does it
+/// before its models start, so `cpu:n` steps are sized by the speed of the moment.
+pub fn count_per_ms() -> Option<u64> {
+    let clock = clock::PerformanceClock;
+    let iterations = 4 * crate::workloads::count_loop::SLICE;
+    let spec = crate::workloads::WorkloadSpec {
+        kind: crate::workloads::WorkloadKind::Count,
+        n: iterations,
+    };
+    let best_ms = (0..4)
+        .filter_map(|_| {
+            let t0 = clock.now_ms();
+            let checked = crate::workloads::run_to_end(&spec);
+            (checked.ok).then(|| clock.now_ms() - t0)
+        })
+        .fold(f64::INFINITY, f64::min);
+    (best_ms.is_finite() && best_ms > 0.0).then(|| (iterations as f64 / best_ms) as u64)
 }

@@ -34,6 +34,9 @@ use io::{AsyncIo, BlockingIo};
 pub enum WorkloadKind {
     /// The seed's `heavy_func`: `count += 1`, `n` times. Answer: `n`.
     Count,
+    /// CPU-bound for about `n` ms: the count loop, sized by this browser's measured speed
+    /// (`Environment::count_per_ms`, see [`WorkloadSpec::resolve`]). Answer: the iterations.
+    Cpu,
     /// Count the primes below `n` with a segmented sieve. Answer: π(n) from a table.
     Primes,
     /// Mandelbrot escape counts over an `n × n` grid. Answer: their sum, from a table.
@@ -53,8 +56,9 @@ pub enum WorkloadKind {
 
 impl WorkloadKind {
     /// Every kind, in the order the page lists them.
-    pub const ALL: [WorkloadKind; 7] = [
+    pub const ALL: [WorkloadKind; 8] = [
         WorkloadKind::Count,
+        WorkloadKind::Cpu,
         WorkloadKind::Primes,
         WorkloadKind::Mandelbrot,
         WorkloadKind::Hash,
@@ -67,6 +71,7 @@ impl WorkloadKind {
     pub fn id(self) -> &'static str {
         match self {
             WorkloadKind::Count => "count",
+            WorkloadKind::Cpu => "cpu",
             WorkloadKind::Primes => "primes",
             WorkloadKind::Mandelbrot => "mandelbrot",
             WorkloadKind::Hash => "hash",
@@ -85,6 +90,7 @@ impl WorkloadKind {
     pub fn label(self) -> &'static str {
         match self {
             WorkloadKind::Count => "Count loop (the seed's heavy_func)",
+            WorkloadKind::Cpu => "CPU-bound: compute for n ms (count loop, calibrated)",
             WorkloadKind::Primes => "Count primes below n (segmented sieve)",
             WorkloadKind::Mandelbrot => "Mandelbrot n × n (uneven rows)",
             WorkloadKind::Hash => "SHA-256 hash chain of length n",
@@ -99,6 +105,7 @@ impl WorkloadKind {
     pub fn default_size(self) -> u64 {
         match self {
             WorkloadKind::Count => 100_000_000,
+            WorkloadKind::Cpu => 300,
             WorkloadKind::Primes => 100_000_000,
             WorkloadKind::Mandelbrot => 1024,
             WorkloadKind::Hash => 1_000_000,
@@ -113,7 +120,7 @@ impl WorkloadKind {
         match self {
             WorkloadKind::Count => count_loop::MAX_N,
             WorkloadKind::Data => data::MAX_KIB,
-            WorkloadKind::Io => io::MAX_MS,
+            WorkloadKind::Io | WorkloadKind::Cpu => io::MAX_MS,
             WorkloadKind::Fetch => io::MAX_FETCHES,
             table => table
                 .table_sizes()
@@ -139,9 +146,11 @@ impl WorkloadKind {
     /// The sizes that have an oracle, for the kinds checked against a table.
     pub fn table_sizes(self) -> Option<Vec<u64>> {
         match self {
-            WorkloadKind::Count | WorkloadKind::Data | WorkloadKind::Io | WorkloadKind::Fetch => {
-                None
-            }
+            WorkloadKind::Count
+            | WorkloadKind::Cpu
+            | WorkloadKind::Data
+            | WorkloadKind::Io
+            | WorkloadKind::Fetch => None,
             WorkloadKind::Primes => Some(
                 (1..primes::PRIMES_BELOW_POW10.len() as u32)
                     .map(|k| 10u64.pow(k))
@@ -178,6 +187,9 @@ impl WorkloadSpec {
             )),
             (WorkloadKind::Io, _) if !(1..=io::MAX_MS).contains(&self.n) => {
                 Some(format!("a wait of 1 to {} ms", io::MAX_MS))
+            }
+            (WorkloadKind::Cpu, _) if !(1..=io::MAX_MS).contains(&self.n) => {
+                Some(format!("1 to {} ms of computing", io::MAX_MS))
             }
             (WorkloadKind::Data, _) if !(1..=data::MAX_KIB).contains(&self.n) => {
                 Some(format!("a payload of 1 to {} KiB (64 MiB)", data::MAX_KIB))
@@ -219,9 +231,25 @@ impl WorkloadSpec {
             // About one count iteration per byte, generation and transform together.
             WorkloadKind::Data => self.n.saturating_mul(1024),
             // The blocking model busy-waits: about 3·10^5 count iterations per ms.
-            WorkloadKind::Io => self.n.saturating_mul(300_000),
+            WorkloadKind::Io | WorkloadKind::Cpu => self.n.saturating_mul(NOMINAL_COUNT_PER_MS),
             // A local request takes a few ms; the blocking model waits for each.
             WorkloadKind::Fetch => self.n.saturating_mul(1_500_000),
+        }
+    }
+
+    /// This step with CPU time made concrete: `cpu:n` (ms) becomes a count loop of
+    /// `n × count_per_ms` iterations, this browser's measured speed. Other steps are unchanged;
+    /// without a measurement, [`NOMINAL_COUNT_PER_MS`] is used.
+    pub fn resolve(self, count_per_ms: Option<u64>) -> WorkloadSpec {
+        match self.kind {
+            WorkloadKind::Cpu => WorkloadSpec {
+                kind: WorkloadKind::Count,
+                n: self
+                    .n
+                    .saturating_mul(count_per_ms.unwrap_or(NOMINAL_COUNT_PER_MS).max(1))
+                    .min(count_loop::MAX_N),
+            },
+            _ => self,
         }
     }
 
@@ -229,6 +257,7 @@ impl WorkloadSpec {
     pub fn expected(&self) -> Option<u64> {
         match self.kind {
             WorkloadKind::Count => Some(self.n),
+            WorkloadKind::Cpu => self.n.checked_mul(NOMINAL_COUNT_PER_MS),
             WorkloadKind::Primes => primes::expected(self.n),
             WorkloadKind::Mandelbrot => mandelbrot::expected(self.n),
             WorkloadKind::Hash => hash_chain::expected(self.n),
@@ -245,6 +274,9 @@ impl WorkloadSpec {
     pub fn runner(&self) -> Option<Runner> {
         Some(match self.kind {
             WorkloadKind::Count => Runner::Count(count_loop::CountLoop::new(self.n)),
+            WorkloadKind::Cpu => Runner::Count(count_loop::CountLoop::new(
+                self.n.saturating_mul(NOMINAL_COUNT_PER_MS),
+            )),
             WorkloadKind::Primes => Runner::Primes(primes::PrimeCounter::new(self.n)),
             WorkloadKind::Mandelbrot => Runner::Mandelbrot(mandelbrot::Mandelbrot::new(self.n)),
             WorkloadKind::Hash => Runner::Hash(hash_chain::HashChain::new(self.n)),
@@ -253,6 +285,10 @@ impl WorkloadSpec {
         })
     }
 }
+
+/// Count-loop iterations per ms assumed before the page has measured its own (about what a
+/// 2020s core does in wasm): sizes `cpu:n` steps on the host and prices I/O waits in the cap.
+pub const NOMINAL_COUNT_PER_MS: u64 = 300_000;
 
 /// A resumable kernel: one [`Runner::step`] does one slice (≈ 1 ms) of work.
 #[derive(Debug, Clone)]

@@ -29,6 +29,9 @@ use crate::workloads::{self, Checked};
 /// A finished task's check and its oracle's expected answer.
 type Answer = (Checked, Option<u64>);
 
+/// Longest the driver sleeps without checking the cancel flag, ms.
+const CANCEL_POLL_MS: i32 = 50;
+
 /// Runs the batch on the instrumented scheduler; `control` can stop it at any await.
 pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
     let clock = PerformanceClock;
@@ -68,16 +71,14 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
         }
         match scheduler.tick() {
             Tick::Ran(_) => clock::yield_now().await,
-            // Nothing ready: wait for the next timer or a completed fetch, whichever is first.
+            // Nothing ready: wait for the next timer or a completed fetch, whichever is first —
+            // but look up every CANCEL_POLL_MS, so a cancel (or the watchdog) lands even while
+            // every task waits on a request that never answers.
             Tick::Idle { until_ms } => {
-                let timer = async {
-                    match until_ms {
-                        Some(at) => {
-                            clock::sleep_ms((at - clock.now_ms()).ceil().max(0.0) as i32).await
-                        }
-                        None => std::future::pending().await,
-                    }
-                };
+                let wait = until_ms.map_or(CANCEL_POLL_MS, |at| {
+                    ((at - clock.now_ms()).ceil().max(0.0) as i32).min(CANCEL_POLL_MS)
+                });
+                let timer = clock::sleep_ms(wait);
                 futures::future::select(Box::pin(timer), scheduler.woken()).await;
             }
             Tick::Done => break,

@@ -28,7 +28,7 @@ test('autorun with the defaults: all five models verify, the pools use two threa
   saveArtifact('isolated-autorun.json', JSON.stringify(doc, null, 2));
 
   assert.equal(doc.schema, 'concurrency-playground/results');
-  assert.equal(doc.version, 3);
+  assert.equal(doc.version, 4);
   assert.equal(doc.environment.cross_origin_isolated, true);
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   assert.equal(state, 'done');
@@ -351,4 +351,56 @@ test('the recursive-submit deadlock is detected, explained, and a separate pool 
     assert.ok(r.tasks.every((t) => t.segments.some((s) => s.state === 'blocked')), r.model);
   }
   assert.deepEqual(errors, []);
+});
+
+test('a run that stops making progress (a server that never answers) is stopped by the watchdog', async () => {
+  isolated.hold(true);
+  try {
+    const { page, errors } = await open(context, `${isolated.url}?workload=fetch&n=2&tasks=2&models=async,processes&stall=1&autorun=1`);
+    const started = Date.now();
+    const { state, doc } = await results(page, 30_000);
+    console.log(`# watchdog (stall=1 s): run state ${state} after ${Date.now() - started} ms incl. page load`);
+    assert.equal(state, 'error');
+    // The first model stalls and is stopped and reported; the run ends there, the page usable.
+    assert.equal(doc.models[0].status, 'error');
+    assert.match(doc.models[0].message, /watchdog: no progress/);
+    assert.match(await page.textContent('[data-testid="run-status"]'), /watchdog|error/i);
+    assert.equal(await page.isDisabled('[data-testid="run"]'), false);
+    // The held requests show up as failed fetches once released; nothing else went wrong.
+    assert.deepEqual(errors.filter((e) => !/\/io\//.test(e)), []);
+  } finally {
+    isolated.hold(false);
+  }
+});
+
+test('cpu:n steps run n ms of calibrated work; chunksize batches tiny tasks per message', async () => {
+  let { page, errors } = await open(context, `${isolated.url}?steps=cpu:50;cpu:100&models=blocking,pool&autorun=1`);
+  let { state, doc } = await results(page);
+  assert.equal(state, 'done');
+  const rate = doc.environment.count_per_ms;
+  assert.ok(rate > 0, 'the page measured its count-loop speed');
+  assert.match(await page.textContent('[data-testid="cap-speed"]'), /M iterations\/s/);
+  for (const r of doc.models) {
+    assert.deepEqual(r.tasks.map((t) => [t.answer, t.ok]), [[50 * rate, true], [100 * rate, true]], r.model);
+  }
+  const ran = (t) => t.segments.filter((s) => s.state === 'run').reduce((a, s) => a + s.end_ms - s.start_ms, 0);
+  console.log(`# cpu:50 / cpu:100 at ${rate} iterations/ms ran ${byModel(doc).blocking.tasks.map((t) => ran(t).toFixed(0)).join(' / ')} ms on the main thread`);
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  const sweep = [];
+  for (const k of [1, 16, 256]) {
+    ({ page, errors } = await open(context, `${isolated.url}?n=1000&tasks=256&workers=2&models=processes&chunksize=${k}&autorun=1`));
+    ({ state, doc } = await results(page));
+    const r = doc.models[0];
+    assert.equal(state, 'done');
+    assert.equal(r.answer_ok, true);
+    assert.equal(r.ipc.messages, Math.ceil(256 / k));
+    if (k === 256) assert.equal(r.threads_used.length, 1, 'one chunk: one worker does everything (tail imbalance)');
+    const startup = Math.max(...r.startup_ms);
+    sweep.push(`k=${k}: ${r.ipc.messages} messages, ${((r.wall_ms - startup) * 1000 / 256).toFixed(0)} µs/task after start-up`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  console.log(`# chunksize sweep, 256 tiny tasks on 2 workers: ${sweep.join('; ')}`);
 });

@@ -29,11 +29,20 @@ export async function parseHeadersFile(path) {
   return headers;
 }
 
-/** Serves `root`; resolves to { url, close }. */
+/**
+ * Serves `root`; resolves to { url, close, hold }. `hold(true)` makes requests for the I/O
+ * sample (/io/…) hang until `hold(false)`: a server that stops answering, for the watchdog.
+ */
 export async function serve(root, { isolated }) {
   const extra = isolated ? await parseHeadersFile(join(root, '_headers')) : {};
+  let holding = false;
+  let held = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (holding && path.startsWith('/io/')) {
+      held.push(() => res.writeHead(503, extra).end('released'));
+      return;
+    }
     let file = normalize(join(root, path));
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     try {
@@ -47,5 +56,13 @@ export async function serve(root, { isolated }) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
+  const hold = (on) => {
+    holding = on;
+    if (!on) { held.forEach((release) => release()); held = []; }
+  };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    hold,
+    close: () => { hold(false); return new Promise((r) => server.close(r)); },
+  };
 }
