@@ -386,6 +386,12 @@ async fn with_the_gil_at_most_one_pool_thread_computes_at_any_instant() {
             .iter()
             .any(|t| t.segments.iter().any(|s| s.state == State::WaitGil))
     );
+    let lane = gil
+        .lanes
+        .iter()
+        .find(|l| l.lane == "GIL")
+        .expect("a GIL-holder lane");
+    assert!(lane.segments.iter().any(|s| s.state == State::Run));
     assert!(free.gil.is_none());
     assert!(
         overlapped(&free, State::Run),

@@ -38,6 +38,7 @@ use crate::metrics::Clock;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
 use crate::nested::{self, Job, Nesting, Starvation, TaskQueue};
 use crate::report::{Environment, ModelResult, Status};
+use crate::trace::{self, Segment, State};
 use crate::web::clock::{self as web_clock, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::{self, ThreadIo};
 use crate::web::threads;
@@ -278,9 +279,23 @@ pub async fn run(
         ),
     });
     result.startup_ms = startup.unwrap_or_default();
-    result.gil = gil.map(|gil| gil.report(t0));
+    if let Some(gil) = gil {
+        let report = gil.report(t0);
+        // The GIL-holder lane: `run` while some thread holds the lock (which one: `gil.holds`),
+        // idle while nobody does.
+        let held: Vec<Segment> = report
+            .holds
+            .iter()
+            .map(|h| Segment::new(State::Run, h.start_ms, h.end_ms))
+            .collect();
+        result.add_lane_segments(GIL_LANE, &trace::compact(held));
+        result.gil = Some(report);
+    }
     result.stopped_by(control, config.tasks)
 }
+
+/// The lane that shows who holds the simulated GIL.
+pub const GIL_LANE: &str = "GIL";
 
 /// How often the page checks that a stopped run's sub-tasks have all finished, ms.
 const CHILD_POLL_MS: i32 = 5;
