@@ -200,6 +200,23 @@ pub struct RunConfig {
     /// Thread pool: whether each task submits its work as a sub-task and blocks on it.
     #[serde(default)]
     pub nested: Nesting,
+    /// Measured runs of each model (their spread is shown); 1–[`MAX_REPEATS`].
+    #[serde(default = "default_repeats")]
+    pub repeats: u32,
+    /// Run each model once more first, unmeasured (warm caches, compiled code, started pools).
+    #[serde(default)]
+    pub warmup: bool,
+    /// A scaling sweep: run the pooled models (`pool_gil`, `pool`, `processes`) at 1, 2, …
+    /// workers up to the run's worker count, for the scaling chart.
+    #[serde(default)]
+    pub sweep: bool,
+}
+
+/// Most measured repeats per model.
+pub const MAX_REPEATS: u32 = 10;
+
+fn default_repeats() -> u32 {
+    1
 }
 
 fn default_chunksize() -> u32 {
@@ -238,6 +255,9 @@ impl Default for RunConfig {
             payload: PayloadMode::Copy,
             start: StartMethod::Spawn,
             nested: Nesting::Off,
+            repeats: 1,
+            warmup: false,
+            sweep: false,
         }
     }
 }
@@ -392,6 +412,12 @@ impl RunConfig {
                 ),
             ));
         }
+        if !(1..=MAX_REPEATS).contains(&self.repeats) {
+            return Err(invalid(
+                "repeats",
+                format!("must be between 1 and {MAX_REPEATS}"),
+            ));
+        }
         if !(1..=MAX_CHUNKSIZE).contains(&self.chunksize) {
             return Err(invalid(
                 "chunksize",
@@ -436,6 +462,12 @@ pub enum Edit {
     Start(StartMethod),
     /// Set whether pool tasks submit sub-tasks.
     Nested(Nesting),
+    /// Set the measured repeats per model.
+    Repeats(u32),
+    /// Turn the warm-up run on or off.
+    Warmup(bool),
+    /// Turn the scaling sweep on or off.
+    Sweep(bool),
 }
 
 impl RunConfig {
@@ -457,6 +489,9 @@ impl RunConfig {
             Edit::Payload(mode) => self.payload = mode,
             Edit::Start(method) => self.start = method,
             Edit::Nested(nesting) => self.nested = nesting,
+            Edit::Repeats(n) => self.repeats = n,
+            Edit::Warmup(on) => self.warmup = on,
+            Edit::Sweep(on) => self.sweep = on,
             Edit::Model(model, on) => {
                 self.models.retain(|&m| m != model);
                 if on {

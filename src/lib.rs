@@ -27,6 +27,11 @@
 //! * [`scheduler`]: the async model's single-threaded executor (ready queue, timers, yields), instrumented.
 //! * [`gil`]: the thread pool's simulated GIL — the lock's rules (design note beside it) and the
 //!   [`gil::Gate`] seam every blocking task passes through.
+//! * [`chart`]: the geometry of every view (scales, ticks, the timeline's lanes and bars, the
+//!   comparison, scaling and latency charts), pure so it is tested on the host.
+//! * [`decision`]: the decision table built from the user's own runs, beside the seed's.
+//! * [`python`]: what each model stands for in Python: a snippet of the current configuration
+//!   and a "what you are seeing" explanation of a result.
 //! * [`metrics`]: the clock seam and the statistics the report needs (heartbeat gaps,
 //!   interleaving, timer resolution).
 //! * [`error`]: the crate's error type, rendered in the page as data.
@@ -39,14 +44,17 @@
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 
+pub mod chart;
 pub mod config;
 pub mod control;
+pub mod decision;
 pub mod error;
 pub mod gil;
 pub mod metrics;
 pub mod models;
 pub mod nested;
 pub mod protocol;
+pub mod python;
 pub mod report;
 pub mod scheduler;
 pub mod trace;

@@ -289,6 +289,10 @@ pub struct ModelResult {
     pub tasks: Vec<TaskRecord>,
     /// Lane segments that belong to no task (a worker's start-up).
     pub lanes: Vec<LaneRecord>,
+    /// Wall times of every measured repeat, ms, in order (warm-up excluded); this result's trace
+    /// and tasks are the last repeat's. Empty for a single run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeats_ms: Vec<f64>,
     /// Isolated workers: start method, payload passing, chunks and what crossed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipc: Option<IpcReport>,
@@ -340,6 +344,7 @@ impl ModelResult {
             isolation: None,
             tasks,
             lanes,
+            repeats_ms: Vec::new(),
             ipc: None,
             gil: None,
             summary,
@@ -411,6 +416,7 @@ impl ModelResult {
             isolation: None,
             tasks: Vec::new(),
             lanes: Vec::new(),
+            repeats_ms: Vec::new(),
             ipc: None,
             gil: None,
             summary: Summary::of(&[], 0.0),
@@ -433,6 +439,22 @@ pub struct Results {
     pub models: Vec<ModelResult>,
     /// Notices about the input (unknown or malformed URL parameters, fallbacks).
     pub notices: Vec<String>,
+    /// A scaling sweep's points (`sweep=1`): the pooled models at 1…N workers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scaling: Vec<ScalingPoint>,
+}
+
+/// One model's wall time at one worker count, in a scaling sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ScalingPoint {
+    /// The model (`pool_gil`, `pool` or `processes`).
+    pub model: Model,
+    /// Pool threads / isolated workers.
+    pub workers: u32,
+    /// The batch's wall time, ms.
+    pub wall_ms: f64,
+    /// Whether every task verified.
+    pub answer_ok: bool,
 }
 
 impl Results {
@@ -445,6 +467,7 @@ impl Results {
             config,
             models: Vec::new(),
             notices,
+            scaling: Vec::new(),
         }
     }
 

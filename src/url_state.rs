@@ -89,6 +89,9 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             "payload" => PayloadMode::from_id(&value)
                 .map(|m| config.payload = m)
                 .is_some(),
+            "repeats" => value.parse().map(|v| config.repeats = v).is_ok(),
+            "warmup" => parse_flag(&value).map(|on| config.warmup = on).is_some(),
+            "sweep" => parse_flag(&value).map(|on| config.sweep = on).is_some(),
             "nested" => Nesting::from_id(&value)
                 .map(|m| config.nested = m)
                 .is_some(),
@@ -101,17 +104,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             "async" => AsyncMode::from_id(&value)
                 .map(|m| config.async_mode = m)
                 .is_some(),
-            "autorun" => match value.as_str() {
-                "1" | "true" | "" => {
-                    state.autorun = true;
-                    true
-                }
-                "0" | "false" => {
-                    state.autorun = false;
-                    true
-                }
-                _ => false,
-            },
+            "autorun" => parse_flag(&value).map(|on| state.autorun = on).is_some(),
             _ => {
                 notices.push(format!(
                     "Unknown URL parameter `{key}` ignored (known: {}).",
@@ -154,6 +147,9 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             Error::InvalidSetting {
                 name: "chunksize", ..
             } => config.chunksize = defaults.chunksize,
+            Error::InvalidSetting {
+                name: "repeats", ..
+            } => config.repeats = defaults.repeats,
             Error::InvalidSetting { name: "steps", .. } => config.steps = None,
             Error::InvalidSetting {
                 name: TOTAL_WORK, ..
@@ -203,6 +199,15 @@ pub fn encode(state: &UrlState) -> String {
     if c.start != StartMethod::default() {
         query.push_str(&format!("&start={}", c.start.id()));
     }
+    if c.repeats != 1 {
+        query.push_str(&format!("&repeats={}", c.repeats));
+    }
+    if c.warmup {
+        query.push_str("&warmup=1");
+    }
+    if c.sweep {
+        query.push_str("&sweep=1");
+    }
     if c.nested != Nesting::default() {
         query.push_str(&format!("&nested={}", c.nested.id()));
     }
@@ -210,6 +215,15 @@ pub fn encode(state: &UrlState) -> String {
         query.push_str("&autorun=1");
     }
     query
+}
+
+/// Parses an on/off flag: `1`, `true` or empty for on; `0` or `false` for off.
+fn parse_flag(value: &str) -> Option<bool> {
+    match value {
+        "1" | "true" | "" => Some(true),
+        "0" | "false" => Some(false),
+        _ => None,
+    }
 }
 
 /// Parses task profiles: tasks separated by `;`, steps by `,`, each step `kind:n`, e.g.

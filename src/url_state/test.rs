@@ -40,6 +40,7 @@ fn encode_then_decode_is_the_identity() {
         .0,
         decode("payload=shared&start=warm&chunksize=64&tasks=256&n=1e5").0,
         decode("models=pool&nested=same&workers=2&tasks=2").0,
+        decode("repeats=5&warmup=1&sweep=1&workers=4").0,
     ];
     for state in states {
         assert_eq!(
