@@ -105,6 +105,12 @@ impl Model {
 }
 
 impl Model {
+    /// Whether the model has a worker count (pool threads or isolated workers), so a scaling
+    /// sweep varies it.
+    pub fn has_workers(self) -> bool {
+        matches!(self, Model::PoolGil | Model::Pool | Model::Processes)
+    }
+
     /// Whether the model runs on the shared-memory thread pool.
     pub fn is_pool(self) -> bool {
         matches!(self, Model::PoolGil | Model::Pool)

@@ -351,6 +351,16 @@ impl ModelResult {
         }
     }
 
+    /// The wall time to compare: the median of the repeats, or the one run's.
+    pub fn typical_wall_ms(&self) -> f64 {
+        let mut walls = self.repeats_ms.clone();
+        walls.sort_by(f64::total_cmp);
+        match walls.len() {
+            0 => self.wall_ms,
+            _ => crate::metrics::percentile(&walls, 50.0),
+        }
+    }
+
     /// Adds segments that belong to a lane rather than a task (a worker's start-up), taking them
     /// out of that lane's idle time.
     pub fn add_lane_segments(&mut self, lane: &str, segments: &[Segment]) {
@@ -479,10 +489,11 @@ impl Results {
             .models
             .iter()
             .find(|m| m.model == Model::Blocking && m.status == Status::Ok)
-            .map(|m| m.wall_ms);
+            .map(ModelResult::typical_wall_ms);
         for m in &mut self.models {
+            let wall = m.typical_wall_ms();
             m.summary.speedup_vs_blocking = match (blocking, m.status) {
-                (Some(base), Status::Ok) if m.wall_ms > 0.0 => Some(base / m.wall_ms),
+                (Some(base), Status::Ok) if wall > 0.0 => Some(base / wall),
                 _ => None,
             };
         }

@@ -4,8 +4,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::config::{
-    AsyncMode, Choice, Edit, MAX_CHUNKSIZE, MAX_TASKS, MAX_WORKERS, PayloadMode, RunConfig,
-    StartMethod, python_default_workers,
+    AsyncMode, Choice, Edit, MAX_CHUNKSIZE, MAX_REPEATS, MAX_TASKS, MAX_WORKERS, PayloadMode,
+    RunConfig, StartMethod, python_default_workers,
 };
 use crate::gil::MAX_SWITCH_MS;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
@@ -38,6 +38,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     let workers_text = use_state(|| None::<String>);
     let switch_text = use_state(|| None::<String>);
     let chunk_text = use_state(|| None::<String>);
+    let repeats_text = use_state(|| None::<String>);
     let config = &props.config;
     let problem = config.validate().err().map(|e| e.to_string());
 
@@ -74,6 +75,15 @@ pub fn controls(props: &ControlsProps) -> Html {
     };
     let on_switch = text_field(&switch_text, |t| t.parse().ok().map(Edit::SwitchMs));
     let on_chunk = text_field(&chunk_text, |t| t.parse().ok().map(Edit::Chunksize));
+    let on_repeats = text_field(&repeats_text, |t| t.parse().ok().map(Edit::Repeats));
+    let flag = |edit: fn(bool) -> Edit| {
+        let on_change = props.on_change.clone();
+        Callback::from(move |e: Event| {
+            on_change.emit(edit(
+                e.target_unchecked_into::<HtmlInputElement>().checked(),
+            ));
+        })
+    };
     let on_change = &props.on_change;
     let isolated = props.env.cross_origin_isolated;
     let on_clear_steps = {
@@ -110,6 +120,9 @@ pub fn controls(props: &ControlsProps) -> Html {
     let chunk_error = (*chunk_text)
         .as_ref()
         .map(|t| format!("`{t}` is not a whole number of tasks"));
+    let repeats_error = (*repeats_text)
+        .as_ref()
+        .map(|t| format!("`{t}` is not a whole number of runs"));
     let auto_workers = config.workers_for(props.env.hardware_concurrency);
     let can_run = !props.running
         && problem.is_none()
@@ -117,7 +130,8 @@ pub fn controls(props: &ControlsProps) -> Html {
         && tasks_error.is_none()
         && workers_error.is_none()
         && switch_error.is_none()
-        && chunk_error.is_none();
+        && chunk_error.is_none()
+        && repeats_error.is_none();
 
     html! {
         <form class="controls" data-testid="controls" onsubmit={on_submit} aria-label="Run settings">
@@ -175,6 +189,24 @@ pub fn controls(props: &ControlsProps) -> Html {
                         }
                     }) }
                 </fieldset>
+                <fieldset class="measure">
+                    <legend>{ "Measurement" }</legend>
+                    <label>
+                        { "Repeats per model" }
+                        <input data-testid="repeats" type="text" inputmode="numeric"
+                            value={(*repeats_text).clone().unwrap_or_else(|| config.repeats.to_string())}
+                            oninput={on_repeats} aria-describedby="repeats-help" aria-invalid={repeats_error.is_some().to_string()} />
+                        <small id="repeats-help">{ format!("1–{MAX_REPEATS}; the comparison chart shows their spread") }</small>
+                    </label>
+                    <label class="check">
+                        <input data-testid="warmup" type="checkbox" checked={config.warmup} onchange={flag(Edit::Warmup)} />
+                        { "Warm-up run first (not measured)" }
+                    </label>
+                    <label class="check">
+                        <input data-testid="sweep" type="checkbox" checked={config.sweep} onchange={flag(Edit::Sweep)} />
+                        { format!("Scaling sweep: pooled models at 1…{auto_workers} workers") }
+                    </label>
+                </fieldset>
                 <fieldset class="semantics">
                     <legend>{ "Python semantics" }</legend>
                     <label>
@@ -218,7 +250,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     </button>
                 </p>
             }
-            if let Some(message) = n_error.or(tasks_error).or(workers_error).or(switch_error).or(chunk_error).or(problem) {
+            if let Some(message) = n_error.or(tasks_error).or(workers_error).or(switch_error).or(chunk_error).or(repeats_error).or(problem) {
                 <p class="error" role="alert" data-testid="input-error">{ message }</p>
             }
             <button type="submit" data-testid="run" disabled={!can_run}>

@@ -1,21 +1,56 @@
-//! A counter advanced by `requestAnimationFrame`: it visibly stops whenever the UI thread is
-//! blocked, and keeps moving while the other models run.
+//! The responsiveness meter: a spinner and a frame counter advanced by `requestAnimationFrame`,
+//! and the longest gap between two frames since the current run started. They visibly stop
+//! whenever the UI thread is blocked and keep moving while the other models run — the live
+//! counterpart of the heartbeat recorded in each model's results.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
+use crate::metrics::{Clock, LONG_TASK_MS};
+use crate::web::clock::PerformanceClock;
+
 /// A `requestAnimationFrame` callback that re-arms itself.
 type FrameCallback = Closure<dyn FnMut()>;
 
-/// The ticking counter.
+/// Props of [`Ticker`].
+#[derive(Debug, Properties, PartialEq)]
+pub struct TickerProps {
+    /// A run is in progress: the gap statistics restart when it begins.
+    pub running: bool,
+}
+
+/// What the meter has seen since the run began.
+#[derive(Debug, Default)]
+struct Gaps {
+    last_ms: Cell<Option<f64>>,
+    longest_ms: Cell<f64>,
+    late: Cell<u32>,
+}
+
+/// The meter.
 #[function_component(Ticker)]
-pub fn ticker() -> Html {
-    let node = use_node_ref();
+pub fn ticker(props: &TickerProps) -> Html {
+    let counter = use_node_ref();
+    let spinner = use_node_ref();
+    let longest = use_node_ref();
+    let gaps = use_memo((), |()| Gaps::default());
     {
-        let node = node.clone();
+        // A new run: forget the gaps seen before it.
+        let gaps = gaps.clone();
+        use_effect_with(props.running, move |running| {
+            if *running {
+                gaps.longest_ms.set(0.0);
+                gaps.late.set(0);
+                gaps.last_ms.set(None);
+            }
+        });
+    }
+    {
+        let (counter, spinner, longest, gaps) =
+            (counter.clone(), spinner.clone(), longest.clone(), gaps.clone());
         use_effect_with((), move |()| {
             let Some(window) = web_sys::window() else {
                 return Box::new(|| ()) as Box<dyn FnOnce()>;
@@ -27,8 +62,31 @@ pub fn ticker() -> Html {
             let (me, h, w) = (frame.clone(), handle.clone(), window.clone());
             *frame.borrow_mut() = Some(Closure::new(move || {
                 count += 1;
-                if let Some(el) = node.get() {
+                let now = PerformanceClock.now_ms();
+                if let Some(last) = gaps.last_ms.replace(Some(now)) {
+                    let gap = now - last;
+                    if gap > gaps.longest_ms.get() {
+                        gaps.longest_ms.set(gap);
+                    }
+                    if gap > LONG_TASK_MS {
+                        gaps.late.set(gaps.late.get() + 1);
+                    }
+                }
+                if let Some(el) = counter.get() {
                     el.set_text_content(Some(&format!("{count}")));
+                }
+                if let Some(el) = spinner.cast::<web_sys::Element>() {
+                    let _ = el.set_attribute(
+                        "style",
+                        &format!("transform: rotate({}deg)", (count * 6) % 360),
+                    );
+                }
+                if let Some(el) = longest.get() {
+                    el.set_text_content(Some(&format!(
+                        "{:.0} ms ({} late)",
+                        gaps.longest_ms.get(),
+                        gaps.late.get()
+                    )));
                 }
                 if let Some(cb) = me.borrow().as_ref() {
                     *h.borrow_mut() = w
@@ -49,8 +107,12 @@ pub fn ticker() -> Html {
         });
     }
     html! {
-        <span class="ticker" title="Frames painted: this counter freezes when the UI thread is blocked">
-            { "frames: " }<strong data-testid="ticker" ref={node}>{ "0" }</strong>
+        <span class="ticker" role="group" aria-label="Responsiveness meter"
+            title="Painted by requestAnimationFrame: the spinner and counter freeze while the UI thread is blocked">
+            <span class="spinner" aria-hidden="true" ref={spinner}></span>
+            { "frames: " }<strong data-testid="ticker" ref={counter}>{ "0" }</strong>
+            { " · longest frame gap this run: " }
+            <strong data-testid="meter-longest" ref={longest}>{ "0 ms (0 late)" }</strong>
         </span>
     }
 }

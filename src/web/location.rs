@@ -35,3 +35,31 @@ pub fn set_run_state(state: &str) {
         let _ = body.dataset().set("runState", state);
     }
 }
+
+/// The page's colour theme: `auto` (the OS preference), `light` or `dark`.
+pub fn theme() -> String {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
+        .filter(|t| THEMES.contains(&t.as_str()))
+        .unwrap_or_else(|| THEMES[0].to_string())
+}
+
+/// Applies and remembers a theme (`<html data-theme>`, read by the stylesheet).
+pub fn set_theme(theme: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-theme", theme);
+    }
+    if let Ok(Some(storage)) = window.local_storage() {
+        // Storage can be full or forbidden (private modes): the theme still applies this visit.
+        let _ = storage.set_item(THEME_KEY, theme);
+    }
+}
+
+/// The themes, in the order the toggle cycles through them.
+pub const THEMES: [&str; 3] = ["auto", "light", "dark"];
+
+const THEME_KEY: &str = "concurrency-playground-theme";
