@@ -157,6 +157,9 @@ impl StartMethod {
     }
 }
 
+/// Most payload bytes in one message to an isolated worker.
+pub const MAX_MESSAGE_PAYLOAD_BYTES: u64 = 256 << 20;
+
 /// Most tasks per message to an isolated worker.
 pub const MAX_CHUNKSIZE: u32 = MAX_TASKS;
 
@@ -384,6 +387,31 @@ impl RunConfig {
                     "the batch's payloads add up to {} MiB, more than the {} MiB a tab may safely hold; lower n or tasks",
                     payload_bytes >> 20,
                     crate::workloads::data::MAX_BATCH_BYTES >> 20
+                ),
+            ));
+        }
+        // One message to an isolated worker holds its chunk's payloads twice in the page's memory
+        // for a moment (the data and its serialised copy): keep that well inside the 1 GiB.
+        let chunk_bytes = (0..self.tasks)
+            .collect::<Vec<_>>()
+            .chunks(self.chunksize.max(1) as usize)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .flat_map(|&t| self.task_steps(t))
+                    .filter(|s| s.kind == WorkloadKind::Data)
+                    .map(|s| s.n * 1024)
+                    .sum::<u64>()
+            })
+            .max()
+            .unwrap_or(0);
+        if chunk_bytes > MAX_MESSAGE_PAYLOAD_BYTES {
+            return Err(invalid(
+                "chunksize",
+                format!(
+                    "one message would carry {} MiB of payloads, more than {} MiB; lower chunksize or n",
+                    chunk_bytes >> 20,
+                    MAX_MESSAGE_PAYLOAD_BYTES >> 20
                 ),
             ));
         }
@@ -684,6 +712,16 @@ mod tests {
             (
                 RunConfig {
                     chunksize: 0,
+                    ..base.clone()
+                },
+                "chunksize",
+            ),
+            (
+                RunConfig {
+                    workload: WorkloadKind::Data,
+                    n: 64 * 1024,
+                    tasks: 8,
+                    chunksize: 8,
                     ..base.clone()
                 },
                 "chunksize",

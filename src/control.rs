@@ -18,6 +18,10 @@ pub struct RunControl {
     stalled: AtomicBool,
     /// Set with `cancelled` when the pool deadlocked (see `nested`).
     deadlocked: AtomicBool,
+    /// The user or the watchdog asked to stop: a stop that clearing a deadlock must keep.
+    requested: AtomicBool,
+    /// When the watchdog stopped the run (ms on the page's clock, as bits), 0 if it did not.
+    stalled_at: AtomicU64,
 }
 
 impl RunControl {
@@ -41,10 +45,27 @@ impl RunControl {
         self.ticks.load(Ordering::Relaxed) + u64::from(self.done())
     }
 
-    /// Stops the run because it made no progress (the watchdog).
+    /// Stops the run because it made no progress (the watchdog), at `now_ms`.
     pub fn stop_stalled(&self) {
+        self.stop_stalled_at(f64::NAN);
+    }
+
+    /// [`RunControl::stop_stalled`], noting when (so a waiter can give up after a grace period).
+    pub fn stop_stalled_at(&self, now_ms: f64) {
+        self.stalled_at.store(now_ms.to_bits(), Ordering::Relaxed);
         self.stalled.store(true, Ordering::Relaxed);
         self.cancel();
+    }
+
+    /// How long ago the watchdog stopped the run, per `now_ms`; 0 if it did not (or did not
+    /// say when).
+    pub fn stalled_for(&self, now_ms: f64) -> f64 {
+        let at = f64::from_bits(self.stalled_at.load(Ordering::Relaxed));
+        if self.is_stalled() && at.is_finite() {
+            now_ms - at
+        } else {
+            0.0
+        }
     }
 
     /// Whether the watchdog stopped the run.
@@ -55,13 +76,14 @@ impl RunControl {
     /// Stops the run because its pool deadlocked (see `nested::Starvation`).
     pub fn stop_deadlocked(&self) {
         self.deadlocked.store(true, Ordering::Relaxed);
-        self.cancel();
+        self.cancelled.store(true, Ordering::Relaxed);
     }
 
     /// After a model that deadlocked has been reported: lets the next models run. The deadlock
     /// stopped only that model's tasks; it is the experiment's outcome, not the user's cancel.
     pub fn clear_deadlock(&self) {
-        if self.deadlocked.swap(false, Ordering::Relaxed) {
+        if self.deadlocked.swap(false, Ordering::Relaxed) && !self.requested.load(Ordering::Relaxed)
+        {
             self.cancelled.store(false, Ordering::Relaxed);
         }
     }
@@ -78,6 +100,7 @@ impl RunControl {
 
     /// Asks every task to stop at its next slice boundary.
     pub fn cancel(&self) {
+        self.requested.store(true, Ordering::Relaxed);
         self.cancelled.store(true, Ordering::Relaxed);
     }
 
@@ -149,9 +172,10 @@ mod tests {
         assert!(control.is_cancelled() && control.is_deadlocked());
         control.clear_deadlock();
         assert!(!control.is_cancelled() && !control.is_deadlocked());
-        // A user's cancel is not a deadlock: it stays.
+        // A user's cancel is not a deadlock: it stays, even when it comes during one.
+        control.stop_deadlocked();
         control.cancel();
         control.clear_deadlock();
-        assert!(control.is_cancelled());
+        assert!(control.is_cancelled() && !control.is_deadlocked());
     }
 }

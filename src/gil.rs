@@ -26,7 +26,7 @@ pub const MAX_SWITCH_MS: u32 = 1_000;
 /// The lock a task meets before it computes: a simulated GIL, or none (free-threading).
 pub trait Gate {
     /// Blocks until this thread holds the lock. Returns the wait (start, end; ms on the shared
-    /// clock) if there was one.
+    /// clock; equal when it was free), or `None` when there is no lock.
     fn acquire(&self) -> Option<(f64, f64)>;
     /// Called by the holder between slices: hands the lock over if another thread has waited
     /// a switch interval, then blocks until it comes back. Returns that wait, if any.
@@ -259,7 +259,9 @@ impl<C: Clock> Gate for GilThread<'_, C> {
         let mut rules = self.gil.lock();
         let start = rules.at(self.clock.now_ms());
         if rules.request(self.thread, start) {
-            return None;
+            // No wait, but the grant's time on the lock's time line: the turn starts there, never
+            // before the previous holder's ended (this thread's clock may lag by a few µs).
+            return Some((start, start));
         }
         Some((start, self.gil.wait_turn(rules, self.thread, self.clock)))
     }

@@ -14,8 +14,10 @@
 //!
 //! Data payloads (megabytes) do not go through JSON: a request carries them after its text in
 //! one of three ways ([`Payloads`]) — serialised with serde into bytes and copied (pickling),
-//! transferred (moved, zero-copy), or written beforehand into the worker's own memory through
-//! its SharedArrayBuffer (`multiprocessing.shared_memory`).
+//! transferred (the page copies each out of its wasm memory once, the move itself copies
+//! nothing, the worker copies it into its memory once), or written beforehand straight into the
+//! worker's own memory through its SharedArrayBuffer (`multiprocessing.shared_memory`: one copy
+//! in all).
 //!
 //! # Chunks
 //! One [`ToWorker::Run`] carries `chunksize` tasks and one [`FromWorker::Done`] answers them all,
@@ -70,7 +72,8 @@ pub enum Payloads {
     /// One byte array after the JSON: all payloads serialised with [`encode_payloads`] and
     /// copied by `postMessage` — pickling.
     Serialized,
-    /// One transferred `ArrayBuffer` per payload after the JSON: moved, not copied.
+    /// One transferred `ArrayBuffer` per payload after the JSON: moved, not copied, by
+    /// `postMessage` (the page copies it out of its wasm memory first, the worker into its own).
     Transferred,
     /// Already written into this worker's memory, in the slots [`ToWorker::Reserve`] made.
     Shared {
@@ -259,9 +262,15 @@ pub fn handle(
         }
         ToWorker::Reserve { sizes } => {
             let most = workloads::data::MAX_KIB * 1024;
+            let total = sizes
+                .iter()
+                .fold(0u64, |sum, &size| sum.saturating_add(size));
             match sizes.iter().find(|&&size| size > most) {
                 Some(size) => FromWorker::Failed {
                     message: format!("cannot reserve {size} bytes: a payload is at most {most}"),
+                },
+                None if total > crate::config::MAX_MESSAGE_PAYLOAD_BYTES => FromWorker::Failed {
+                    message: format!("cannot reserve {total} bytes for one message"),
                 },
                 // In range, so it fits a usize on every target.
                 None => FromWorker::Reserved {

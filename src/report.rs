@@ -361,8 +361,8 @@ impl ModelResult {
         }
     }
 
-    /// Adds segments that belong to a lane rather than a task (a worker's start-up), taking them
-    /// out of that lane's idle time.
+    /// Adds segments that belong to a lane rather than a task (a worker's start-up, a sub-task),
+    /// beside those added before, taking them out of that lane's idle time.
     pub fn add_lane_segments(&mut self, lane: &str, segments: &[Segment]) {
         let index = match self.lanes.iter().position(|l| l.lane == lane) {
             Some(i) => i,
@@ -375,9 +375,17 @@ impl ModelResult {
             }
         };
         let record = &mut self.lanes[index];
+        // Keep what earlier calls added (e.g. several sub-tasks on one lane); idle is redone.
+        let mut own: Vec<Segment> = record
+            .segments
+            .iter()
+            .filter(|s| s.state != State::Idle)
+            .copied()
+            .collect();
+        own.extend_from_slice(segments);
         let mut busy = lane_busy(&self.tasks, self.model, lane);
-        busy.extend_from_slice(segments);
-        let mut all = segments.to_vec();
+        busy.extend_from_slice(&own);
+        let mut all = own;
         all.extend(crate::trace::idle_gaps(&busy, self.wall_ms));
         all.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
         record.segments = all;

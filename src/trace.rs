@@ -70,13 +70,16 @@ pub struct LaneRecord {
     pub segments: Vec<Segment>,
 }
 
-/// Drops empty segments and joins neighbours in the same state, so a task that never gave up
-/// its thread shows one `run`, not hundreds of slices with zero-length gaps.
+/// Drops empty segments and joins touching neighbours in the same state, so a task that never
+/// gave up its thread shows one `run`, not hundreds of slices with zero-length gaps. Segments
+/// with time between them stay apart: the gap is information (e.g. nobody held the GIL).
 pub fn compact(segments: impl IntoIterator<Item = Segment>) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
     for segment in segments.into_iter().filter(|s| s.duration_ms() > 0.0) {
         match out.last_mut() {
-            Some(last) if last.state == segment.state => last.end_ms = segment.end_ms,
+            Some(last) if last.state == segment.state && segment.start_ms <= last.end_ms => {
+                last.end_ms = last.end_ms.max(segment.end_ms);
+            }
             _ => out.push(segment),
         }
     }

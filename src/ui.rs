@@ -3,6 +3,7 @@
 mod controls;
 mod results;
 mod ticker;
+mod views;
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -16,17 +17,17 @@ use crate::config::{Edit, RunConfig};
 use crate::control::{RunControl, Watchdog};
 use crate::metrics::Clock;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
-use crate::report::{Environment, ModelResult, Results, Status};
+use crate::report::{Environment, ModelResult, Results, ScalingPoint, Status};
 use crate::url_state::UrlState;
 use crate::web::{self, location};
 
 /// Where the page is in a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phase {
     /// Nothing ran yet.
     Idle,
-    /// This model is running.
-    Running(Model),
+    /// This model is running (and which run of it, when there are several).
+    Running(Model, String),
     /// The last run finished.
     Done,
 }
@@ -43,7 +44,14 @@ pub struct PageState {
     /// The last run was cancelled.
     cancelled: bool,
     results: Option<Results>,
+    /// The session's finished runs, newest last, for the decision table.
+    history: Vec<Results>,
+    /// `auto`, `light` or `dark`.
+    theme: String,
 }
+
+/// Most runs the decision table remembers.
+const HISTORY: usize = 50;
 
 /// What can happen to the page.
 #[derive(Debug)]
@@ -52,14 +60,18 @@ pub enum Action {
     Edit(Edit),
     /// A run started with this (empty) document.
     Start(Results),
-    /// This model started.
-    Running(Model),
+    /// This model started (and which run of it, e.g. " (run 2 of 3)").
+    Running(Model, String),
+    /// A scaling sweep measured a point.
+    Scaling(ScalingPoint),
     /// The running model has finished this many tasks.
     Progress(u32),
     /// A model finished.
     Finished(ModelResult),
     /// The whole run finished (`true`: because it was cancelled).
     Done(bool),
+    /// The theme toggle was pressed.
+    NextTheme,
 }
 
 impl Reducible for PageState {
@@ -77,11 +89,16 @@ impl Reducible for PageState {
                 next.results = Some(results);
                 next.cancelled = false;
             }
-            Action::Running(model) => {
-                next.phase = Phase::Running(model);
+            Action::Running(model, detail) => {
+                next.phase = Phase::Running(model, detail);
                 next.progress = 0;
             }
             Action::Progress(done) => next.progress = done,
+            Action::Scaling(point) => {
+                if let Some(results) = next.results.as_mut() {
+                    results.scaling.push(point);
+                }
+            }
             Action::Finished(result) => {
                 if let Some(results) = next.results.as_mut() {
                     results.push(result);
@@ -90,6 +107,17 @@ impl Reducible for PageState {
             Action::Done(cancelled) => {
                 next.phase = Phase::Done;
                 next.cancelled = cancelled;
+                if let Some(results) = &next.results {
+                    next.history.push(results.clone());
+                    let extra = next.history.len().saturating_sub(HISTORY);
+                    next.history.drain(..extra);
+                }
+            }
+            Action::NextTheme => {
+                let at = location::THEMES.iter().position(|t| *t == next.theme);
+                let theme = location::THEMES[at.map_or(0, |i| (i + 1) % location::THEMES.len())];
+                location::set_theme(theme);
+                next.theme = theme.to_string();
             }
         }
         next.into()
@@ -130,32 +158,80 @@ async fn run_all(
                 dispatch.dispatch(Action::Progress(control.done()));
                 web::clock::sleep_ms(PROGRESS_POLL_MS).await;
                 if watchdog.stalled(control.ticks(), clock.now_ms()) && !control.is_cancelled() {
-                    control.stop_stalled();
+                    control.stop_stalled_at(clock.now_ms());
                 }
             }
         });
     }
     let mut failed = false;
-    for &model in &config.models {
-        if control.is_cancelled() {
-            break;
-        }
-        control.reset_progress();
-        dispatch.dispatch(Action::Running(model));
-        // Let the page show which model is running before it starts.
-        web::clock::yield_now().await;
-        let result = match model {
-            Model::Blocking => web::blocking::run(&config, &control).await,
-            Model::Async => web::event_loop::run(&config, &control).await,
-            Model::PoolGil | Model::Pool => {
-                web::thread_pool::run(model, &config, &env, &control).await
-            }
-            Model::Processes => web::processes::run(&config, &env, &control).await,
+    let most_workers = config.workers_for(env.hardware_concurrency);
+    'models: for &model in &config.models {
+        // A sweep runs the pooled models at 1, 2, … workers; the table shows the last.
+        let counts: Vec<Option<u32>> = if config.sweep && model.has_workers() {
+            (1..=most_workers).map(Some).collect()
+        } else {
+            vec![config.workers]
         };
-        failed |=
-            result.status == Status::Error || (result.status == Status::Ok && !result.answer_ok);
-        control.clear_deadlock();
-        dispatch.dispatch(Action::Finished(result));
+        let mut shown = None;
+        for workers in counts {
+            let config = RunConfig {
+                workers,
+                ..config.clone()
+            };
+            let runs = u32::from(config.warmup) + config.repeats;
+            let mut walls = Vec::new();
+            for run in 0..runs {
+                if control.is_cancelled() {
+                    break 'models;
+                }
+                let warmup = config.warmup && run == 0;
+                let repeat = run + 1 - u32::from(config.warmup);
+                let detail = match (warmup, config.repeats, workers.filter(|_| config.sweep)) {
+                    (true, _, _) => " (warm-up)".to_string(),
+                    (false, 1, None) => String::new(),
+                    (false, total, None) => format!(" (run {repeat} of {total})"),
+                    (false, total, Some(w)) => {
+                        format!(" ({w} of {most_workers} workers, run {repeat} of {total})")
+                    }
+                };
+                control.reset_progress();
+                dispatch.dispatch(Action::Running(model, detail));
+                // Let the page show which model is running before it starts.
+                web::clock::yield_now().await;
+                let result = run_model(model, &config, &env, &control).await;
+                control.clear_deadlock();
+                if warmup && result.status == Status::Ok {
+                    continue;
+                }
+                let ok = result.status == Status::Ok;
+                if ok {
+                    walls.push(result.wall_ms);
+                }
+                shown = Some(result);
+                if !ok {
+                    break;
+                }
+            }
+            let Some(result) = shown.as_mut() else {
+                continue;
+            };
+            if config.repeats > 1 {
+                result.repeats_ms = walls;
+            }
+            if config.sweep && model.has_workers() && result.status == Status::Ok {
+                dispatch.dispatch(Action::Scaling(ScalingPoint {
+                    model,
+                    workers: result.workers,
+                    wall_ms: result.typical_wall_ms(),
+                    answer_ok: result.answer_ok,
+                }));
+            }
+        }
+        if let Some(result) = shown {
+            failed |= result.status == Status::Error
+                || (result.status == Status::Ok && !result.answer_ok);
+            dispatch.dispatch(Action::Finished(result));
+        }
     }
     finished.set(true);
     let cancelled = control.is_cancelled() && !control.is_stalled();
@@ -168,6 +244,21 @@ async fn run_all(
         (false, true) => "error",
         (false, false) => "done",
     });
+}
+
+/// Runs one model once.
+async fn run_model(
+    model: Model,
+    config: &RunConfig,
+    env: &Environment,
+    control: &Arc<RunControl>,
+) -> ModelResult {
+    match model {
+        Model::Blocking => web::blocking::run(config, control).await,
+        Model::Async => web::event_loop::run(config, control).await,
+        Model::PoolGil | Model::Pool => web::thread_pool::run(model, config, env, control).await,
+        Model::Processes => web::processes::run(config, env, control).await,
+    }
 }
 
 /// The whole page.
@@ -184,6 +275,12 @@ pub fn app() -> Html {
             progress: 0,
             cancelled: false,
             results: None,
+            history: Vec::new(),
+            theme: {
+                let theme = location::theme();
+                location::set_theme(&theme);
+                theme
+            },
         }
     });
     // The running model's control: Cancel sets its flag. Not in the reducer state, since the
@@ -194,7 +291,7 @@ pub fn app() -> Html {
         let (state, control) = (state.clone(), control.clone());
         let dispatcher = state.dispatcher();
         Callback::from(move |()| {
-            if matches!(state.phase, Phase::Running(_)) || state.url.config.validate().is_err() {
+            if matches!(state.phase, Phase::Running(..)) || state.url.config.validate().is_err() {
                 return;
             }
             let fresh = Arc::new(RunControl::default());
@@ -257,14 +354,14 @@ pub fn app() -> Html {
     };
     let env = &state.env;
     let running = match state.phase {
-        Phase::Running(model) => Some(model),
+        Phase::Running(model, _) => Some(model),
         _ => None,
     };
     let tasks = state.url.config.tasks;
-    let status = match state.phase {
+    let status = match &state.phase {
         Phase::Idle => "Ready. Pick a workload and models, then Run.".to_string(),
-        Phase::Running(model) => format!(
-            "Running: {} — {} of {tasks} tasks done. Esc cancels.",
+        Phase::Running(model, detail) => format!(
+            "Running: {}{detail} — {} of {tasks} tasks done. Esc cancels.",
             model.info().label,
             state.progress
         ),
@@ -284,7 +381,7 @@ pub fn app() -> Html {
             }
         }
     };
-    let results_json = match (state.phase, &state.results) {
+    let results_json = match (&state.phase, &state.results) {
         (Phase::Done, Some(results)) => html! {
             <script type="application/json" id="results-json">{ results.to_json() }</script>
         },
@@ -295,6 +392,11 @@ pub fn app() -> Html {
         <main class="page">
             <header>
                 <h1>{ "Concurrency Playground" }</h1>
+                <button type="button" class="secondary theme" data-testid="theme"
+                    aria-label={format!("Colour theme: {} (press to change)", state.theme)}
+                    onclick={{ let d = state.dispatcher(); Callback::from(move |_: MouseEvent| d.dispatch(Action::NextTheme)) }}>
+                    { format!("Theme: {}", state.theme) }
+                </button>
                 <p class="tagline">
                     { "One workload, four concurrency models — the main thread, an async scheduler, a thread pool (with a simulated GIL or free-threaded) and isolated workers — measured side by side in your browser." }
                 </p>
@@ -314,7 +416,7 @@ pub fn app() -> Html {
                     { "timer resolution: " }
                     <strong>{ env.timer_resolution_ms.map_or("unknown".to_string(), |r| format!("{:.3} ms", r)) }</strong>
                 </span>
-                <ticker::Ticker />
+                <ticker::Ticker running={running.is_some()} />
             </section>
             if !env.cross_origin_isolated {
                 <p class="warning" role="status" data-testid="pool-unavailable">{ NOT_ISOLATED_EXPLANATION }</p>
@@ -343,7 +445,15 @@ pub fn app() -> Html {
             </div>
             if let Some(results) = &state.results {
                 <results::ResultsTable results={results.clone()} {running} />
+                if running.is_none() {
+                    <views::Comparison results={results.clone()} />
+                    <views::Timeline results={results.clone()} />
+                    <views::Scaling results={results.clone()} />
+                    <views::Latency results={results.clone()} />
+                    <views::PythonMapping results={results.clone()} />
+                }
             }
+            <views::Decision history={state.history.clone()} />
             { results_json }
         </main>
     }

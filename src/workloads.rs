@@ -378,6 +378,10 @@ pub fn run_blocking(
     mut on_slice: impl FnMut(),
     on_segment: &mut impl FnMut(State, f64, f64),
 ) -> Option<Checked> {
+    // A task that starts after a cancel (queued behind a deadlock, say) does nothing at all.
+    if control.is_cancelled() {
+        return None;
+    }
     let waited = match spec.kind {
         WorkloadKind::Io => {
             let start = clock.now_ms();
@@ -421,17 +425,18 @@ pub fn run_blocking(
         gate.release();
         return Some(checked);
     }
-    let mut runner = match spec.kind {
-        // The payload comes from wherever this thread gets its data (see `BlockingIo::payload`).
-        WorkloadKind::Data => Runner::Data(data::DataTransform::new(io.payload(spec.n))),
-        _ => spec.runner().expect("a CPU kernel"),
-    };
+    // The lock first: making a payload is Python work too.
     let mut mark = match gate.acquire() {
         Some((start, end)) => {
             on_segment(State::WaitGil, start, end);
             end
         }
         None => clock.now_ms(),
+    };
+    let mut runner = match spec.kind {
+        // The payload comes from wherever this thread gets its data (see `BlockingIo::payload`).
+        WorkloadKind::Data => Runner::Data(data::DataTransform::new(io.payload(spec.n))),
+        _ => spec.runner().expect("a CPU kernel"),
     };
     let finished = loop {
         if runner.step() {

@@ -49,8 +49,12 @@ pub fn ticker(props: &TickerProps) -> Html {
         });
     }
     {
-        let (counter, spinner, longest, gaps) =
-            (counter.clone(), spinner.clone(), longest.clone(), gaps.clone());
+        let (counter, spinner, longest, gaps) = (
+            counter.clone(),
+            spinner.clone(),
+            longest.clone(),
+            gaps.clone(),
+        );
         use_effect_with((), move |()| {
             let Some(window) = web_sys::window() else {
                 return Box::new(|| ()) as Box<dyn FnOnce()>;

@@ -90,6 +90,15 @@ impl BlockingIo for ThreadIo {
     fn fetch(&mut self, path: &str) -> Result<u64, String> {
         get_sync(&resolve(path, &self.base))
     }
+
+    /// The payload that came with the request, in order (an isolated worker: the copy, moved
+    /// or shared buffer the page sent); a pool thread gets none and makes it here, in the
+    /// memory it shares with the page.
+    fn payload(&mut self, kib: u64) -> Vec<u8> {
+        self.payloads
+            .pop_front()
+            .unwrap_or_else(|| crate::workloads::data::payload(kib))
+    }
 }
 
 /// I/O on the main thread, which may not sleep: it spins, and requests synchronously.

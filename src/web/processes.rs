@@ -21,7 +21,7 @@ use std::sync::atomic::Ordering;
 
 use futures::StreamExt;
 use futures::channel::mpsc;
-use futures::future::{Either, join_all, select};
+use futures::future::{Either, join_all, select, try_join_all};
 use wasm_bindgen::prelude::*;
 use web_sys::{
     Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Url, Worker,
@@ -148,6 +148,17 @@ pub struct Exchange {
     pub detached: Option<bool>,
 }
 
+/// A request on its way: when it was posted and what went with it.
+#[derive(Debug, Clone, Copy)]
+pub struct Posted {
+    /// After it was posted, on the shared clock (ms).
+    pub posted_ms: f64,
+    /// Bytes posted: the JSON and any payload bytes in the message.
+    pub bytes_out: u64,
+    /// Transferred payloads only: whether every source buffer was detached by the post.
+    pub detached: Option<bool>,
+}
+
 /// What travels with a request after its JSON.
 #[derive(Debug)]
 pub enum Attachments<'a> {
@@ -269,6 +280,17 @@ impl Process {
         prepared_ms: f64,
         on_tick: impl Fn(),
     ) -> Result<Exchange> {
+        let posted = self.post(request, attachments)?;
+        self.reply(posted, prepared_ms, on_tick).await
+    }
+
+    /// Posts one request (the first half of [`Process::exchange`]). Synchronous: once it
+    /// returns, the attachments have been copied or moved out, and the caller may drop them
+    /// before it awaits the reply — megabytes of payload need not stay alive meanwhile.
+    ///
+    /// # Errors
+    /// `postMessage` failed.
+    pub fn post(&mut self, request: &ToWorker, attachments: Attachments<'_>) -> Result<Posted> {
         let text = protocol::encode(request);
         let parts = js_sys::Array::of1(&JsValue::from_str(&text));
         let transfer = js_sys::Array::new();
@@ -297,8 +319,24 @@ impl Process {
             self.worker.post_message_with_transfer(&parts, &transfer)
         };
         posted.map_err(|e| Error::Runtime(format!("postMessage failed: {e:?}")))?;
-        let posted_ms = PerformanceClock.now_ms();
-        let detached = (!sources.is_empty()).then(|| sources.iter().all(|a| a.byte_length() == 0));
+        Ok(Posted {
+            posted_ms: PerformanceClock.now_ms(),
+            bytes_out,
+            detached: (!sources.is_empty()).then(|| sources.iter().all(|a| a.byte_length() == 0)),
+        })
+    }
+
+    /// Awaits the reply to a [`Process::post`]ed request (the second half of
+    /// [`Process::exchange`]).
+    ///
+    /// # Errors
+    /// The worker failed or closed.
+    pub async fn reply(
+        &mut self,
+        posted: Posted,
+        prepared_ms: f64,
+        on_tick: impl Fn(),
+    ) -> Result<Exchange> {
         let mut next = self.inbox.next().await;
         while let Some(Envelope {
             message: FromWorker::Tick,
@@ -318,13 +356,13 @@ impl Process {
                 attachment: envelope.attachment,
                 trip: RoundTrip {
                     sent_ms: prepared_ms,
-                    posted_ms,
+                    posted_ms: posted.posted_ms,
                     arrived_ms: envelope.arrived_ms,
                     decoded_ms: envelope.decoded_ms,
                 },
-                bytes_out,
+                bytes_out: posted.bytes_out,
                 bytes_in: envelope.bytes,
-                detached,
+                detached: posted.detached,
             }),
             None => Err(Error::Runtime("worker closed".into())),
         }
@@ -336,12 +374,13 @@ impl Process {
     ///
     /// # Errors
     /// The worker failed, or sent no shared memory (the page is not cross-origin isolated).
-    pub async fn write_shared(&mut self, payloads: &[Vec<u8>]) -> Result<Vec<u32>> {
+    pub async fn write_shared(&mut self, payloads: &[Vec<u8>]) -> Result<(Vec<u32>, u64)> {
         let sizes = payloads.iter().map(|p| p.len() as u64).collect();
         let now = PerformanceClock.now_ms();
         let exchange = self
             .exchange(&ToWorker::Reserve { sizes }, Attachments::None, now, || ())
             .await?;
+        let bytes = exchange.bytes_out + exchange.bytes_in;
         let (FromWorker::Reserved { slots }, Some(memory)) = (exchange.reply, exchange.attachment)
         else {
             return Err(Error::Protocol(
@@ -351,6 +390,15 @@ impl Process {
         let memory: js_sys::SharedArrayBuffer = memory
             .dyn_into()
             .map_err(|_| Error::Unavailable(SHARED_NEEDS_ISOLATION.into()))?;
+        let fits = |r: &protocol::Reservation, p: &Vec<u8>| {
+            r.len == p.len() as u64 && r.ptr + r.len <= u64::from(memory.byte_length())
+        };
+        if slots.len() != payloads.len() || !slots.iter().zip(payloads).all(|(r, p)| fits(r, p)) {
+            return Err(Error::Protocol(format!(
+                "the worker reserved {slots:?} for payloads of {:?} bytes",
+                payloads.iter().map(Vec::len).collect::<Vec<_>>()
+            )));
+        }
         for (reservation, payload) in slots.iter().zip(payloads) {
             let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
                 &memory,
@@ -359,7 +407,7 @@ impl Process {
             );
             view.copy_from(payload);
         }
-        Ok(slots.iter().map(|r| r.slot).collect())
+        Ok((slots.iter().map(|r| r.slot).collect(), bytes))
     }
 
     /// Sends one request and awaits its reply.
@@ -458,7 +506,12 @@ async fn compiled(bundle: &WorkerBundle) -> Result<(JsValue, Option<f64>)> {
 }
 
 /// Starts (or, warm, takes back) `workers` workers by `method`.
-async fn start(bundle: &WorkerBundle, workers: u32, method: StartMethod) -> Result<Started> {
+async fn start(
+    bundle: &WorkerBundle,
+    workers: u32,
+    method: StartMethod,
+    control: &RunControl,
+) -> Result<Started> {
     let mut reused = Vec::new();
     if method == StartMethod::Warm {
         reused = WARM
@@ -477,7 +530,14 @@ async fn start(bundle: &WorkerBundle, workers: u32, method: StartMethod) -> Resu
         }
         _ => (None, None),
     };
-    let spawned = join_all((0..missing).map(|_| bundle.spawn_with(module.as_ref()))).await;
+    // Each worker that comes up is progress: the watchdog must not take a slow start (dozens of
+    // workers on two cores) for a stall.
+    let spawned = join_all((0..missing).map(|_| async {
+        let process = bundle.spawn_with(module.as_ref()).await;
+        control.tick();
+        process
+    }))
+    .await;
     let count = reused.len() as u32;
     let mut processes = reused;
     for process in spawned {
@@ -518,7 +578,7 @@ pub async fn run_bundle(
         mut processes,
         reused,
         compile_ms,
-    } = match start(bundle, workers, config.start).await {
+    } = match start(bundle, workers, config.start, control).await {
         Ok(started) => started,
         Err(err) => return ModelResult::failed(model, config, Status::Error, err.to_string()),
     };
@@ -531,7 +591,6 @@ pub async fn run_bundle(
         ..IpcReport::default()
     };
     let outcome = async {
-        let isolation = probe_isolation(&mut processes).await?;
         let chunks: Vec<Vec<u32>> = (0..config.tasks)
             .collect::<Vec<_>>()
             .chunks(config.chunksize as usize)
@@ -577,15 +636,22 @@ pub async fn run_bundle(
                 Ok::<_, Error>(records)
             }
         });
-        let mut records: Vec<TaskRecord> = Vec::new();
-        for lane in join_all(lanes).await {
-            records.extend(lane?);
-        }
+        // The first failing lane ends the batch; the others are dropped mid-exchange.
+        let mut records: Vec<TaskRecord> = try_join_all(lanes).await?.concat();
         records.sort_by_key(|r| r.task);
-        Ok::<_, Error>((isolation, records))
+        Ok::<_, Error>(records)
     }
     .await;
     let t1 = clock.now_ms();
+    // Isolation is proven after the batch, outside its wall time — unless workers may still be
+    // computing (a cancel), when they would not answer.
+    let outcome = match outcome {
+        Ok(records) if !control.is_cancelled() => probe_isolation(&mut processes)
+            .await
+            .map(|isolation| (Some(isolation), records)),
+        Ok(records) => Ok((None, records)),
+        Err(err) => Err(err),
+    };
     let startup_ms: Vec<f64> = processes.iter().map(|p| p.startup_ms).collect();
     let lanes: Vec<LaneRecord> = processes
         .iter()
@@ -617,7 +683,7 @@ pub async fn run_bundle(
             for lane in &lanes {
                 result.add_lane_segments(&lane.lane, &lane.segments);
             }
-            result.isolation = Some(isolation);
+            result.isolation = isolation;
             result.message = Some(start_note(config.start, reused, workers, compile_ms));
             result.ipc = Some(ipc);
             result.stopped_by(control, config.tasks)
@@ -671,36 +737,43 @@ async fn send_chunk(
         })
         .collect();
     let prepared_ms = PerformanceClock.now_ms();
-    // The page makes the data; how it reaches the worker is the lesson.
-    let payloads: Vec<Vec<u8>> = tasks
+    let data_steps = tasks
         .iter()
         .flat_map(|t| &t.steps)
-        .filter(|s| s.kind == WorkloadKind::Data)
-        .map(|s| data::payload(s.n))
-        .collect();
-    let payload_bytes: u64 = payloads.iter().map(|p| p.len() as u64).sum();
-    let serialized;
-    let (mode, attachments) = match (payloads.is_empty(), config.payload) {
-        (true, _) => (Payloads::None, Attachments::None),
-        (false, PayloadMode::Copy) => {
-            serialized = protocol::encode_payloads(&payloads);
-            (Payloads::Serialized, Attachments::Copied(&serialized))
-        }
-        (false, PayloadMode::Transfer) => {
-            (Payloads::Transferred, Attachments::Transferred(&payloads))
-        }
-        (false, PayloadMode::Shared) => {
-            let slots = process.write_shared(&payloads).await?;
-            ipc.borrow_mut().messages += 1;
-            (Payloads::Shared { slots }, Attachments::None)
-        }
-    };
-    let request = ToWorker::Run {
-        tasks,
-        payloads: mode,
+        .filter(|s| s.kind == WorkloadKind::Data);
+    // The page makes the data; how it reaches the worker is the lesson. The payloads live only
+    // until the request is posted (copied or moved out), not while the worker computes.
+    let (posted, payload_bytes) = {
+        let payloads: Vec<Vec<u8>> = data_steps.map(|s| data::payload(s.n)).collect();
+        let payload_bytes: u64 = payloads.iter().map(|p| p.len() as u64).sum();
+        let (mode, serialized) = match (payloads.is_empty(), config.payload) {
+            (true, _) => (Payloads::None, None),
+            (false, PayloadMode::Copy) => (
+                Payloads::Serialized,
+                Some(protocol::encode_payloads(&payloads)),
+            ),
+            (false, PayloadMode::Transfer) => (Payloads::Transferred, None),
+            (false, PayloadMode::Shared) => {
+                let (slots, bytes) = process.write_shared(&payloads).await?;
+                let mut ipc = ipc.borrow_mut();
+                ipc.messages += 1;
+                ipc.bytes_out += bytes;
+                (Payloads::Shared { slots }, None)
+            }
+        };
+        let attachments = match (&mode, &serialized) {
+            (Payloads::Serialized, Some(bytes)) => Attachments::Copied(bytes),
+            (Payloads::Transferred, _) => Attachments::Transferred(&payloads),
+            _ => Attachments::None,
+        };
+        let request = ToWorker::Run {
+            tasks,
+            payloads: mode,
+        };
+        (process.post(&request, attachments)?, payload_bytes)
     };
     let exchange = process
-        .exchange(&request, attachments, prepared_ms, || control.tick())
+        .reply(posted, prepared_ms, || control.tick())
         .await?;
     {
         let mut ipc = ipc.borrow_mut();
@@ -740,21 +813,34 @@ fn split(data: JsValue) -> (Option<String>, Vec<JsValue>) {
 /// instance's memory unless they are already there (shared).
 fn unpack(request: &ToWorker, attachments: Vec<JsValue>) -> Result<VecDeque<Vec<u8>>> {
     let copy_in = |value: &JsValue| value.unchecked_ref::<js_sys::Uint8Array>().to_vec();
-    let payloads = match request {
-        ToWorker::Run { payloads, .. } => match payloads {
-            Payloads::None => Vec::new(),
-            Payloads::Serialized => {
-                let bytes = attachments
-                    .first()
-                    .map(copy_in)
-                    .ok_or_else(|| Error::Protocol("serialised payloads missing".into()))?;
-                protocol::decode_payloads(&bytes)?
-            }
-            Payloads::Transferred => attachments.iter().map(copy_in).collect(),
-            Payloads::Shared { slots } => protocol::take_reserved(slots)?,
-        },
-        _ => Vec::new(),
+    let ToWorker::Run { tasks, payloads } = request else {
+        return Ok(VecDeque::new());
     };
+    let expected: Vec<u64> = tasks
+        .iter()
+        .flat_map(|t| &t.steps)
+        .filter(|s| s.kind == WorkloadKind::Data)
+        .map(|s| s.n * 1024)
+        .collect();
+    let payloads = match payloads {
+        Payloads::None => Vec::new(),
+        Payloads::Serialized => {
+            let bytes = attachments
+                .first()
+                .map(copy_in)
+                .ok_or_else(|| Error::Protocol("serialised payloads missing".into()))?;
+            protocol::decode_payloads(&bytes)?
+        }
+        Payloads::Transferred => attachments.iter().map(copy_in).collect(),
+        Payloads::Shared { slots } => protocol::take_reserved(slots)?,
+    };
+    // The payloads are what the tasks compute on: each must be there, and of its step's size.
+    let sizes: Vec<u64> = payloads.iter().map(|p| p.len() as u64).collect();
+    if sizes != expected {
+        return Err(Error::Protocol(format!(
+            "payloads of {sizes:?} bytes for data steps of {expected:?}"
+        )));
+    }
     Ok(payloads.into())
 }
 

@@ -27,6 +27,7 @@ use std::thread::LocalKey;
 
 use futures::StreamExt;
 use futures::channel::mpsc;
+use futures::future::{Either, select};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -202,12 +203,15 @@ pub async fn run(
                     let expected = workloads::expected_of(&steps);
                     let (child_control, child_gil, child_io) = (control.clone(), gil.clone(), io());
                     let in_sub_pool = sub_pool.is_some();
-                    children_left.fetch_add(1, Ordering::SeqCst);
+                    // Counted until the sub-task has run — or was dropped unrun (its parent saw
+                    // a cancel first): the guard goes with the closure either way.
+                    let pending = Pending::new(children_left.clone());
                     let child = move || {
+                        let _pending = pending;
                         let lane = sub_lane(in_sub_pool);
                         let base = if in_sub_pool { SUB_POOL_GIL_ID } else { 0 };
                         let mut io = child_io;
-                        let work = with_gate(child_gil.as_deref(), base, |gate| {
+                        with_gate(child_gil.as_deref(), base, |gate| {
                             nested::run_child(
                                 &steps,
                                 lane,
@@ -217,9 +221,7 @@ pub async fn run(
                                 gate,
                                 t0,
                             )
-                        });
-                        children_left.fetch_sub(1, Ordering::SeqCst);
-                        work
+                        })
                     };
                     let submit = |job: Job| match &sub_pool {
                         Some(sub) => sub.spawn_fifo(job),
@@ -248,9 +250,15 @@ pub async fn run(
     // All at once: the batch's order in the queue must not depend on how fast threads start.
     queue.submit_all(jobs, |run| pool.rayon.spawn_fifo(run));
     drop(tx);
-    let outcomes: Vec<_> = rx.filter_map(|r| async { r }).collect().await;
-    while children_left.load(Ordering::SeqCst) > 0 {
+    let outcomes = collect(rx, control).await;
+    while children_left.load(Ordering::SeqCst) > 0 && !abandoned(control) {
         web_clock::sleep_ms(CHILD_POLL_MS).await;
+    }
+    if abandoned(control) {
+        // A job died without reporting (a trap in a pool thread): this pool cannot be trusted
+        // any more. Drop it; the next run builds a new one.
+        POOL.with_borrow_mut(|p| p.take());
+        SUB_POOL.with_borrow_mut(|p| p.take());
     }
     let mut records = Vec::with_capacity(outcomes.len());
     let mut children = Vec::new();
@@ -299,6 +307,51 @@ pub const GIL_LANE: &str = "GIL";
 
 /// How often the page checks that a stopped run's sub-tasks have all finished, ms.
 const CHILD_POLL_MS: i32 = 5;
+
+/// Counts a sub-task until it has run or been dropped unrun.
+struct Pending(Arc<AtomicU32>);
+
+impl Pending {
+    fn new(count: Arc<AtomicU32>) -> Pending {
+        count.fetch_add(1, Ordering::SeqCst);
+        Pending(count)
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Collects the jobs' outcomes as they come. Every job reports, even a cancelled one; a job
+/// that died without reporting (a trap in its thread) would leave the channel open for ever,
+/// so once the watchdog has stopped the run, waiting ends after a grace period.
+async fn collect<T>(mut rx: mpsc::UnboundedReceiver<Option<T>>, control: &RunControl) -> Vec<T> {
+    let mut out = Vec::new();
+    loop {
+        let next = select(rx.next(), Box::pin(web_clock::sleep_ms(RESULT_POLL_MS))).await;
+        match next {
+            Either::Left((Some(outcome), _)) => out.extend(outcome),
+            Either::Left((None, _)) => break,
+            Either::Right(_) if abandoned(control) => break,
+            Either::Right(_) => {}
+        }
+    }
+    out
+}
+
+/// How often the page looks up from waiting for the jobs, ms.
+const RESULT_POLL_MS: i32 = 100;
+
+/// Whether to stop waiting for the pool: the watchdog stopped the run and the jobs have had a
+/// second to notice.
+fn abandoned(control: &RunControl) -> bool {
+    control.stalled_for(PerformanceClock.now_ms()) > ABANDON_AFTER_MS
+}
+
+/// Grace period after the watchdog's stop, ms.
+const ABANDON_AFTER_MS: f64 = 1_000.0;
 
 /// The lane of a sub-task's thread.
 fn sub_lane(in_sub_pool: bool) -> String {

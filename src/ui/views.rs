@@ -1,0 +1,486 @@
+//! The views of a run, all drawn from the results document (so an exported run re-renders the
+//! same): the timeline, the wall-time comparison, the scaling chart, the latency view, the
+//! decision table and the Python mapping. The geometry is computed by [`crate::chart`] (pure,
+//! host-tested); these components only turn it into SVG and tables.
+//!
+//! Every chart is an `<svg role="img">` with an `aria-label`, and has a data table beside it
+//! (in a `<details>`), so the numbers are there for screen readers and for copying.
+
+use yew::prelude::*;
+
+use crate::chart::{self, TimelineView};
+use crate::decision;
+use crate::models::Model;
+use crate::python;
+use crate::report::{Results, Status};
+use crate::trace::State;
+
+/// Width the charts are laid out at; the SVG scales to its container.
+const CHART_WIDTH: f64 = 960.0;
+
+/// Props of the views that show one run.
+#[derive(Debug, Properties, PartialEq)]
+pub struct RunProps {
+    /// The run.
+    pub results: Results,
+}
+
+/// The legend of trace states, shared by the timeline.
+fn legend() -> Html {
+    html! {
+        <ul class="legend" data-testid="legend" aria-label="Trace states">
+            { for chart::LEGEND.iter().map(|&state| html! {
+                <li><span class={classes!("swatch", chart::state_class(state))}></span>{ chart::state_label(state) }</li>
+            }) }
+        </ul>
+    }
+}
+
+fn state_id(state: State) -> String {
+    serde_json::to_value(state)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The timeline: one lane per main thread, scheduler, pool thread or worker, every model on
+/// the same time axis; zoom and pan with the buttons or, when the chart has focus, `+`, `-`,
+/// `0` and the arrow keys.
+#[function_component(Timeline)]
+pub fn timeline(props: &RunProps) -> Html {
+    let full = TimelineView::full(&props.results);
+    let view = use_state(|| full);
+    // A new run resets the window.
+    {
+        let view = view.clone();
+        use_effect_with(full, move |full| view.set(*full));
+    }
+    let selected = use_state(|| None::<String>);
+    let layout = chart::timeline(&props.results, &view, CHART_WIDTH);
+    let center = (view.start_ms + view.end_ms) / 2.0;
+    let zoom = |factor: f64| {
+        let view = view.clone();
+        Callback::from(move |_: MouseEvent| view.set(view.zoom(factor, center)))
+    };
+    let pan = |fraction: f64| {
+        let view = view.clone();
+        Callback::from(move |_: MouseEvent| view.set(view.pan(fraction * view.width_ms())))
+    };
+    let reset = {
+        let view = view.clone();
+        Callback::from(move |_: MouseEvent| view.set(full))
+    };
+    let on_key = {
+        let view = view.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let next = match e.key().as_str() {
+                "+" | "=" => view.zoom(0.5, center),
+                "-" | "_" => view.zoom(2.0, center),
+                "0" => full,
+                "ArrowLeft" => view.pan(-0.2 * view.width_ms()),
+                "ArrowRight" => view.pan(0.2 * view.width_ms()),
+                _ => return,
+            };
+            e.prevent_default();
+            view.set(next);
+        })
+    };
+    let bars = layout.bars.iter().map(|bar| {
+        let what = match bar.task {
+            Some(task) => format!("task {task}"),
+            None => bar.lane.clone(),
+        };
+        let text = format!(
+            "{} · {} · {what}: {} from {:.1} ms for {:.1} ms",
+            bar.model.info().label,
+            bar.lane,
+            chart::state_label(bar.state),
+            bar.start_ms,
+            bar.end_ms - bar.start_ms
+        );
+        let onfocus = {
+            let (selected, text) = (selected.clone(), text.clone());
+            Callback::from(move |_: FocusEvent| selected.set(Some(text.clone())))
+        };
+        let onmouseenter = {
+            let (selected, text) = (selected.clone(), text.clone());
+            Callback::from(move |_: MouseEvent| selected.set(Some(text.clone())))
+        };
+        html! {
+            <rect class={classes!("bar", chart::state_class(bar.state))} tabindex="0"
+                x={format!("{:.2}", bar.x)} y={format!("{:.2}", bar.y)}
+                width={format!("{:.2}", bar.width)} height={format!("{:.2}", bar.height)}
+                data-model={bar.model.info().id} data-lane={bar.lane.clone()} data-state={state_id(bar.state)}
+                data-task={bar.task.map(|t| t.to_string())}
+                aria-label={text.clone()} {onfocus} {onmouseenter}>
+                <title>{ text }</title>
+            </rect>
+        }
+    });
+    let label = format!(
+        "Timeline of {} models, {} to {}: one lane per thread or worker, coloured by state",
+        layout.groups.len(),
+        chart::format_ms(layout.view.start_ms),
+        chart::format_ms(layout.view.end_ms)
+    );
+    html! {
+        <section class="view" data-testid="timeline" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">{ "Timeline" }</h2>
+            <p class="hint">{ "Every model on the same time axis. Hover or focus a bar for its task, state, start and duration. Zoom with + / − (or the keys + − 0 ← → when the chart has focus)." }</p>
+            <div class="toolbar" role="toolbar" aria-label="Timeline zoom and pan">
+                <button type="button" class="secondary" data-testid="zoom-in" onclick={zoom(0.5)} aria-label="Zoom in">{ "+" }</button>
+                <button type="button" class="secondary" data-testid="zoom-out" onclick={zoom(2.0)} aria-label="Zoom out">{ "−" }</button>
+                <button type="button" class="secondary" onclick={pan(-0.25)} aria-label="Pan left">{ "←" }</button>
+                <button type="button" class="secondary" onclick={pan(0.25)} aria-label="Pan right">{ "→" }</button>
+                <button type="button" class="secondary" data-testid="zoom-reset" onclick={reset}>{ "Whole run" }</button>
+                <span class="detail" data-testid="timeline-window">
+                    { format!("{} – {}", chart::format_ms(layout.view.start_ms), chart::format_ms(layout.view.end_ms)) }
+                </span>
+            </div>
+            { legend() }
+            <div class="chart-scroll">
+                <svg viewBox={format!("0 0 {:.0} {:.0}", layout.width, layout.height)} role="img" aria-label={label}
+                    tabindex="0" onkeydown={on_key} data-testid="timeline-svg">
+                    { for layout.ticks.iter().map(|(x, text)| html! {
+                        <g>
+                            <line class="grid" x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={format!("{:.1}", layout.axis_y)} y2={format!("{:.1}", layout.height)} />
+                            <text x={format!("{x:.1}")} y={format!("{:.1}", layout.axis_y - 6.0)} text-anchor="middle" class="muted">{ text }</text>
+                        </g>
+                    }) }
+                    { for layout.groups.iter().map(|g| html! {
+                        <text x="4" y={format!("{:.1}", g.y + 14.0)} font-weight="600">{ &g.label }</text>
+                    }) }
+                    { for layout.rows.iter().map(|row| html! {
+                        <g data-testid="lane" data-model={row.model.info().id} data-lane={row.lane.clone()}>
+                            <rect class="lane-bg" x={format!("{:.1}", layout.label_width)} y={format!("{:.1}", row.y)}
+                                width={format!("{:.1}", (layout.width - layout.label_width).max(0.0))} height={format!("{:.1}", row.height)} />
+                            <text x="12" y={format!("{:.1}", row.y + row.height / 2.0 + 4.0)} class="muted">{ &row.lane }</text>
+                        </g>
+                    }) }
+                    { for bars }
+                </svg>
+            </div>
+            <p class="detail" data-testid="timeline-detail" aria-live="polite">
+                { (*selected).clone().unwrap_or_else(|| "Hover or focus a bar for details.".into()) }
+            </p>
+        </section>
+    }
+}
+
+/// Wall time per model, with the spread of the repeats.
+#[function_component(Comparison)]
+pub fn comparison(props: &RunProps) -> Html {
+    let layout = chart::comparison(&props.results, CHART_WIDTH);
+    if layout.bars.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="view" data-testid="comparison" aria-labelledby="comparison-title">
+            <h2 id="comparison-title">{ "Wall time" }</h2>
+            <p class="hint">{ "The median of the repeats; the whisker spans the fastest to the slowest (set Repeats above 1). Shorter is better." }</p>
+            <div class="chart-scroll">
+                <svg viewBox={format!("0 0 {:.0} {:.0}", layout.width, layout.height)} role="img"
+                    aria-label="Wall time per model, as horizontal bars">
+                    { for layout.ticks.iter().map(|(x, text)| html! {
+                        <g>
+                            <line class="grid" x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1="0" y2={format!("{:.1}", layout.axis_y)} />
+                            <text x={format!("{x:.1}")} y={format!("{:.1}", layout.axis_y + 14.0)} text-anchor="middle" class="muted">{ text }</text>
+                        </g>
+                    }) }
+                    { for layout.bars.iter().map(|b| html! {
+                        <g data-testid="comparison-bar" data-model={b.model.info().id}>
+                            <text x="4" y={format!("{:.1}", b.y + b.height / 2.0 + 4.0)}>{ &b.label }</text>
+                            <rect class={classes!("bar", model_class(b.model))} x={format!("{:.1}", b.x)} y={format!("{:.1}", b.y)}
+                                width={format!("{:.1}", b.width)} height={format!("{:.1}", b.height)}>
+                                <title>{ format!("{}: {:.1} ms (median)", b.label, b.median_ms) }</title>
+                            </rect>
+                            if let Some((x1, x2)) = b.whisker {
+                                <line class="whisker" x1={format!("{x1:.1}")} x2={format!("{x2:.1}")}
+                                    y1={format!("{:.1}", b.y + b.height / 2.0)} y2={format!("{:.1}", b.y + b.height / 2.0)} />
+                            }
+                            <text x={format!("{:.1}", b.x + b.width + 6.0)} y={format!("{:.1}", b.y + b.height / 2.0 + 4.0)} class="muted">
+                                { format!("{:.0} ms", b.median_ms) }
+                            </text>
+                        </g>
+                    }) }
+                </svg>
+            </div>
+            <details>
+                <summary>{ "Data table" }</summary>
+                <div class="table-scroll">
+                    <table class="data-table" data-testid="comparison-table">
+                        <thead><tr><th scope="col">{ "Model" }</th><th scope="col">{ "Median" }</th><th scope="col">{ "Min" }</th><th scope="col">{ "Max" }</th><th scope="col">{ "Throughput" }</th></tr></thead>
+                        <tbody>
+                            { for layout.bars.iter().map(|b| {
+                                let throughput = props.results.models.iter().find(|r| r.model == b.model)
+                                    .map_or(0.0, |r| r.summary.throughput_per_s);
+                                html! {
+                                    <tr>
+                                        <th scope="row">{ &b.label }</th>
+                                        <td class="num">{ format!("{:.1} ms", b.median_ms) }</td>
+                                        <td class="num">{ format!("{:.1} ms", b.min_ms) }</td>
+                                        <td class="num">{ format!("{:.1} ms", b.max_ms) }</td>
+                                        <td class="num">{ format!("{throughput:.1} tasks/s") }</td>
+                                    </tr>
+                                }
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        </section>
+    }
+}
+
+/// A CSS class per model, for series colours.
+fn model_class(model: Model) -> String {
+    format!("model-{}", model.info().id)
+}
+
+/// Speedup against workers for the pooled models (a scaling sweep), with the ideal line and
+/// the Amdahl fit.
+#[function_component(Scaling)]
+pub fn scaling(props: &RunProps) -> Html {
+    if props.results.scaling.is_empty() {
+        return html! {};
+    }
+    let layout = chart::scaling(&props.results.scaling, CHART_WIDTH, 320.0);
+    let path = |points: &[(f64, f64)]| {
+        points
+            .iter()
+            .enumerate()
+            .map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (left, top, right, bottom) = layout.plot;
+    html! {
+        <section class="view" data-testid="scaling" aria-labelledby="scaling-title">
+            <h2 id="scaling-title">{ "Scaling" }</h2>
+            <p class="hint">{ "Speedup over one worker as workers are added; dashed grey: perfect scaling; dotted: Amdahl's law fitted to the points (p = the parallel fraction)." }</p>
+            <div class="chart-scroll">
+                <svg viewBox={format!("0 0 {:.0} {:.0}", layout.width, layout.height)} role="img"
+                    aria-label="Speedup against the number of workers for each pooled model">
+                    <line class="axis" x1={format!("{left:.1}")} x2={format!("{right:.1}")} y1={format!("{bottom:.1}")} y2={format!("{bottom:.1}")} />
+                    <line class="axis" x1={format!("{left:.1}")} x2={format!("{left:.1}")} y1={format!("{top:.1}")} y2={format!("{bottom:.1}")} />
+                    { for layout.x_ticks.iter().map(|(x, t)| html! {
+                        <text x={format!("{x:.1}")} y={format!("{:.1}", bottom + 15.0)} text-anchor="middle" class="muted">{ t }</text>
+                    }) }
+                    { for layout.y_ticks.iter().map(|(y, t)| html! {
+                        <g>
+                            <line class="grid" x1={format!("{left:.1}")} x2={format!("{right:.1}")} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
+                            <text x={format!("{:.1}", left - 6.0)} y={format!("{:.1}", y + 4.0)} text-anchor="end" class="muted">{ t }</text>
+                        </g>
+                    }) }
+                    <path class="ideal" d={path(&layout.ideal)} />
+                    { for layout.series.iter().map(|s| {
+                        let points: Vec<(f64, f64)> = s.dots.iter().map(|d| (d.x, d.y)).collect();
+                        html! {
+                            <g class={model_class(s.model)} data-testid="scaling-series" data-model={s.model.info().id}>
+                                <path class="series" d={path(&points)} />
+                                if !s.fit_curve.is_empty() {
+                                    <path class="fit" d={path(&s.fit_curve)} />
+                                }
+                                { for s.dots.iter().map(|d| html! {
+                                    <circle cx={format!("{:.1}", d.x)} cy={format!("{:.1}", d.y)} r="4">
+                                        <title>{ format!("{}: {} workers, {:.2}× ({:.0} ms, efficiency {:.0}%)", s.label, d.workers, d.speedup, d.wall_ms, d.efficiency * 100.0) }</title>
+                                    </circle>
+                                }) }
+                            </g>
+                        }
+                    }) }
+                </svg>
+            </div>
+            <ul class="legend">
+                { for layout.series.iter().map(|s| html! {
+                    <li class={model_class(s.model)}>
+                        <span class="swatch series-swatch"></span>
+                        { &s.label }
+                        { s.parallel_fraction.map_or(String::new(), |p| format!(" — Amdahl p = {p:.2}")) }
+                    </li>
+                }) }
+            </ul>
+            <details>
+                <summary>{ "Data table" }</summary>
+                <div class="table-scroll">
+                    <table class="data-table" data-testid="scaling-table">
+                        <thead><tr><th scope="col">{ "Model" }</th><th scope="col">{ "Workers" }</th><th scope="col">{ "Wall" }</th><th scope="col">{ "Speedup" }</th><th scope="col">{ "Efficiency" }</th></tr></thead>
+                        <tbody>
+                            { for layout.series.iter().flat_map(|s| s.dots.iter().map(move |d| html! {
+                                <tr>
+                                    <th scope="row">{ &s.label }</th>
+                                    <td class="num">{ d.workers }</td>
+                                    <td class="num">{ format!("{:.1} ms", d.wall_ms) }</td>
+                                    <td class="num">{ format!("{:.2}×", d.speedup) }</td>
+                                    <td class="num">{ format!("{:.0}%", d.efficiency * 100.0) }</td>
+                                </tr>
+                            })) }
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        </section>
+    }
+}
+
+/// Per-task latency, sorted, for the model picked — the seed's siege output.
+#[function_component(Latency)]
+pub fn latency(props: &RunProps) -> Html {
+    let ran: Vec<&crate::report::ModelResult> = props
+        .results
+        .models
+        .iter()
+        .filter(|r| r.status == Status::Ok && !r.tasks.is_empty())
+        .collect();
+    let picked = use_state(|| None::<Model>);
+    let Some(result) = ran
+        .iter()
+        .find(|r| Some(r.model) == *picked)
+        .or_else(|| ran.first())
+    else {
+        return html! {};
+    };
+    let layout = chart::latency(result, CHART_WIDTH, 260.0);
+    let (left, _top, right, bottom) = layout.plot;
+    let on_pick = {
+        let picked = picked.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            picked.set(
+                Model::ALL
+                    .into_iter()
+                    .find(|m| m.info().id == select.value()),
+            );
+        })
+    };
+    html! {
+        <section class="view" data-testid="latency" aria-labelledby="latency-title">
+            <h2 id="latency-title">{ "Response times" }</h2>
+            <p class="hint">{ "Every task's wait from submission to result, fastest first — like a load tester's report. A staircase means tasks waited for each other; a flat top means they ran side by side." }</p>
+            <label class="toolbar">
+                { "Model " }
+                <select data-testid="latency-model" onchange={on_pick}>
+                    { for ran.iter().map(|r| html! {
+                        <option value={r.model.info().id} selected={r.model == result.model}>{ r.model.info().label }</option>
+                    }) }
+                </select>
+            </label>
+            <div class="chart-scroll">
+                <svg viewBox={format!("0 0 {:.0} {:.0}", layout.width, layout.height)} role="img"
+                    aria-label={format!("Latency of each task of {}, sorted", result.model.info().label)}>
+                    { for layout.ticks.iter().map(|(y, t)| html! {
+                        <g>
+                            <line class="grid" x1={format!("{left:.1}")} x2={format!("{right:.1}")} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
+                            <text x={format!("{:.1}", left - 6.0)} y={format!("{:.1}", y + 4.0)} text-anchor="end" class="muted">{ t }</text>
+                        </g>
+                    }) }
+                    <line class="axis" x1={format!("{left:.1}")} x2={format!("{right:.1}")} y1={format!("{bottom:.1}")} y2={format!("{bottom:.1}")} />
+                    { for layout.bars.iter().map(|b| html! {
+                        <rect class="bar state-run" data-testid="latency-bar" x={format!("{:.1}", b.x)} y={format!("{:.1}", b.y)}
+                            width={format!("{:.1}", b.width)} height={format!("{:.1}", b.height)}>
+                            <title>{ format!("task {}: {:.1} ms", b.task, b.latency_ms) }</title>
+                        </rect>
+                    }) }
+                    { for layout.markers.iter().map(|m| html! {
+                        <g>
+                            <line class="marker" x1={format!("{left:.1}")} x2={format!("{right:.1}")} y1={format!("{:.1}", m.y)} y2={format!("{:.1}", m.y)} />
+                            <text x={format!("{:.1}", right - 4.0)} y={format!("{:.1}", m.y - 3.0)} text-anchor="end">{ format!("{} {:.0} ms", m.label, m.value_ms) }</text>
+                        </g>
+                    }) }
+                </svg>
+            </div>
+            <details>
+                <summary>{ "Data table" }</summary>
+                <div class="table-scroll">
+                    <table class="data-table" data-testid="latency-table">
+                        <thead><tr><th scope="col">{ "#" }</th><th scope="col">{ "Task" }</th><th scope="col">{ "Ran on" }</th><th scope="col">{ "Latency" }</th></tr></thead>
+                        <tbody>
+                            { for layout.rows.iter().map(|row| html! {
+                                <tr>
+                                    <td class="num">{ row.rank }</td>
+                                    <td class="num">{ row.task }</td>
+                                    <td>{ &row.lane }</td>
+                                    <td class="num">{ format!("{:.1} ms", row.latency_ms) }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        </section>
+    }
+}
+
+/// Props of [`Decision`].
+#[derive(Debug, Properties, PartialEq)]
+pub struct HistoryProps {
+    /// The session's finished runs.
+    pub history: Vec<Results>,
+}
+
+/// Which model won each class of workload the user has run, beside the seed's table.
+#[function_component(Decision)]
+pub fn decision(props: &HistoryProps) -> Html {
+    let rows = decision::decision_table(&props.history);
+    if rows.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="view" data-testid="decision" aria-labelledby="decision-title">
+            <h2 id="decision-title">{ "Decision table — from your runs" }</h2>
+            <p class="hint">{ "For each kind of workload you have run this session: the fastest model that verified, by how much, and what the seed articles advise." }</p>
+            <div class="table-scroll">
+                <table class="data-table" data-testid="decision-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "Workload" }</th><th scope="col">{ "Runs" }</th><th scope="col">{ "Fastest here" }</th>
+                            <th scope="col">{ "Runner-up" }</th><th scope="col">{ "The articles say" }</th><th scope="col">{ "Agrees?" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for rows.iter().map(|row| html! {
+                            <tr data-class={row.class.label()}>
+                                <th scope="row">{ row.class.label() }</th>
+                                <td class="num">{ row.runs }</td>
+                                <td>{ format!("{} ({:.0} ms)", row.winner.info().label, row.winner_ms) }</td>
+                                <td>{ match (row.runner_up, row.margin) {
+                                    (Some((model, ms)), Some(margin)) => format!("{} ({ms:.0} ms, {margin:.2}× slower)", model.info().label),
+                                    _ => "—".to_string(),
+                                } }</td>
+                                <td>{ row.seed_says }</td>
+                                <td class={match row.agrees { Some(true) => "agree", Some(false) => "disagree", None => "" }}>
+                                    { match row.agrees { Some(true) => "yes", Some(false) => "no — see why in the explanation", None => "depends" } }
+                                </td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// What each model stands for in Python, as code for the current configuration, and what the
+/// run shows.
+#[function_component(PythonMapping)]
+pub fn python_mapping(props: &RunProps) -> Html {
+    let results = &props.results;
+    html! {
+        <section class="view" data-testid="python" aria-labelledby="python-title">
+            <h2 id="python-title">{ "In Python" }</h2>
+            { for results.models.iter().map(|r| {
+                let id = r.model.info().id;
+                html! {
+                    <div class="python-model" data-testid={format!("python-{id}")}>
+                        <h3>{ r.model.info().label }{ " — " }<code>{ r.model.info().python }</code></h3>
+                        <p data-testid={format!("explain-{id}")}>{ python::explain(r, results) }</p>
+                        <details>
+                            <summary>{ "Python equivalent of this configuration" }</summary>
+                            <pre class="snippet"><code>{ python::snippet(r.model, &results.config, results.environment.hardware_concurrency) }</code></pre>
+                        </details>
+                    </div>
+                }
+            }) }
+        </section>
+    }
+}
