@@ -931,7 +931,12 @@ pub fn scaling(points: &[ScalingPoint], width_px: f64, height_px: f64) -> Scalin
         .flat_map(|r| r.measured.iter().map(|m| m.2))
         .fold(f64::from(max_workers), f64::max);
     let (y_end, y_values) = nice_axis(max_speedup, 5);
-    let x_scale = LinearScale::new((0.0, f64::from(max_workers)), (PLOT_LEFT, right));
+    // From 1 worker (the baseline) to the most: nothing happens left of 1. A half-step margin
+    // keeps the dots off the axis, and a one-point sweep still has a domain.
+    let x_scale = LinearScale::new(
+        (0.5, f64::from(max_workers) + 0.5),
+        (PLOT_LEFT, right),
+    );
     let y_scale = LinearScale::new((0.0, y_end), (bottom, PLOT_TOP));
     let at = |n: f64, s: f64| (x_scale.map(n), y_scale.map(s));
 
@@ -976,7 +981,7 @@ pub fn scaling(points: &[ScalingPoint], width_px: f64, height_px: f64) -> Scalin
     } else {
         let top = f64::from(max_workers);
         let x_target = (max_workers as usize).min(10);
-        let x_ticks = nice_ticks(0.0, top, x_target)
+        let x_ticks = nice_ticks(1.0, top, x_target)
             .into_iter()
             .filter(|&n| n >= 1.0 && n.fract() == 0.0)
             .map(|n| (x_scale.map(n), format!("{n}")))

@@ -74,8 +74,8 @@ pub fn timeline(props: &RunProps) -> Html {
         let view = view.clone();
         Callback::from(move |e: KeyboardEvent| {
             let next = match e.key().as_str() {
-                "+" | "=" => view.zoom(0.5, center),
-                "-" | "_" => view.zoom(2.0, center),
+                "+" | "=" => view.zoom(2.0, center),
+                "-" | "_" => view.zoom(0.5, center),
                 "0" => full,
                 "ArrowLeft" => view.pan(-0.2 * view.width_ms()),
                 "ArrowRight" => view.pan(0.2 * view.width_ms()),
@@ -128,8 +128,8 @@ pub fn timeline(props: &RunProps) -> Html {
             <h2 id="timeline-title">{ "Timeline" }</h2>
             <p class="hint">{ "Every model on the same time axis. Hover or focus a bar for its task, state, start and duration. Zoom with + / − (or the keys + − 0 ← → when the chart has focus)." }</p>
             <div class="toolbar" role="toolbar" aria-label="Timeline zoom and pan">
-                <button type="button" class="secondary" data-testid="zoom-in" onclick={zoom(0.5)} aria-label="Zoom in">{ "+" }</button>
-                <button type="button" class="secondary" data-testid="zoom-out" onclick={zoom(2.0)} aria-label="Zoom out">{ "−" }</button>
+                <button type="button" class="secondary" data-testid="zoom-in" onclick={zoom(2.0)} aria-label="Zoom in">{ "+" }</button>
+                <button type="button" class="secondary" data-testid="zoom-out" onclick={zoom(0.5)} aria-label="Zoom out">{ "−" }</button>
                 <button type="button" class="secondary" onclick={pan(-0.25)} aria-label="Pan left">{ "←" }</button>
                 <button type="button" class="secondary" onclick={pan(0.25)} aria-label="Pan right">{ "→" }</button>
                 <button type="button" class="secondary" data-testid="zoom-reset" onclick={reset}>{ "Whole run" }</button>
@@ -418,40 +418,46 @@ pub struct HistoryProps {
     pub history: Vec<Results>,
 }
 
-/// Which model won each class of workload the user has run, beside the seed's table.
+/// The seed's decision table, each row next to what the user's own runs measured for that class
+/// of workload (when they have run it).
 #[function_component(Decision)]
 pub fn decision(props: &HistoryProps) -> Html {
     let rows = decision::decision_table(&props.history);
-    if rows.is_empty() {
-        return html! {};
-    }
     html! {
         <section class="view" data-testid="decision" aria-labelledby="decision-title">
-            <h2 id="decision-title">{ "Decision table — from your runs" }</h2>
-            <p class="hint">{ "For each kind of workload you have run this session: the fastest model that verified, by how much, and what the seed articles advise." }</p>
+            <h2 id="decision-title">{ "Decision table — the articles, and your runs" }</h2>
+            <p class="hint">{ "What the seed articles advise for each kind of workload, and which model was fastest (with answers verified) in the runs you made this session." }</p>
             <div class="table-scroll">
                 <table class="data-table" data-testid="decision-table">
                     <thead>
                         <tr>
-                            <th scope="col">{ "Workload" }</th><th scope="col">{ "Runs" }</th><th scope="col">{ "Fastest here" }</th>
-                            <th scope="col">{ "Runner-up" }</th><th scope="col">{ "The articles say" }</th><th scope="col">{ "Agrees?" }</th>
+                            <th scope="col">{ "Workload" }</th><th scope="col">{ "The articles say" }</th><th scope="col">{ "Runs" }</th>
+                            <th scope="col">{ "Fastest here" }</th><th scope="col">{ "Runner-up" }</th><th scope="col">{ "Agrees?" }</th>
                         </tr>
                     </thead>
                     <tbody>
-                        { for rows.iter().map(|row| html! {
-                            <tr data-class={row.class.label()}>
-                                <th scope="row">{ row.class.label() }</th>
-                                <td class="num">{ row.runs }</td>
-                                <td>{ format!("{} ({:.0} ms)", row.winner.info().label, row.winner_ms) }</td>
-                                <td>{ match (row.runner_up, row.margin) {
-                                    (Some((model, ms)), Some(margin)) => format!("{} ({ms:.0} ms, {margin:.2}× slower)", model.info().label),
-                                    _ => "—".to_string(),
-                                } }</td>
-                                <td>{ row.seed_says }</td>
-                                <td class={match row.agrees { Some(true) => "agree", Some(false) => "disagree", None => "" }}>
-                                    { match row.agrees { Some(true) => "yes", Some(false) => "no — see why in the explanation", None => "depends" } }
-                                </td>
-                            </tr>
+                        { for decision::WorkloadClass::ALL.iter().map(|&class| {
+                            let row = rows.iter().find(|r| r.class == class);
+                            html! {
+                                <tr data-class={class.label()} data-measured={row.is_some().to_string()}>
+                                    <th scope="row">{ class.label() }</th>
+                                    <td>{ class.seed_says() }</td>
+                                    if let Some(row) = row {
+                                        <td class="num">{ row.runs }</td>
+                                        <td>{ format!("{} ({:.0} ms)", row.winner.info().label, row.winner_ms) }</td>
+                                        <td>{ match (row.runner_up, row.margin) {
+                                            (Some((model, ms)), Some(margin)) => format!("{} ({ms:.0} ms, {margin:.2}× slower)", model.info().label),
+                                            _ => "—".to_string(),
+                                        } }</td>
+                                        <td class={match row.agrees { Some(true) => "agree", Some(false) => "disagree", None => "" }}>
+                                            { match row.agrees { Some(true) => "yes", Some(false) => "no — see the explanation under the run", None => "depends on the mix" } }
+                                        </td>
+                                    } else {
+                                        <td class="num">{ 0 }</td>
+                                        <td colspan="3" class="muted">{ "not run yet — pick such a workload and Run" }</td>
+                                    }
+                                </tr>
+                            }
                         }) }
                     </tbody>
                 </table>
