@@ -933,10 +933,7 @@ pub fn scaling(points: &[ScalingPoint], width_px: f64, height_px: f64) -> Scalin
     let (y_end, y_values) = nice_axis(max_speedup, 5);
     // From 1 worker (the baseline) to the most: nothing happens left of 1. A half-step margin
     // keeps the dots off the axis, and a one-point sweep still has a domain.
-    let x_scale = LinearScale::new(
-        (0.5, f64::from(max_workers) + 0.5),
-        (PLOT_LEFT, right),
-    );
+    let x_scale = LinearScale::new((0.5, f64::from(max_workers) + 0.5), (PLOT_LEFT, right));
     let y_scale = LinearScale::new((0.0, y_end), (bottom, PLOT_TOP));
     let at = |n: f64, s: f64| (x_scale.map(n), y_scale.map(s));
 
