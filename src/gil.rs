@@ -218,7 +218,8 @@ impl Gil {
         }
     }
 
-    /// What the lock did, times relative to `t0`.
+    /// What the lock did, times relative to `t0`. Call it once no thread uses the lock any
+    /// more: it takes the mutex, and the UI thread may not wait for one.
     pub fn report(&self, t0: f64) -> GilReport {
         self.lock().report(t0)
     }

@@ -101,25 +101,33 @@ impl TaskQueue {
     /// Queues `jobs` at the back in one go — no job can start (and submit sub-tasks) before the
     /// last is queued, so a batch's order does not depend on thread timing — then starts one
     /// pool job per queued job with `spawn`.
-    pub fn submit_all(&self, jobs: Vec<Job>, mut spawn: impl FnMut(Job)) {
+    pub fn submit_all(&self, jobs: Vec<Job>, spawn: impl FnMut(Job)) {
+        self.enqueue(jobs).into_iter().for_each(spawn);
+    }
+
+    /// Queues `jobs` at the back in one go and returns one pool job per queued job, each running
+    /// whatever is at the front when it runs; the caller spawns them (see [`TaskQueue::submit_all`]).
+    pub fn enqueue(&self, jobs: Vec<Job>) -> Vec<Job> {
         let count = jobs.len();
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .extend(jobs);
-        for _ in 0..count {
-            let queue = self.clone();
-            spawn(Box::new(move || {
-                let front = queue
-                    .0
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .pop_front();
-                if let Some(job) = front {
-                    job();
-                }
-            }));
-        }
+        (0..count)
+            .map(|_| {
+                let queue = self.clone();
+                Box::new(move || {
+                    let front = queue
+                        .0
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .pop_front();
+                    if let Some(job) = front {
+                        job();
+                    }
+                }) as Job
+            })
+            .collect()
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod blocking;
 pub mod clock;
+pub mod dispatch;
 pub mod event_loop;
 pub mod io;
 pub mod location;

@@ -42,6 +42,7 @@ use crate::report::{Environment, ModelResult, Status};
 use crate::trace::{self, Segment, State};
 use crate::web::clock::{self as web_clock, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::{self, ThreadIo};
+use crate::web::dispatch::{self, Command};
 use crate::web::threads;
 use crate::workloads;
 
@@ -107,12 +108,24 @@ async fn pool_of(slot: &'static PoolSlot, threads: u32) -> Result<(Rc<Pool>, Opt
     {
         return Ok((pool, None));
     }
-    // Drop the old pool first: two pools would compete for the cores while this one starts.
-    slot.with_borrow_mut(|p| p.take());
+    // Retire the old pool first: two pools would compete for the cores while this one starts.
+    retire(slot).await;
     let (pool, startup) = build(threads).await?;
     let pool = Rc::new(pool);
     slot.with_borrow_mut(|p| *p = Some(pool.clone()));
     Ok((pool, Some(startup)))
+}
+
+/// Retires the pool kept in `slot`: its rayon pool is dropped by the dispatcher, so the UI
+/// thread never takes rayon's locks (see `web::dispatch`); its threads then leave.
+async fn retire(slot: &'static PoolSlot) {
+    let Some(pool) = slot.with_borrow_mut(Option::take) else {
+        return;
+    };
+    let rayon = pool.rayon.clone();
+    // The last UI-thread handle goes first, so the dispatcher's is the last of all.
+    drop(pool);
+    dispatch::send(vec![Command::Drop(rayon)]).await;
 }
 
 /// This pool thread's handle on the run's GIL (offset for the sub-pool), or free-threading.
@@ -248,7 +261,13 @@ pub async fn run(
         jobs.push(job);
     }
     // All at once: the batch's order in the queue must not depend on how fast threads start.
-    queue.submit_all(jobs, |run| pool.rayon.spawn_fifo(run));
+    // The dispatcher spawns them: the UI thread never calls into rayon.
+    let spawns = queue
+        .enqueue(jobs)
+        .into_iter()
+        .map(|run| Command::Spawn(pool.rayon.clone(), run))
+        .collect();
+    dispatch::send(spawns).await;
     drop(tx);
     let outcomes = collect(rx, control).await;
     while children_left.load(Ordering::SeqCst) > 0 && !abandoned(control) {
@@ -257,8 +276,8 @@ pub async fn run(
     if abandoned(control) {
         // A job died without reporting (a trap in a pool thread): this pool cannot be trusted
         // any more. Drop it; the next run builds a new one.
-        POOL.with_borrow_mut(|p| p.take());
-        SUB_POOL.with_borrow_mut(|p| p.take());
+        retire(&POOL).await;
+        retire(&SUB_POOL).await;
     }
     let mut records = Vec::with_capacity(outcomes.len());
     let mut children = Vec::new();
