@@ -41,8 +41,8 @@ use crate::nested::{self, Job, Nesting, Starvation, TaskQueue};
 use crate::report::{Environment, ModelResult, Status};
 use crate::trace::{self, Segment, State};
 use crate::web::clock::{self as web_clock, HeartbeatRecorder, PerformanceClock};
-use crate::web::io::{self, ThreadIo};
 use crate::web::dispatch::{self, Command};
+use crate::web::io::{self, ThreadIo};
 use crate::web::threads;
 use crate::workloads;
 
