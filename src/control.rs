@@ -22,6 +22,8 @@ pub struct RunControl {
     requested: AtomicBool,
     /// When the watchdog stopped the run (ms on the page's clock, as bits), 0 if it did not.
     stalled_at: AtomicU64,
+    /// When the user asked to cancel (ms on the page's clock, as bits), 0 if they did not.
+    cancelled_at: AtomicU64,
 }
 
 impl RunControl {
@@ -102,6 +104,18 @@ impl RunControl {
     pub fn cancel(&self) {
         self.requested.store(true, Ordering::Relaxed);
         self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// [`RunControl::cancel`], noting when (the page reports how long the stop took).
+    pub fn cancel_at(&self, now_ms: f64) {
+        self.cancelled_at.store(now_ms.to_bits(), Ordering::Relaxed);
+        self.cancel();
+    }
+
+    /// How long ago the user cancelled, per `now_ms`, if they did (with [`RunControl::cancel_at`]).
+    pub fn since_cancel(&self, now_ms: f64) -> Option<f64> {
+        let at = f64::from_bits(self.cancelled_at.load(Ordering::Relaxed));
+        (self.is_cancelled() && at > 0.0 && at.is_finite()).then_some(now_ms - at)
     }
 
     /// Whether [`RunControl::cancel`] was called.

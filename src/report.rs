@@ -457,6 +457,10 @@ pub struct Results {
     pub models: Vec<ModelResult>,
     /// Notices about the input (unknown or malformed URL parameters, fallbacks).
     pub notices: Vec<String>,
+    /// A cancelled run: from the Cancel press (or Escape) to the running model having stopped
+    /// and returned its partial result, ms — the page's own measure of how fast a cancel lands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_ms: Option<f64>,
     /// A scaling sweep's points (`sweep=1`): the pooled models at 1…N workers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scaling: Vec<ScalingPoint>,
@@ -485,6 +489,7 @@ impl Results {
             config,
             models: Vec::new(),
             notices,
+            cancel_ms: None,
             scaling: Vec::new(),
         }
     }

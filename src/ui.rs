@@ -64,6 +64,8 @@ pub enum Action {
     Running(Model, String),
     /// A scaling sweep measured a point.
     Scaling(ScalingPoint),
+    /// The running model stopped this many ms after the Cancel press.
+    CancelLanded(f64),
     /// The running model has finished this many tasks.
     Progress(u32),
     /// A model finished.
@@ -94,6 +96,11 @@ impl Reducible for PageState {
                 next.progress = 0;
             }
             Action::Progress(done) => next.progress = done,
+            Action::CancelLanded(ms) => {
+                if let Some(results) = next.results.as_mut() {
+                    results.cancel_ms.get_or_insert(ms);
+                }
+            }
             Action::Scaling(point) => {
                 if let Some(results) = next.results.as_mut() {
                     results.scaling.push(point);
@@ -200,6 +207,9 @@ async fn run_all(
                 web::clock::yield_now().await;
                 let result = run_model(model, &config, &env, &control).await;
                 control.clear_deadlock();
+                if let Some(ms) = control.since_cancel(web::clock::PerformanceClock.now_ms()) {
+                    dispatch.dispatch(Action::CancelLanded(ms));
+                }
                 if warmup && result.status == Status::Ok {
                     continue;
                 }
@@ -307,7 +317,11 @@ pub fn app() -> Html {
     };
     let cancel = {
         let control = control.clone();
-        Callback::from(move |()| control.borrow().cancel())
+        Callback::from(move |()| {
+            control
+                .borrow()
+                .cancel_at(web::clock::PerformanceClock.now_ms())
+        })
     };
     // Escape cancels, from anywhere on the page.
     {
@@ -365,7 +379,12 @@ pub fn app() -> Html {
             model.info().label,
             state.progress
         ),
-        Phase::Done if state.cancelled => "Cancelled.".to_string(),
+        Phase::Done if state.cancelled => match state.results.as_ref().and_then(|r| r.cancel_ms) {
+            Some(ms) => {
+                format!("Cancelled: the running model stopped {ms:.0} ms after the request.")
+            }
+            None => "Cancelled.".to_string(),
+        },
         Phase::Done => {
             let failed = state
                 .results
