@@ -20,6 +20,8 @@
 //! * [`config`]: one run's settings, their limits, validation and edits.
 //! * [`control`]: progress and cancellation shared between the page and a running model.
 //! * [`url_state`]: [`config::RunConfig`] ⇄ query string, tolerant of bad input.
+//! * [`presets`]: the seed articles' experiments as named presets, each a list of runs and a
+//!   verdict on whether this machine reproduced the claim.
 //! * [`protocol`]: the typed messages between the page and an isolated worker, and the worker
 //!   body itself ([`protocol::handle`]).
 //! * [`report`]: the results document (`#results-json`), per-task records and their summaries.
@@ -53,6 +55,7 @@ pub mod gil;
 pub mod metrics;
 pub mod models;
 pub mod nested;
+pub mod presets;
 pub mod protocol;
 pub mod python;
 pub mod report;

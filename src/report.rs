@@ -461,6 +461,10 @@ pub struct Results {
     /// and returned its partial result, ms — the page's own measure of how fast a cancel lands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_ms: Option<f64>,
+    /// A preset's run (`preset=NAME`): its verdict and every step's document (this document is
+    /// the last step's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<crate::presets::PresetReport>,
     /// A scaling sweep's points (`sweep=1`): the pooled models at 1…N workers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scaling: Vec<ScalingPoint>,
@@ -490,6 +494,7 @@ impl Results {
             models: Vec::new(),
             notices,
             cancel_ms: None,
+            preset: None,
             scaling: Vec::new(),
         }
     }

@@ -1,6 +1,7 @@
 //! The Yew page: controls, capability panel, results, and the run loop that calls the models.
 
 mod controls;
+mod presets;
 mod results;
 mod ticker;
 mod views;
@@ -17,6 +18,7 @@ use crate::config::{Edit, RunConfig};
 use crate::control::{RunControl, Watchdog};
 use crate::metrics::Clock;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
+use crate::presets::{Preset, PresetReport, PresetStep};
 use crate::report::{Environment, ModelResult, Results, ScalingPoint, Status};
 use crate::url_state::UrlState;
 use crate::web::{self, location};
@@ -46,6 +48,8 @@ pub struct PageState {
     results: Option<Results>,
     /// The session's finished runs, newest last, for the decision table.
     history: Vec<Results>,
+    /// A preset's current step: (index, count, label).
+    step: Option<(usize, usize, String)>,
     /// `auto`, `light` or `dark`.
     theme: String,
 }
@@ -58,20 +62,20 @@ const HISTORY: usize = 50;
 pub enum Action {
     /// The controls changed a setting.
     Edit(Edit),
-    /// A run started with this (empty) document.
-    Start(Results),
+    /// A preset was picked (`None`: back to the controls).
+    Preset(Option<&'static Preset>),
+    /// A run started.
+    Start,
+    /// The run's document as it stands (after each model, or a preset's step).
+    Results(Box<Results>),
     /// This model started (and which run of it, e.g. " (run 2 of 3)").
     Running(Model, String),
-    /// A scaling sweep measured a point.
-    Scaling(ScalingPoint),
-    /// The running model stopped this many ms after the Cancel press.
-    CancelLanded(f64),
+    /// A preset moved to its step `.0` of `.1`, labelled `.2`.
+    PresetStep(usize, usize, String),
     /// The running model has finished this many tasks.
     Progress(u32),
-    /// A model finished.
-    Finished(ModelResult),
-    /// The whole run finished (`true`: because it was cancelled).
-    Done(bool),
+    /// The whole run finished (`.0`: because it was cancelled); `.1` goes to the history.
+    Done(bool, Vec<Results>),
     /// The theme toggle was pressed.
     NextTheme,
 }
@@ -86,39 +90,31 @@ impl Reducible for PageState {
                 next.url.config.apply(edit);
                 location::write(&next.url);
             }
-            Action::Start(results) => {
-                next.env.count_per_ms = results.environment.count_per_ms;
-                next.results = Some(results);
+            Action::Preset(preset) => {
+                next.url.preset = preset.map(|p| p.name.to_string());
+                location::write(&next.url);
+            }
+            Action::Start => {
                 next.cancelled = false;
+                next.step = None;
+            }
+            Action::Results(results) => {
+                next.env.count_per_ms = results.environment.count_per_ms;
+                next.results = Some(*results);
             }
             Action::Running(model, detail) => {
                 next.phase = Phase::Running(model, detail);
                 next.progress = 0;
             }
+            Action::PresetStep(at, of, label) => next.step = Some((at, of, label)),
             Action::Progress(done) => next.progress = done,
-            Action::CancelLanded(ms) => {
-                if let Some(results) = next.results.as_mut() {
-                    results.cancel_ms.get_or_insert(ms);
-                }
-            }
-            Action::Scaling(point) => {
-                if let Some(results) = next.results.as_mut() {
-                    results.scaling.push(point);
-                }
-            }
-            Action::Finished(result) => {
-                if let Some(results) = next.results.as_mut() {
-                    results.push(result);
-                }
-            }
-            Action::Done(cancelled) => {
+            Action::Done(cancelled, finished) => {
                 next.phase = Phase::Done;
                 next.cancelled = cancelled;
-                if let Some(results) = &next.results {
-                    next.history.push(results.clone());
-                    let extra = next.history.len().saturating_sub(HISTORY);
-                    next.history.drain(..extra);
-                }
+                next.step = None;
+                next.history.extend(finished);
+                let extra = next.history.len().saturating_sub(HISTORY);
+                next.history.drain(..extra);
             }
             Action::NextTheme => {
                 let at = location::THEMES.iter().position(|t| *t == next.theme);
@@ -134,30 +130,36 @@ impl Reducible for PageState {
 /// How often the page shows the running model's progress.
 const PROGRESS_POLL_MS: i32 = 100;
 
-/// Runs every selected model in turn, reporting to the page as each finishes.
-async fn run_all(
-    config: RunConfig,
+/// What to run: the controls' settings, or a preset.
+#[derive(Debug, Clone)]
+enum Plan {
+    Config(RunConfig),
+    Preset(&'static Preset, bool),
+}
+
+/// Runs a plan from start to end: the run state, progress and the watchdog, every step's
+/// models, the verdict of a preset, and the final document.
+async fn run_plan(
+    plan: Plan,
     mut env: Environment,
     notices: Vec<String>,
     control: Arc<RunControl>,
     dispatch: UseReducerDispatcher<PageState>,
 ) {
     location::set_run_state("running");
+    dispatch.dispatch(Action::Start);
     env.count_per_ms = web::count_per_ms();
-    dispatch.dispatch(Action::Start(Results::new(
-        env.clone(),
-        config.clone(),
-        notices,
-    )));
-    // The models run `cpu:n ms` steps as count loops sized by this browser's measured speed.
-    let config = config.resolved(env.count_per_ms);
     // Progress is counted in atomics by whoever runs the tasks (pool threads included) and
     // shown from here, on the UI thread, a few times a second. The same loop is the watchdog:
     // a model whose slices, waits and worker ticks all stop for `stall_s` is stopped.
     let finished = Rc::new(Cell::new(false));
+    let stall_s = match &plan {
+        Plan::Config(config) => config.stall_s,
+        Plan::Preset(..) => crate::config::DEFAULT_STALL_S,
+    };
     {
         let (finished, control, dispatch) = (finished.clone(), control.clone(), dispatch.clone());
-        let stall_ms = f64::from(config.stall_s) * 1e3;
+        let stall_ms = f64::from(stall_s) * 1e3;
         spawn_local(async move {
             let clock = web::clock::PerformanceClock;
             let mut watchdog = Watchdog::new(stall_ms, control.ticks(), clock.now_ms());
@@ -170,6 +172,73 @@ async fn run_all(
             }
         });
     }
+    let steps = match &plan {
+        Plan::Config(config) => vec![PresetStep {
+            label: String::new(),
+            config: config.clone(),
+        }],
+        Plan::Preset(preset, quick) => preset.steps(env.hardware_concurrency, *quick),
+    };
+    let mut failed = false;
+    let mut done: Vec<(String, Results)> = Vec::new();
+    for (at, step) in steps.iter().enumerate() {
+        if control.is_cancelled() {
+            break;
+        }
+        if let Plan::Preset(..) = plan {
+            dispatch.dispatch(Action::PresetStep(at, steps.len(), step.label.clone()));
+        }
+        let mut doc = Results::new(env.clone(), step.config.clone(), notices.clone());
+        dispatch.dispatch(Action::Results(Box::new(doc.clone())));
+        // The models run `cpu:n ms` steps as count loops sized by this browser's measured speed.
+        let config = step.config.resolved(env.count_per_ms);
+        failed |= run_models(&config, &env, &control, &dispatch, &mut doc).await;
+        done.push((step.label.clone(), doc));
+    }
+    finished.set(true);
+    let cancelled = control.is_cancelled() && !control.is_stalled();
+    failed |= control.is_stalled();
+    let history: Vec<Results> = done.iter().map(|(_, doc)| doc.clone()).collect();
+    if let Some((_, last)) = done.last() {
+        let mut last = last.clone();
+        if let Plan::Preset(preset, quick) = plan {
+            let runs: Vec<Results> = done.iter().map(|(_, doc)| doc.clone()).collect();
+            let verdict = if cancelled {
+                crate::presets::Verdict {
+                    agrees: None,
+                    text: "Cancelled before every run finished.".into(),
+                }
+            } else {
+                preset.verdict(&runs)
+            };
+            last.preset = Some(PresetReport {
+                name: preset.name.to_string(),
+                quick,
+                verdict,
+                steps: done,
+            });
+        }
+        dispatch.dispatch(Action::Results(Box::new(last)));
+    }
+    dispatch.dispatch(Action::Done(cancelled, history));
+    // The results element renders with the `Done` state; flag completion after it is in the DOM.
+    web::clock::yield_now().await;
+    location::set_run_state(match (cancelled, failed) {
+        (true, _) => "cancelled",
+        (false, true) => "error",
+        (false, false) => "done",
+    });
+}
+
+/// Runs every model of `config` in turn (with its repeats, warm-up and sweep) into `doc`,
+/// showing the document after each model. Returns whether anything failed.
+async fn run_models(
+    config: &RunConfig,
+    env: &Environment,
+    control: &Arc<RunControl>,
+    dispatch: &UseReducerDispatcher<PageState>,
+    doc: &mut Results,
+) -> bool {
     let mut failed = false;
     let most_workers = config.workers_for(env.hardware_concurrency);
     'models: for &model in &config.models {
@@ -205,10 +274,10 @@ async fn run_all(
                 dispatch.dispatch(Action::Running(model, detail));
                 // Let the page show which model is running before it starts.
                 web::clock::yield_now().await;
-                let result = run_model(model, &config, &env, &control).await;
+                let result = run_model(model, &config, env, control).await;
                 control.clear_deadlock();
                 if let Some(ms) = control.since_cancel(web::clock::PerformanceClock.now_ms()) {
-                    dispatch.dispatch(Action::CancelLanded(ms));
+                    doc.cancel_ms.get_or_insert(ms);
                 }
                 if warmup && result.status == Status::Ok {
                     continue;
@@ -229,31 +298,22 @@ async fn run_all(
                 result.repeats_ms = walls;
             }
             if config.sweep && model.has_workers() && result.status == Status::Ok {
-                dispatch.dispatch(Action::Scaling(ScalingPoint {
+                doc.scaling.push(ScalingPoint {
                     model,
                     workers: result.workers,
                     wall_ms: result.typical_wall_ms(),
                     answer_ok: result.answer_ok,
-                }));
+                });
             }
         }
         if let Some(result) = shown {
             failed |= result.status == Status::Error
                 || (result.status == Status::Ok && !result.answer_ok);
-            dispatch.dispatch(Action::Finished(result));
+            doc.push(result);
+            dispatch.dispatch(Action::Results(Box::new(doc.clone())));
         }
     }
-    finished.set(true);
-    let cancelled = control.is_cancelled() && !control.is_stalled();
-    failed |= control.is_stalled();
-    dispatch.dispatch(Action::Done(cancelled));
-    // The results element renders with the `Done` state; flag completion after it is in the DOM.
-    web::clock::yield_now().await;
-    location::set_run_state(match (cancelled, failed) {
-        (true, _) => "cancelled",
-        (false, true) => "error",
-        (false, false) => "done",
-    });
+    failed
 }
 
 /// Runs one model once.
@@ -286,6 +346,7 @@ pub fn app() -> Html {
             cancelled: false,
             results: None,
             history: Vec::new(),
+            step: None,
             theme: {
                 let theme = location::theme();
                 location::set_theme(&theme);
@@ -301,13 +362,19 @@ pub fn app() -> Html {
         let (state, control) = (state.clone(), control.clone());
         let dispatcher = state.dispatcher();
         Callback::from(move |()| {
-            if matches!(state.phase, Phase::Running(..)) || state.url.config.validate().is_err() {
+            if matches!(state.phase, Phase::Running(..))
+                || (state.url.preset.is_none() && state.url.config.validate().is_err())
+            {
                 return;
             }
             let fresh = Arc::new(RunControl::default());
             *control.borrow_mut() = fresh.clone();
-            spawn_local(run_all(
-                state.url.config.clone(),
+            let plan = match state.url.preset.as_deref().and_then(crate::presets::find) {
+                Some(preset) => Plan::Preset(preset, state.url.quick),
+                None => Plan::Config(state.url.config.clone()),
+            };
+            spawn_local(run_plan(
+                plan,
                 state.env.clone(),
                 state.notices.clone(),
                 fresh,
@@ -371,11 +438,23 @@ pub fn app() -> Html {
         Phase::Running(model, _) => Some(model),
         _ => None,
     };
-    let tasks = state.url.config.tasks;
+    // The running step's batch (a preset's steps have their own sizes).
+    let tasks = state
+        .results
+        .as_ref()
+        .filter(|_| running.is_some())
+        .map_or(state.url.config.tasks, |r| r.config.tasks);
     let status = match &state.phase {
         Phase::Idle => "Ready. Pick a workload and models, then Run.".to_string(),
         Phase::Running(model, detail) => format!(
-            "Running: {}{detail} — {} of {tasks} tasks done. Esc cancels.",
+            "Running{}: {}{detail} — {} of {tasks} tasks done. Esc cancels.",
+            state
+                .step
+                .as_ref()
+                .map_or(String::new(), |(at, of, label)| format!(
+                    " step {} of {of} ({label})",
+                    at + 1
+                )),
             model.info().label,
             state.progress
         ),
@@ -445,6 +524,13 @@ pub fn app() -> Html {
                     { for state.notices.iter().map(|n| html! { <li>{ n }</li> }) }
                 </ul>
             }
+            <presets::PresetPanel
+                picked={state.url.preset.as_deref().and_then(crate::presets::find)}
+                running={running.is_some()}
+                report={state.results.as_ref().and_then(|r| r.preset.clone())}
+                on_pick={{ let d = state.dispatcher(); Callback::from(move |p| d.dispatch(Action::Preset(p))) }}
+                on_run={start.clone()}
+            />
             <controls::Controls
                 config={state.url.config.clone()}
                 env={env.clone()}

@@ -19,6 +19,10 @@ pub struct UrlState {
     pub config: RunConfig,
     /// `autorun=1`: start a run as soon as the page has loaded.
     pub autorun: bool,
+    /// `preset=NAME`: run this seed experiment ([`crate::presets`]) instead of the settings.
+    pub preset: Option<String>,
+    /// `quick=1`: the preset's small sizes.
+    pub quick: bool,
 }
 
 /// The parameters this page understands.
@@ -105,6 +109,20 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
                 .map(|m| config.async_mode = m)
                 .is_some(),
             "autorun" => parse_flag(&value).map(|on| state.autorun = on).is_some(),
+            "quick" => parse_flag(&value).map(|on| state.quick = on).is_some(),
+            "preset" => match crate::presets::find(&value) {
+                Some(preset) => {
+                    state.preset = Some(preset.name.to_string());
+                    true
+                }
+                None => {
+                    notices.push(format!(
+                        "Unknown preset `{value}` ignored (known: {}).",
+                        crate::presets::PRESETS.map(|p| p.name).join(", ")
+                    ));
+                    continue;
+                }
+            },
             _ => {
                 notices.push(format!(
                     "Unknown URL parameter `{key}` ignored (known: {}).",
@@ -210,6 +228,12 @@ pub fn encode(state: &UrlState) -> String {
     }
     if c.nested != Nesting::default() {
         query.push_str(&format!("&nested={}", c.nested.id()));
+    }
+    if let Some(preset) = &state.preset {
+        query.push_str(&format!("&preset={preset}"));
+    }
+    if state.quick {
+        query.push_str("&quick=1");
     }
     if state.autorun {
         query.push_str("&autorun=1");

@@ -167,3 +167,20 @@ fn python_semantics_settings_are_read_and_bad_ones_fall_back() {
     assert!(notices.iter().any(|n| n.contains("switch interval")));
     assert!(notices.iter().any(|n| n.contains("`pickle` for `payload`")));
 }
+
+#[test]
+fn presets_are_named_in_the_url_and_round_trip() {
+    for preset in crate::presets::PRESETS {
+        let (state, notices) = decode(&format!("?preset={}&quick=1&autorun=1", preset.name));
+        assert_eq!(notices, Vec::<String>::new());
+        assert_eq!(state.preset.as_deref(), Some(preset.name));
+        assert!(state.quick && state.autorun);
+        assert_eq!(decode(&encode(&state)), (state, vec![]));
+    }
+    let (state, notices) = decode("?preset=tornado");
+    assert_eq!(state.preset, None);
+    assert!(
+        notices[0].contains("Unknown preset `tornado`"),
+        "{notices:?}"
+    );
+}

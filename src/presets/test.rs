@@ -1,0 +1,130 @@
+use super::*;
+use crate::metrics::Heartbeat;
+use crate::report::{Environment, TaskRecord};
+use crate::workloads::Checked;
+
+#[test]
+fn names_are_the_documented_ones_and_unique() {
+    let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+    assert_eq!(
+        names,
+        [
+            "tornado-siege",
+            "asyncio-gather",
+            "threads-vs-processes",
+            "ipc-inversion",
+            "chunksize-sweep",
+            "start-methods",
+            "recursive-submit-deadlock",
+            "gil-vs-free-threading",
+            "decision-table",
+        ]
+    );
+    assert!(find("tornado-siege").is_some() && find("nope").is_none());
+}
+
+#[test]
+fn every_step_of_every_preset_is_a_valid_run() {
+    for preset in PRESETS {
+        for cores in [1, 2, 8] {
+            for quick in [false, true] {
+                let steps = preset.steps(cores, quick);
+                assert!(!steps.is_empty(), "{}", preset.name);
+                for s in steps {
+                    assert_eq!(s.config.validate(), Ok(()), "{} / {}", preset.name, s.label);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_decision_preset_runs_the_small_versions_of_three_others() {
+    let steps = find("decision-table").unwrap().steps(2, false);
+    let expected: usize = ["threads-vs-processes", "ipc-inversion", "chunksize-sweep"]
+        .iter()
+        .map(|n| find(n).unwrap().steps(2, true).len())
+        .sum();
+    assert_eq!(steps.len(), expected);
+    assert!(steps[0].label.starts_with("threads-vs-processes: "));
+}
+
+fn result(model: Model, latencies: &[f64]) -> ModelResult {
+    let config = RunConfig {
+        tasks: latencies.len() as u32,
+        ..RunConfig::default()
+    };
+    let tasks = latencies
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| {
+            TaskRecord::single_run(
+                i as u32,
+                "main".into(),
+                0.0,
+                0.0,
+                l,
+                Checked {
+                    answer: 1,
+                    ok: true,
+                },
+            )
+        })
+        .collect::<Vec<_>>();
+    let wall = latencies.iter().copied().fold(0.0, f64::max);
+    let mut r = ModelResult::from_tasks(
+        model,
+        &config,
+        wall,
+        Heartbeat::from_beats(&[], 0.0, 1.0),
+        tasks,
+    );
+    r.answer_ok = true;
+    r
+}
+
+fn doc(models: Vec<ModelResult>) -> Results {
+    let env = Environment {
+        cross_origin_isolated: true,
+        hardware_concurrency: 2,
+        timer_resolution_ms: None,
+        user_agent: String::new(),
+        count_per_ms: None,
+    };
+    let mut d = Results::new(env, RunConfig::default(), vec![]);
+    for m in models {
+        d.push(m);
+    }
+    d
+}
+
+#[test]
+fn the_siege_verdict_reads_the_staircase_the_flat_top_and_the_processes() {
+    let siege = find("tornado-siege").unwrap();
+    let ladder: Vec<f64> = (1..=11).map(|i| 100.0 * f64::from(i)).collect();
+    let flat: Vec<f64> = (0..11).map(|i| 1000.0 + f64::from(i)).collect();
+    let mut processes = result(Model::Processes, &[600.0; 11]);
+    processes.workers = 2;
+    let runs = [
+        doc(vec![
+            result(Model::Blocking, &ladder),
+            result(Model::PoolGil, &flat),
+        ]),
+        doc(vec![processes]),
+    ];
+    let v = siege.verdict(&runs);
+    assert_eq!(v.agrees, Some(true), "{}", v.text);
+    assert!(v.text.contains("staircase"), "{}", v.text);
+    // A GIL pool whose threads finish far apart disagrees with the article.
+    let spread: Vec<f64> = (0..11).map(|i| 100.0 + 100.0 * f64::from(i)).collect();
+    let runs = [
+        doc(vec![
+            result(Model::Blocking, &ladder),
+            result(Model::PoolGil, &spread),
+        ]),
+        runs[1].clone(),
+    ];
+    assert_eq!(siege.verdict(&runs).agrees, Some(false));
+    // Missing models: undecided, not a wrong verdict.
+    assert_eq!(siege.verdict(&[]).agrees, None);
+}
