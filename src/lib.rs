@@ -34,8 +34,11 @@
 //! * [`decision`]: the decision table built from the user's own runs, beside the seed's.
 //! * [`python`]: what each model stands for in Python: a snippet of the current configuration
 //!   and a "what you are seeing" explanation of a result.
+//! * [`host`]: the commands a documentation page may send an embedded playground.
 //! * [`metrics`]: the clock seam and the statistics the report needs (heartbeat gaps,
 //!   interleaving, timer resolution).
+//! * [`export`]: the results document, a CSV of tasks and a Chrome trace out of the page, and a
+//!   results file back in.
 //! * [`error`]: the crate's error type, rendered in the page as data.
 //!
 //! Browser glue (`wasm32` only):
@@ -51,7 +54,9 @@ pub mod config;
 pub mod control;
 pub mod decision;
 pub mod error;
+pub mod export;
 pub mod gil;
+pub mod host;
 pub mod metrics;
 pub mod models;
 pub mod nested;

@@ -3,6 +3,7 @@
 mod controls;
 mod presets;
 mod results;
+mod share;
 mod ticker;
 mod views;
 
@@ -50,6 +51,8 @@ pub struct PageState {
     history: Vec<Results>,
     /// A preset's current step: (index, count, label).
     step: Option<(usize, usize, String)>,
+    /// Runs finished or loaded so far: an embed posts the results to its host at each.
+    finished: u32,
     /// `auto`, `light` or `dark`.
     theme: String,
 }
@@ -76,6 +79,8 @@ pub enum Action {
     Progress(u32),
     /// The whole run finished (`.0`: because it was cancelled); `.1` goes to the history.
     Done(bool, Vec<Results>),
+    /// A results file was loaded: show it as if it had just run.
+    Imported(Box<Results>),
     /// The theme toggle was pressed.
     NextTheme,
 }
@@ -113,8 +118,16 @@ impl Reducible for PageState {
                 next.cancelled = cancelled;
                 next.step = None;
                 next.history.extend(finished);
+                next.finished += 1;
                 let extra = next.history.len().saturating_sub(HISTORY);
                 next.history.drain(..extra);
+            }
+            Action::Imported(results) => {
+                next.phase = Phase::Done;
+                next.cancelled = false;
+                next.history.push((*results).clone());
+                next.results = Some(*results);
+                next.finished += 1;
             }
             Action::NextTheme => {
                 let at = location::THEMES.iter().position(|t| *t == next.theme);
@@ -316,6 +329,29 @@ async fn run_models(
     failed
 }
 
+/// The `cp_embed_results` message for a host page.
+fn results_message(results: &Results) -> serde_json::Value {
+    serde_json::json!({
+        "type": "cp_embed_results",
+        "results": serde_json::to_value(results).unwrap_or_default(),
+    })
+}
+
+/// Posts `message` (as a plain object) to a window, restricted to `origin`.
+fn post_to(target: &js_sys::Object, origin: &str, message: &serde_json::Value) {
+    let Ok(value) = js_sys::JSON::parse(&message.to_string()) else {
+        return;
+    };
+    let post = js_sys::Reflect::get(target, &"postMessage".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    // An opaque origin ("null": a sandboxed or data: page) cannot be named as a target.
+    let origin = if origin == "null" { "*" } else { origin };
+    if let Some(post) = post {
+        let _ = post.call2(target, &value, &origin.into());
+    }
+}
+
 /// Runs one model once.
 async fn run_model(
     model: Model,
@@ -347,6 +383,7 @@ pub fn app() -> Html {
             results: None,
             history: Vec::new(),
             step: None,
+            finished: 0,
             theme: {
                 let theme = location::theme();
                 location::set_theme(&theme);
@@ -429,6 +466,102 @@ pub fn app() -> Html {
         });
     }
 
+    // The host-page API (`host`): a page that frames this one may pick a preset, run it and
+    // receive the results. The listener reads the latest results through this cell.
+    let latest = use_mut_ref(|| None::<Results>);
+    *latest.borrow_mut() = state.results.clone().filter(|_| state.phase == Phase::Done);
+    let host = use_mut_ref(|| None::<(js_sys::Object, String)>);
+    {
+        let (start, dispatcher, latest, host) = (
+            start.clone(),
+            state.dispatcher(),
+            latest.clone(),
+            host.clone(),
+        );
+        let allowed = state.url.origins.clone();
+        use_effect_with((), move |()| {
+            let window = web_sys::window();
+            let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+                move |e: web_sys::MessageEvent| {
+                    let origin = e.origin();
+                    let Some(source) = e.source() else {
+                        return;
+                    };
+                    // Our own workers' messages never arrive here; other frames' do. Ignore
+                    // what is not from an allowed origin without answering.
+                    if !crate::host::origin_allowed(&origin, &allowed) {
+                        return;
+                    }
+                    let text = js_sys::JSON::stringify(&e.data())
+                        .ok()
+                        .and_then(|t| t.as_string())
+                        .unwrap_or_default();
+                    let reply = |message: &serde_json::Value| post_to(&source, &origin, message);
+                    match crate::host::parse(&text) {
+                        Ok(message) => {
+                            *host.borrow_mut() = Some((source.clone(), origin.clone()));
+                            match message {
+                                crate::host::HostMessage::SelectPreset { preset } => dispatcher
+                                    .dispatch(Action::Preset(crate::presets::find(&preset))),
+                                // After the preset's selection has rendered.
+                                crate::host::HostMessage::Run {} => {
+                                    let start = start.clone();
+                                    spawn_local(async move {
+                                        web::clock::yield_now().await;
+                                        start.emit(());
+                                    });
+                                }
+                                crate::host::HostMessage::GetResults {} => {
+                                    if let Some(results) = latest.borrow().as_ref() {
+                                        reply(&results_message(results));
+                                    }
+                                }
+                            }
+                        }
+                        // Commands from other libraries use other shapes: answer only ours.
+                        Err(err) if text.contains("\"cp_host_") => reply(&serde_json::json!({
+                            "type": "cp_embed_error", "message": err.to_string()
+                        })),
+                        Err(_) => {}
+                    }
+                },
+            );
+            if let Some(w) = &window {
+                let _ = w
+                    .add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+                // Tell a framing page that commands may come now.
+                if let Ok(Some(parent)) = w.parent()
+                    && !js_sys::Object::is(&parent, w)
+                {
+                    post_to(
+                        &parent,
+                        "*",
+                        &serde_json::json!({ "type": "cp_embed_ready" }),
+                    );
+                }
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "message",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    // After each run, the host that drove us gets the results.
+    {
+        let (host, latest) = (host.clone(), latest.clone());
+        use_effect_with(state.finished, move |_| {
+            if let (Some((source, origin)), Some(results)) =
+                (host.borrow().as_ref(), latest.borrow().as_ref())
+            {
+                post_to(source, origin, &results_message(results));
+            }
+        });
+    }
+
     let on_change = {
         let dispatcher = state.dispatcher();
         Callback::from(move |edit| dispatcher.dispatch(Action::Edit(edit)))
@@ -486,9 +619,23 @@ pub fn app() -> Html {
         _ => html! {},
     };
 
+    let embed = state.url.embed;
+    // The same experiment in the full page (for embeds), and in a tab of its own (for an
+    // embed that is not cross-origin isolated: the pools need it).
+    let full_link = location::link(&UrlState {
+        embed: false,
+        autorun: false,
+        ..state.url.clone()
+    });
     html! {
-        <main class="page">
-            <header>
+        <main class={classes!("page", embed.then_some("embed"))}>
+            if embed {
+                <p class="embed-bar">
+                    <strong>{ "Concurrency Playground" }</strong>
+                    <a href={full_link.clone()} target="_blank" rel="noopener" data-testid="open-full">{ "Open in full playground ↗" }</a>
+                </p>
+            }
+            <header hidden={embed}>
                 <h1>{ "Concurrency Playground" }</h1>
                 <button type="button" class="secondary theme" data-testid="theme"
                     aria-label={format!("Colour theme: {} (press to change)", state.theme)}
@@ -499,7 +646,7 @@ pub fn app() -> Html {
                     { "One workload, four concurrency models — the main thread, an async scheduler, a thread pool (with a simulated GIL or free-threaded) and isolated workers — measured side by side in your browser." }
                 </p>
             </header>
-            <section class="capabilities" data-testid="capabilities" aria-label="Browser capabilities">
+            <section class="capabilities" data-testid="capabilities" aria-label="Browser capabilities" hidden={embed}>
                 <span data-testid="cap-isolated">
                     { "crossOriginIsolated: " }<strong>{ if env.cross_origin_isolated { "yes" } else { "no" } }</strong>
                 </span>
@@ -517,7 +664,14 @@ pub fn app() -> Html {
                 <ticker::Ticker running={running.is_some()} />
             </section>
             if !env.cross_origin_isolated {
-                <p class="warning" role="status" data-testid="pool-unavailable">{ NOT_ISOLATED_EXPLANATION }</p>
+                <p class="warning" role="status" data-testid="pool-unavailable">
+                    { NOT_ISOLATED_EXPLANATION }
+                    { " " }
+                    <a href={full_link.clone()} target="_blank" rel="noopener" data-testid="open-isolated">
+                        { "Open this experiment in a new tab" }
+                    </a>
+                    { " (a tab of its own is isolated when the server sends the headers, even if this frame is not)." }
+                </p>
             }
             if !state.notices.is_empty() {
                 <ul class="notices" role="alert" data-testid="notices">
@@ -532,6 +686,7 @@ pub fn app() -> Html {
                 on_run={start.clone()}
             />
             <controls::Controls
+                hidden={embed && state.url.preset.is_some()}
                 config={state.url.config.clone()}
                 env={env.clone()}
                 running={running.is_some()}
@@ -548,17 +703,27 @@ pub fn app() -> Html {
                     </button>
                 }
             </div>
+            if !embed {
+                <share::Share results={state.results.clone().filter(|_| running.is_none())}
+                    on_import={{ let d = state.dispatcher(); Callback::from(move |r| d.dispatch(Action::Imported(Box::new(r)))) }} />
+            }
             if let Some(results) = &state.results {
                 <results::ResultsTable results={results.clone()} {running} />
                 if running.is_none() {
-                    <views::Comparison results={results.clone()} />
+                    if !embed {
+                        <views::Comparison results={results.clone()} />
+                    }
                     <views::Timeline results={results.clone()} />
-                    <views::Scaling results={results.clone()} />
-                    <views::Latency results={results.clone()} />
-                    <views::PythonMapping results={results.clone()} />
+                    if !embed {
+                        <views::Scaling results={results.clone()} />
+                        <views::Latency results={results.clone()} />
+                        <views::PythonMapping results={results.clone()} />
+                    }
                 }
             }
-            <views::Decision history={state.history.clone()} />
+            if !embed {
+                <views::Decision history={state.history.clone()} />
+            }
             { results_json }
         </main>
     }

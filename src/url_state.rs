@@ -23,6 +23,10 @@ pub struct UrlState {
     pub preset: Option<String>,
     /// `quick=1`: the preset's small sizes.
     pub quick: bool,
+    /// `embed=1`: the compact layout for an iframe in a documentation page.
+    pub embed: bool,
+    /// `origins=a,b`: the host pages allowed to drive an embed with `postMessage` (empty: any).
+    pub origins: Vec<String>,
 }
 
 /// The parameters this page understands.
@@ -110,6 +114,23 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
                 .is_some(),
             "autorun" => parse_flag(&value).map(|on| state.autorun = on).is_some(),
             "quick" => parse_flag(&value).map(|on| state.quick = on).is_some(),
+            "embed" => parse_flag(&value).map(|on| state.embed = on).is_some(),
+            "origins" => {
+                let origins: Vec<String> = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|o| !o.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                // An origin is scheme://host[:port]: anything else could never match.
+                let valid = origins.iter().all(|o| {
+                    (o.starts_with("https://") || o.starts_with("http://")) && !o[8..].contains('/')
+                });
+                if valid {
+                    state.origins = origins;
+                }
+                valid
+            }
             "preset" => match crate::presets::find(&value) {
                 Some(preset) => {
                     state.preset = Some(preset.name.to_string());
@@ -234,6 +255,13 @@ pub fn encode(state: &UrlState) -> String {
     }
     if state.quick {
         query.push_str("&quick=1");
+    }
+    if state.embed {
+        query.push_str("&embed=1");
+    }
+    if !state.origins.is_empty() {
+        query.push_str("&origins=");
+        query.push_str(&state.origins.join(","));
     }
     if state.autorun {
         query.push_str("&autorun=1");

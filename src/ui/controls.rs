@@ -27,6 +27,9 @@ pub struct ControlsProps {
     pub on_change: Callback<Edit>,
     /// Run was pressed.
     pub on_run: Callback<()>,
+    /// Not shown (an embed running a preset): the preset panel has its own Run.
+    #[prop_or_default]
+    pub hidden: bool,
 }
 
 /// The form.
@@ -134,7 +137,7 @@ pub fn controls(props: &ControlsProps) -> Html {
         && repeats_error.is_none();
 
     html! {
-        <form class="controls" data-testid="controls" onsubmit={on_submit} aria-label="Run settings">
+        <form class="controls" data-testid="controls" onsubmit={on_submit} aria-label="Run settings" hidden={props.hidden}>
             <fieldset disabled={props.running}>
                 <label>
                     { "Workload" }

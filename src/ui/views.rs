@@ -15,6 +15,16 @@ use crate::python;
 use crate::report::{Results, Status};
 use crate::trace::State;
 
+/// A button that saves the chart of view `testid` as an SVG file.
+fn svg_button(testid: &'static str) -> Html {
+    html! {
+        <button type="button" class="secondary small" data-testid={format!("svg-{testid}")}
+            onclick={Callback::from(move |_: MouseEvent| super::share::download_svg(testid))}>
+            { "Download SVG" }
+        </button>
+    }
+}
+
 /// Width the charts are laid out at; the SVG scales to its container.
 const CHART_WIDTH: f64 = 960.0;
 
@@ -133,6 +143,7 @@ pub fn timeline(props: &RunProps) -> Html {
                 <button type="button" class="secondary" onclick={pan(-0.25)} aria-label="Pan left">{ "←" }</button>
                 <button type="button" class="secondary" onclick={pan(0.25)} aria-label="Pan right">{ "→" }</button>
                 <button type="button" class="secondary" data-testid="zoom-reset" onclick={reset}>{ "Whole run" }</button>
+                { svg_button("timeline") }
                 <span class="detail" data-testid="timeline-window">
                     { format!("{} – {}", chart::format_ms(layout.view.start_ms), chart::format_ms(layout.view.end_ms)) }
                 </span>
@@ -177,6 +188,7 @@ pub fn comparison(props: &RunProps) -> Html {
     html! {
         <section class="view" data-testid="comparison" aria-labelledby="comparison-title">
             <h2 id="comparison-title">{ "Wall time" }</h2>
+            { svg_button("comparison") }
             <p class="hint">{ "The median of the repeats; the whisker spans the fastest to the slowest (set Repeats above 1). Shorter is better." }</p>
             <div class="chart-scroll">
                 <svg viewBox={format!("0 0 {:.0} {:.0}", layout.width, layout.height)} role="img"
@@ -257,6 +269,7 @@ pub fn scaling(props: &RunProps) -> Html {
     html! {
         <section class="view" data-testid="scaling" aria-labelledby="scaling-title">
             <h2 id="scaling-title">{ "Scaling" }</h2>
+            { svg_button("scaling") }
             <p class="hint">{ "Speedup over one worker as workers are added; dashed grey: perfect scaling; dotted: Amdahl's law fitted to the points (p = the parallel fraction)." }</p>
             <div class="chart-scroll">
                 <svg viewBox={format!("0 0 {:.0} {:.0}", layout.width, layout.height)} role="img"
@@ -356,6 +369,7 @@ pub fn latency(props: &RunProps) -> Html {
     html! {
         <section class="view" data-testid="latency" aria-labelledby="latency-title">
             <h2 id="latency-title">{ "Response times" }</h2>
+            { svg_button("latency") }
             <p class="hint">{ "Every task's wait from submission to result, fastest first — like a load tester's report. A staircase means tasks waited for each other; a flat top means they ran side by side." }</p>
             <label class="toolbar">
                 { "Model " }

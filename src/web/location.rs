@@ -10,6 +10,17 @@ pub fn read() -> (UrlState, Vec<String>) {
     url_state::decode(&search)
 }
 
+/// A link to this page with `state` as its query (absolute, for a new tab or a copy).
+pub fn link(state: &UrlState) -> String {
+    let path = web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))
+        })
+        .unwrap_or_default();
+    format!("{path}{}", url_state::encode(state))
+}
+
 /// Replaces the URL's query with `state` (no new history entry), so the address bar is always a
 /// link to the current experiment.
 pub fn write(state: &UrlState) {

@@ -39,6 +39,16 @@ export async function serve(root, { isolated }) {
   let held = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    // A documentation page framing the playground: /__host?src=<query for the embed>.
+    if (path === '/__host') {
+      const src = new URL(req.url, 'http://x').searchParams.get('src') ?? '';
+      const allow = new URL(req.url, 'http://x').searchParams.get('allow') ?? '';
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...extra });
+      res.end(`<!doctype html><title>host</title><script>window.got = [];
+        addEventListener('message', (e) => got.push(e.data));</script>
+        <iframe id="embed" src="/?${src.replace(/"/g, '')}" width="700" height="450" allow="${allow.replace(/"/g, '')}"></iframe>`);
+      return;
+    }
     if (holding && path.startsWith('/io/')) {
       held.push(() => res.writeHead(503, extra).end('released'));
       return;

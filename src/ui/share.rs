@@ -1,0 +1,221 @@
+//! Share and export: copy the link, download the results (JSON, CSV, Chrome trace, the charts as
+//! SVG), and load a results file back (file picker or drag and drop) to re-render its views.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
+use yew::prelude::*;
+
+use crate::export;
+use crate::report::Results;
+
+/// Props of [`Share`].
+#[derive(Debug, Properties, PartialEq)]
+pub struct ShareProps {
+    /// The run to export, if there is one.
+    pub results: Option<Results>,
+    /// A results file was loaded.
+    pub on_import: Callback<Results>,
+}
+
+/// Saves `text` as a file named `name`.
+fn download(name: &str, mime: &str, text: &str) {
+    let parts = js_sys::Array::of1(&text.into());
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let link = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok());
+    if let Some(link) = link {
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+    }
+    let _ = Url::revoke_object_url(&url);
+}
+
+/// The stylesheet an exported chart carries, so it looks the same outside the page.
+const SVG_STYLE: &str = "text{font:11px system-ui,sans-serif;fill:#1c1e21}.muted{fill:#5f6570}\
+.grid{stroke:#d7dae0}.axis{stroke:#5f6570}.lane-bg{fill:#d7dae0;opacity:.25}.whisker{stroke:#1c1e21}\
+.ideal{stroke:#5f6570;stroke-dasharray:4 3;fill:none}.series{fill:none;stroke-width:2}\
+.fit{fill:none;stroke-dasharray:2 2}.marker{stroke:#b42318}\
+.state-run{fill:#0072b2}.state-ready{fill:#bbbbbb}.state-wait-io{fill:#56b4e9}.state-wait-gil{fill:#d55e00}\
+.state-blocked{fill:#cc79a7}.state-startup{fill:#7a7a7a}.state-serialize{fill:#f0e442}\
+.state-transfer{fill:#009e73}.state-deserialize{fill:#e69f00}\
+.model-blocking{--series:#000}.model-async{--series:#56b4e9}.model-pool_gil{--series:#d55e00}\
+.model-pool{--series:#0072b2}.model-processes{--series:#009e73}\
+rect.bar[class*=model-]{fill:var(--series)}g[class*=model-] .series,g[class*=model-] .fit{stroke:var(--series)}\
+g[class*=model-] circle{fill:var(--series)}";
+
+/// Downloads the chart inside the view `testid` as a standalone SVG file.
+pub fn download_svg(testid: &str) {
+    let document = web_sys::window().and_then(|w| w.document());
+    let svg = document.as_ref().and_then(|d| {
+        d.query_selector(&format!("[data-testid=\"{testid}\"] svg"))
+            .ok()
+            .flatten()
+    });
+    let (Some(document), Some(svg)) = (document, svg) else {
+        return;
+    };
+    let Ok(copy) = svg.clone_node_with_deep(true) else {
+        return;
+    };
+    let copy: web_sys::Element = copy.unchecked_into();
+    let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
+    if let Ok(style) = document.create_element_ns(Some("http://www.w3.org/2000/svg"), "style") {
+        style.set_text_content(Some(SVG_STYLE));
+        let _ = copy.prepend_with_node_1(&style);
+    }
+    let Ok(serializer) = web_sys::XmlSerializer::new() else {
+        return;
+    };
+    if let Ok(text) = serializer.serialize_to_string(&copy) {
+        download(
+            &format!("concurrency-playground-{testid}.svg"),
+            "image/svg+xml",
+            &text,
+        );
+    }
+}
+
+/// Reads a dropped or picked file and hands its results to `on_import`, or reports why not.
+fn load(
+    file: web_sys::File,
+    on_import: Callback<Results>,
+    problem: UseStateHandle<Option<String>>,
+) {
+    spawn_local(async move {
+        let text = JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|t| t.as_string());
+        match text.as_deref().map(export::import) {
+            Some(Ok(results)) => {
+                problem.set(None);
+                on_import.emit(results);
+            }
+            Some(Err(err)) => problem.set(Some(format!("{}: {err}", file.name()))),
+            None => problem.set(Some(format!("{}: cannot be read", file.name()))),
+        }
+    });
+}
+
+/// The share and export bar, and the drop zone for results files.
+#[function_component(Share)]
+pub fn share(props: &ShareProps) -> Html {
+    let copied = use_state(|| false);
+    let problem = use_state(|| None::<String>);
+    let on_copy = {
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let href = window.location().href().unwrap_or_default();
+            let promise = window.navigator().clipboard().write_text(&href);
+            let copied = copied.clone();
+            spawn_local(async move {
+                copied.set(JsFuture::from(promise).await.is_ok());
+            });
+        })
+    };
+    let results = props.results.clone();
+    let export = move |kind: &'static str| {
+        let results = results.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(r) = &results else { return };
+            match kind {
+                "json" => download(
+                    "concurrency-playground-results.json",
+                    "application/json",
+                    &r.to_json(),
+                ),
+                "csv" => download(
+                    "concurrency-playground-tasks.csv",
+                    "text/csv",
+                    &export::csv(r),
+                ),
+                _ => download(
+                    "concurrency-playground-trace.json",
+                    "application/json",
+                    &export::chrome_trace(r),
+                ),
+            }
+        })
+    };
+    let on_pick = {
+        let (on_import, problem) = (props.on_import.clone(), problem.clone());
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                load(file, on_import.clone(), problem.clone());
+            }
+            input.set_value("");
+        })
+    };
+    // Drop a results file anywhere on the page.
+    {
+        let (on_import, problem) = (props.on_import.clone(), problem.clone());
+        use_effect_with((), move |()| {
+            let document = web_sys::window().and_then(|w| w.document());
+            let over = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::DragEvent)>::new(
+                |e: web_sys::DragEvent| e.prevent_default(),
+            );
+            let drop = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::DragEvent)>::new(
+                move |e: web_sys::DragEvent| {
+                    let file = e
+                        .data_transfer()
+                        .and_then(|d| d.files())
+                        .and_then(|f| f.get(0));
+                    if let Some(file) = file {
+                        e.prevent_default();
+                        load(file, on_import.clone(), problem.clone());
+                    }
+                },
+            );
+            if let Some(d) = &document {
+                let _ =
+                    d.add_event_listener_with_callback("dragover", over.as_ref().unchecked_ref());
+                let _ = d.add_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(d) = &document {
+                    let _ = d.remove_event_listener_with_callback(
+                        "dragover",
+                        over.as_ref().unchecked_ref(),
+                    );
+                    let _ = d
+                        .remove_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+    let none = props.results.is_none();
+    html! {
+        <section class="share toolbar" data-testid="share" aria-label="Share and export">
+            <button type="button" class="secondary" data-testid="copy-link" onclick={on_copy}>
+                { if *copied { "Link copied" } else { "Copy link" } }
+            </button>
+            <button type="button" class="secondary" data-testid="export-json" disabled={none} onclick={export("json")}>{ "Results JSON" }</button>
+            <button type="button" class="secondary" data-testid="export-csv" disabled={none} onclick={export("csv")}>{ "Tasks CSV" }</button>
+            <button type="button" class="secondary" data-testid="export-trace" disabled={none} onclick={export("trace")}
+                title="Chrome trace-event JSON: open it in ui.perfetto.dev or chrome://tracing">{ "Trace for Perfetto" }</button>
+            <label class="import">
+                { "Load results: " }
+                <input type="file" accept=".json,application/json" data-testid="import" onchange={on_pick}
+                    aria-label="Load a results JSON file (or drop it on the page)" />
+            </label>
+            if let Some(problem) = &*problem {
+                <p class="error" role="alert" data-testid="import-error">{ problem }</p>
+            }
+        </section>
+    }
+}
