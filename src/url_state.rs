@@ -27,6 +27,9 @@ pub struct UrlState {
     pub embed: bool,
     /// `origins=a,b`: the host pages allowed to drive an embed with `postMessage` (empty: any).
     pub origins: Vec<String>,
+    /// `coi=0`: do not isolate the page with the service worker (index.html reads it; kept so
+    /// the address bar keeps it).
+    pub no_coi: bool,
 }
 
 /// The parameters this page understands.
@@ -115,6 +118,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
             "autorun" => parse_flag(&value).map(|on| state.autorun = on).is_some(),
             "quick" => parse_flag(&value).map(|on| state.quick = on).is_some(),
             "embed" => parse_flag(&value).map(|on| state.embed = on).is_some(),
+            "coi" => parse_flag(&value).map(|on| state.no_coi = !on).is_some(),
             "origins" => {
                 let origins: Vec<String> = value
                     .split(',')
@@ -124,7 +128,9 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
                     .collect();
                 // An origin is scheme://host[:port]: anything else could never match.
                 let valid = origins.iter().all(|o| {
-                    (o.starts_with("https://") || o.starts_with("http://")) && !o[8..].contains('/')
+                    o.strip_prefix("https://")
+                        .or_else(|| o.strip_prefix("http://"))
+                        .is_some_and(|host| !host.is_empty() && !host.contains('/'))
                 });
                 if valid {
                     state.origins = origins;
@@ -258,6 +264,9 @@ pub fn encode(state: &UrlState) -> String {
     }
     if state.embed {
         query.push_str("&embed=1");
+    }
+    if state.no_coi {
+        query.push_str("&coi=0");
     }
     if !state.origins.is_empty() {
         query.push_str("&origins=");

@@ -41,6 +41,7 @@ fn encode_then_decode_is_the_identity() {
         decode("payload=shared&start=warm&chunksize=64&tasks=256&n=1e5").0,
         decode("models=pool&nested=same&workers=2&tasks=2").0,
         decode("repeats=5&warmup=1&sweep=1&workers=4").0,
+        decode("preset=chunksize-sweep&embed=1&coi=0&origins=https://docs.example,http://localhost:3000").0,
     ];
     for state in states {
         assert_eq!(
@@ -183,4 +184,19 @@ fn presets_are_named_in_the_url_and_round_trip() {
         notices[0].contains("Unknown preset `tornado`"),
         "{notices:?}"
     );
+}
+
+#[test]
+fn bad_origin_lists_are_refused_without_panicking() {
+    for bad in [
+        "http://",
+        "https://",
+        "ftp://x",
+        "https://a/b",
+        "docs.example",
+    ] {
+        let (state, notices) = decode(&format!("?origins={bad}"));
+        assert!(state.origins.is_empty(), "{bad}");
+        assert_eq!(notices.len(), 1, "{bad}: {notices:?}");
+    }
 }

@@ -305,7 +305,7 @@ test('a long run shows progress, and Escape or the Cancel button stops it', asyn
 });
 
 test('without cross-origin isolation the pool is disabled with the reason; the others run', async () => {
-  const { page, errors } = await open(context, `${plain.url}?autorun=1&n=2e7&tasks=2`);
+  const { page, errors } = await open(context, `${plain.url}?autorun=1&n=2e7&tasks=2&coi=0`);
   const { state, doc } = await results(page);
   await screenshot(page, 'not-isolated.png');
   saveArtifact('not-isolated.json', JSON.stringify(doc, null, 2));
@@ -655,7 +655,7 @@ test('embed mode in a 700 × 450 frame, click-to-load, and the host-page postMes
   // host drives it with messages.
   page = await context.newPage();
   await page.setViewportSize({ width: 760, height: 520 });
-  await page.goto(`${plain.url}__host?src=${encodeURIComponent('embed=1&preset=recursive-submit-deadlock&quick=1')}`);
+  await page.goto(`${plain.url}__host?src=${encodeURIComponent('embed=1&preset=recursive-submit-deadlock&quick=1&coi=0')}`);
   const frame = await (await page.waitForSelector('#embed')).contentFrame();
   await frame.waitForSelector('[data-testid="preset-info"]');
   await page.waitForFunction(() => window.got.some((m) => m.type === 'cp_embed_ready'));
@@ -682,5 +682,34 @@ test('embed mode in a 700 × 450 frame, click-to-load, and the host-page postMes
   assert.equal(res.schema, 'concurrency-playground/results');
   assert.equal(res.preset.name, 'asyncio-gather');
   assert.ok(got.some((m) => m.type === 'cp_embed_error' && /unknown preset/.test(m.message)));
+  await page.close();
+});
+
+test('an isolated host frames an isolated embed; a header-less static host is isolated by the service worker, reloading once', async () => {
+  // A docs page on an isolated host, framing with allow="cross-origin-isolated": the pools run.
+  let page = await context.newPage();
+  await page.goto(`${isolated.url}__host?allow=cross-origin-isolated&src=${encodeURIComponent('embed=1&models=pool&n=1e6&tasks=2&autorun=1')}`);
+  let frame = await (await page.waitForSelector('#embed')).contentFrame();
+  await frame.waitForFunction(() => document.body.dataset.runState === 'done', null, { timeout: 60_000 });
+  assert.equal(await frame.evaluate(() => crossOriginIsolated), true);
+  assert.equal(JSON.parse(await frame.textContent('#results-json')).models[0].status, 'ok');
+  await page.close();
+
+  // GitHub-Pages-like: no headers. The service worker adds them and the page reloads once.
+  page = await context.newPage();
+  let loads = 0;
+  page.on('load', () => { loads += 1; });
+  await page.goto(`${plain.url}?models=pool&n=1e6&tasks=2&autorun=1`);
+  await page.waitForFunction(() => self.crossOriginIsolated === true, null, { timeout: 20_000 }).catch(async () => {
+    await page.waitForLoadState('load');
+    await page.waitForFunction(() => self.crossOriginIsolated === true, null, { timeout: 20_000 });
+  });
+  const { state, doc } = await results(page);
+  assert.equal(state, 'done');
+  assert.equal(doc.environment.cross_origin_isolated, true);
+  assert.equal(doc.models[0].status, 'ok');
+  await page.waitForTimeout(1000);
+  assert.ok(loads <= 2, `reloaded ${loads - 1} times`);
+  console.log(`# service worker: isolated after ${loads - 1} reload(s)`);
   await page.close();
 });
