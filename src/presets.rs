@@ -189,7 +189,7 @@ impl Preset {
                 ]
             }
             "asyncio-gather" => {
-                let unit = pick(1000, 150);
+                let unit = pick(1000, 300);
                 let waits = |a: u64, b: u64, c: u64| {
                     Some(vec![
                         vec![spec(WorkloadKind::Io, a * unit)],

@@ -54,36 +54,103 @@ const SVG_STYLE: &str = "text{font:11px system-ui,sans-serif;fill:#1c1e21}.muted
 rect.bar[class*=model-]{fill:var(--series)}g[class*=model-] .series,g[class*=model-] .fit{stroke:var(--series)}\
 g[class*=model-] circle{fill:var(--series)}";
 
+/// The chart inside the view `testid` as standalone SVG text (with its stylesheet), and its
+/// size in px.
+fn standalone_svg(testid: &str) -> Option<(String, f64, f64)> {
+    let document = web_sys::window()?.document()?;
+    let svg = document
+        .query_selector(&format!("[data-testid=\"{testid}\"] svg"))
+        .ok()??;
+    let copy: web_sys::Element = svg.clone_node_with_deep(true).ok()?.unchecked_into();
+    let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
+    // The viewBox is the layout's size: the image is drawn at it, whatever the page's width.
+    let view_box = copy.get_attribute("viewBox").unwrap_or_default();
+    let size: Vec<f64> = view_box
+        .split_whitespace()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let (width, height) = match size[..] {
+        [_, _, w, h] => (w, h),
+        _ => (960.0, 400.0),
+    };
+    let _ = copy.set_attribute("width", &width.to_string());
+    let _ = copy.set_attribute("height", &height.to_string());
+    let style = document
+        .create_element_ns(Some("http://www.w3.org/2000/svg"), "style")
+        .ok()?;
+    style.set_text_content(Some(SVG_STYLE));
+    let _ = copy.prepend_with_node_1(&style);
+    let text = web_sys::XmlSerializer::new()
+        .ok()?
+        .serialize_to_string(&copy)
+        .ok()?;
+    Some((text, width, height))
+}
+
 /// Downloads the chart inside the view `testid` as a standalone SVG file.
 pub fn download_svg(testid: &str) {
-    let document = web_sys::window().and_then(|w| w.document());
-    let svg = document.as_ref().and_then(|d| {
-        d.query_selector(&format!("[data-testid=\"{testid}\"] svg"))
-            .ok()
-            .flatten()
-    });
-    let (Some(document), Some(svg)) = (document, svg) else {
-        return;
-    };
-    let Ok(copy) = svg.clone_node_with_deep(true) else {
-        return;
-    };
-    let copy: web_sys::Element = copy.unchecked_into();
-    let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
-    if let Ok(style) = document.create_element_ns(Some("http://www.w3.org/2000/svg"), "style") {
-        style.set_text_content(Some(SVG_STYLE));
-        let _ = copy.prepend_with_node_1(&style);
-    }
-    let Ok(serializer) = web_sys::XmlSerializer::new() else {
-        return;
-    };
-    if let Ok(text) = serializer.serialize_to_string(&copy) {
+    if let Some((text, _, _)) = standalone_svg(testid) {
         download(
             &format!("concurrency-playground-{testid}.svg"),
             "image/svg+xml",
             &text,
         );
     }
+}
+
+/// Downloads the chart inside the view `testid` as a PNG (at twice its size, on white): the SVG
+/// drawn into a canvas.
+pub fn download_png(testid: &'static str) {
+    let Some((text, width, height)) = standalone_svg(testid) else {
+        return;
+    };
+    let document = web_sys::window().and_then(|w| w.document());
+    let (Some(document), Ok(image)) = (document, web_sys::HtmlImageElement::new()) else {
+        return;
+    };
+    let source = format!(
+        "data:image/svg+xml;charset=utf-8,{}",
+        String::from(js_sys::encode_uri_component(&text))
+    );
+    let drawn = image.clone();
+    let on_load = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let canvas = document
+            .create_element("canvas")
+            .ok()
+            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+        let Some(canvas) = canvas else { return };
+        let scale = 2.0;
+        canvas.set_width((width * scale) as u32);
+        canvas.set_height((height * scale) as u32);
+        let context = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+        let Some(context) = context else { return };
+        context.set_fill_style_str("#ffffff");
+        context.fill_rect(0.0, 0.0, width * scale, height * scale);
+        let _ = context.draw_image_with_html_image_element_and_dw_and_dh(
+            &drawn,
+            0.0,
+            0.0,
+            width * scale,
+            height * scale,
+        );
+        if let Ok(url) = canvas.to_data_url_with_type("image/png") {
+            let link = document
+                .create_element("a")
+                .ok()
+                .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok());
+            if let Some(link) = link {
+                link.set_href(&url);
+                link.set_download(&format!("concurrency-playground-{testid}.png"));
+                link.click();
+            }
+        }
+    });
+    image.set_onload(Some(on_load.unchecked_ref()));
+    image.set_src(&source);
 }
 
 /// Reads a dropped or picked file and hands its results to `on_import`, or reports why not.

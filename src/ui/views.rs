@@ -15,13 +15,20 @@ use crate::python;
 use crate::report::{Results, Status};
 use crate::trace::State;
 
-/// A button that saves the chart of view `testid` as an SVG file.
+/// Buttons that save the chart of view `testid` as an SVG or a PNG file.
 fn svg_button(testid: &'static str) -> Html {
     html! {
-        <button type="button" class="secondary small" data-testid={format!("svg-{testid}")}
-            onclick={Callback::from(move |_: MouseEvent| super::share::download_svg(testid))}>
-            { "Download SVG" }
-        </button>
+        <>
+            <button type="button" class="secondary small" data-testid={format!("svg-{testid}")}
+                onclick={Callback::from(move |_: MouseEvent| super::share::download_svg(testid))}>
+                { "Download SVG" }
+            </button>
+            { " " }
+            <button type="button" class="secondary small" data-testid={format!("png-{testid}")}
+                onclick={Callback::from(move |_: MouseEvent| super::share::download_png(testid))}>
+                { "PNG" }
+            </button>
+        </>
     }
 }
 

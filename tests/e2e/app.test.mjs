@@ -615,6 +615,8 @@ test('export and import: JSON re-renders the same views; CSV, Perfetto trace and
   const svg = (await saved('svg-timeline')).text;
   assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(svg, /\.state-run\{fill:#0072b2\}/);
+  const png = (await import('node:fs')).readFileSync((await saved('png-timeline')).path);
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
   const bars = await page.$$eval('[data-testid="timeline-svg"] rect.bar', (els) => els.length);
   await page.close();
 
