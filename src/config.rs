@@ -249,7 +249,7 @@ impl Default for RunConfig {
             n: WorkloadKind::Count.default_size(),
             tasks: 4,
             workers: None,
-            models: Model::ALL.to_vec(),
+            models: Model::DEFAULT.to_vec(),
             async_mode: AsyncMode::Cooperative,
             steps: None,
             stall_s: DEFAULT_STALL_S,
@@ -543,7 +543,7 @@ mod tests {
     fn the_default_is_valid_and_runs_every_model() {
         let config = RunConfig::default();
         assert_eq!(config.validate(), Ok(()));
-        assert_eq!(config.models, Model::ALL);
+        assert_eq!(config.models, Model::DEFAULT);
     }
 
     #[test]

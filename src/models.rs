@@ -23,6 +23,10 @@ pub enum Model {
     /// Dedicated Web Workers, each with its own wasm instance and memory, reached only by
     /// messages. Python: `ProcessPoolExecutor`.
     Processes,
+    /// The isolated workers above, each running its share of the tasks at once as threads under
+    /// its own GIL (`crate::hybrid`). Python: seed 002's last siege — several Tornado processes
+    /// (`server.start(P)`), each handing its requests to a thread pool.
+    Hybrid,
 }
 
 /// Static facts about a [`Model`], for the page and the results.
@@ -44,7 +48,18 @@ pub struct ModelInfo {
 
 impl Model {
     /// All models, in the order the page shows them.
-    pub const ALL: [Model; 5] = [
+    pub const ALL: [Model; 6] = [
+        Model::Blocking,
+        Model::Async,
+        Model::PoolGil,
+        Model::Pool,
+        Model::Processes,
+        Model::Hybrid,
+    ];
+
+    /// The models a run compares unless told otherwise: one per Python tool. The hybrid is
+    /// opt-in (the tornado-siege preset runs it).
+    pub const DEFAULT: [Model; 5] = [
         Model::Blocking,
         Model::Async,
         Model::PoolGil,
@@ -95,6 +110,14 @@ impl Model {
                 needs_cross_origin_isolation: false,
                 blocks_ui: false,
             },
+            Model::Hybrid => ModelInfo {
+                id: "hybrid",
+                label: "Processes × threads + GIL",
+                python: "N processes (Tornado's server.start(N)), each with a ThreadPoolExecutor under its own GIL",
+                shares_memory: false,
+                needs_cross_origin_isolation: false,
+                blocks_ui: false,
+            },
         }
     }
 
@@ -108,7 +131,15 @@ impl Model {
     /// Whether the model has a worker count (pool threads or isolated workers), so a scaling
     /// sweep varies it.
     pub fn has_workers(self) -> bool {
-        matches!(self, Model::PoolGil | Model::Pool | Model::Processes)
+        matches!(
+            self,
+            Model::PoolGil | Model::Pool | Model::Processes | Model::Hybrid
+        )
+    }
+
+    /// Whether the model runs on isolated workers (message passing, start methods).
+    pub fn is_isolated(self) -> bool {
+        matches!(self, Model::Processes | Model::Hybrid)
     }
 
     /// Whether the model runs on the shared-memory thread pool.

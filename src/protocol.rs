@@ -44,7 +44,7 @@ use crate::workloads::io::BlockingIo;
 use crate::workloads::{self, Checked, WorkloadSpec};
 
 /// Bumped whenever a message changes shape; checked in the ready handshake.
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// Least interval between two [`FromWorker::Tick`]s from one worker, ms.
 pub const TICK_EVERY_MS: f64 = 250.0;
@@ -95,6 +95,11 @@ pub enum ToWorker {
         /// Where their data payloads are.
         #[serde(default)]
         payloads: Payloads,
+        /// `Some(switch interval, ms)`: run the tasks at once, as threads of this process under
+        /// its own GIL ([`crate::hybrid`]), posting [`FromWorker::Responded`] as each finishes
+        /// — the processes × threads hybrid. `None`: one after another.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        gil_threads: Option<f64>,
     },
     /// Allocate one buffer per size in this instance's memory, to be written by the page
     /// through the memory's SharedArrayBuffer; reply [`FromWorker::Reserved`].
@@ -170,6 +175,13 @@ pub enum FromWorker {
     /// page's watchdog can tell a busy worker from a stuck one.
     #[serde(rename = "cp_tick")]
     Tick,
+    /// One task of a [`ToWorker::Run`] with `gil_threads` finished: its thread has written its
+    /// response (the results still come in the chunk's [`FromWorker::Done`]).
+    #[serde(rename = "cp_responded")]
+    Responded {
+        /// The task's id.
+        id: u32,
+    },
     /// The value of this instance's [`ISOLATION_CELL`].
     #[serde(rename = "cp_cell")]
     Cell {
@@ -194,10 +206,11 @@ pub fn handle_message(
     clock: &impl Clock,
     io: &mut impl BlockingIo,
     on_slice: impl FnMut(),
+    on_responded: impl FnMut(u32),
 ) -> String {
     let received_ms = clock.now_ms();
     let reply = match decode::<ToWorker>(text) {
-        Ok(request) => handle(request, received_ms, clock, io, on_slice),
+        Ok(request) => handle(request, received_ms, clock, io, on_slice, on_responded),
         Err(err) => FromWorker::Failed {
             message: err.to_string(),
         },
@@ -205,27 +218,52 @@ pub fn handle_message(
     encode(&reply)
 }
 
+/// A [`FromWorker::Failed`] naming the first step of `tasks` out of its limits, if any: a worker
+/// checks what it is asked to do, whoever sent it.
+fn invalid(tasks: &[TaskRun]) -> Option<FromWorker> {
+    let err = tasks
+        .iter()
+        .flat_map(|t| &t.steps)
+        .find_map(|s| s.validate().err())?;
+    Some(FromWorker::Failed {
+        message: err.to_string(),
+    })
+}
+
 /// Answers one decoded request that arrived at `received_ms`, doing I/O through `io` (the
 /// worker's real sleeps and requests, and the payloads that came with the request; fakes on the
 /// host). During a task, `on_slice` is called after every slice; the worker glue posts
-/// [`FromWorker::Tick`] from it.
+/// [`FromWorker::Tick`] from it. With `gil_threads`, `on_responded` is called as each task
+/// finishes; the glue posts [`FromWorker::Responded`].
 pub fn handle(
     request: ToWorker,
     received_ms: f64,
     clock: &impl Clock,
     io: &mut impl BlockingIo,
     mut on_slice: impl FnMut(),
+    on_responded: impl FnMut(u32),
 ) -> FromWorker {
     match request {
+        ToWorker::Run {
+            tasks,
+            gil_threads: Some(switch_ms),
+            ..
+        } => {
+            if let Some(failed) = invalid(&tasks) {
+                return failed;
+            }
+            let decoded_ms = clock.now_ms();
+            let tasks =
+                crate::hybrid::run_threads(tasks, switch_ms, clock, io, on_slice, on_responded);
+            FromWorker::Done {
+                received_ms,
+                decoded_ms,
+                tasks,
+            }
+        }
         ToWorker::Run { tasks, .. } => {
-            if let Some(err) = tasks
-                .iter()
-                .flat_map(|t| &t.steps)
-                .find_map(|s| s.validate().err())
-            {
-                return FromWorker::Failed {
-                    message: err.to_string(),
-                };
+            if let Some(failed) = invalid(&tasks) {
+                return failed;
             }
             let decoded_ms = clock.now_ms();
             let done = tasks
@@ -372,17 +410,24 @@ pub struct RoundTrip {
 /// each leg is counted once. The others wait `ready` — in the page's queue, then in the worker's
 /// chunk — until they run. Every task's result reaches the page only with the reply, so each
 /// record ends there: that is its latency, as `map(..., chunksize=k)` delivers results.
+///
+/// A task in `responded` (id, when its [`FromWorker::Responded`] reached the page) ran as a
+/// thread of the worker (the hybrid): it ends when its response arrived, after a transfer leg
+/// of its own, on a lane of its own (`worker k · thread j`, `j` its place in the chunk).
+#[allow(clippy::too_many_arguments)]
 pub fn chunk_records(
     trip: &RoundTrip,
     received_ms: f64,
     decoded_ms: f64,
     done: &[TaskDone],
+    responded: &[(u32, f64)],
     lane: &str,
     t0: f64,
     expected: impl Fn(u32) -> Option<u64>,
 ) -> Vec<TaskRecord> {
     let at = |ms: f64| ms - t0;
     let last = done.len().saturating_sub(1);
+    let answered = |id: u32| responded.iter().find(|(r, _)| *r == id).map(|&(_, ms)| ms);
     done.iter()
         .enumerate()
         .map(|(i, task)| {
@@ -402,7 +447,14 @@ pub fn chunk_records(
                     .iter()
                     .map(|s| Segment::new(s.state, at(s.start_ms), at(s.end_ms))),
             );
-            if i == last {
+            let answered = answered(task.id);
+            if let Some(arrived_ms) = answered {
+                legs.push(Segment::new(
+                    State::Transfer,
+                    at(task.end_ms),
+                    at(arrived_ms),
+                ));
+            } else if i == last {
                 // The worker encodes and posts its reply: one leg, as seen from here.
                 legs.push(Segment::new(
                     State::Transfer,
@@ -417,15 +469,19 @@ pub fn chunk_records(
             }
             // The two sides' clock origins agree only to a fraction of a ms: `monotone` keeps
             // the legs in order instead of overlapping by that skew.
+            let lane = match answered {
+                Some(_) => format!("{lane} · thread {i}"),
+                None => lane.to_string(),
+            };
             let mut record = TaskRecord::from_segments(
                 task.id,
-                lane.to_string(),
+                lane,
                 0.0,
                 crate::trace::monotone(legs),
                 task.checked,
                 expected(task.id),
             );
-            record.end_ms = record.end_ms.max(at(trip.decoded_ms));
+            record.end_ms = record.end_ms.max(at(answered.unwrap_or(trip.decoded_ms)));
             record
         })
         .collect()

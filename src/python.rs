@@ -50,6 +50,7 @@ pub fn snippet(model: Model, config: &RunConfig, cores: u32) -> String {
         Model::Async => async_main(config, &mut code),
         Model::PoolGil | Model::Pool => pool_main(model, config, cores, nesting, &mut code),
         Model::Processes => processes_main(config, cores, &mut code),
+        Model::Hybrid => hybrid_main(config, cores, &mut code),
     };
 
     let mut out = String::new();
@@ -617,6 +618,36 @@ fn processes_main(config: &RunConfig, cores: u32, code: &mut Code) -> Vec<String
     vec![out]
 }
 
+/// Seed 002's last siege: the server started as several processes, each running its requests
+/// on a thread pool under its own GIL.
+fn hybrid_main(config: &RunConfig, cores: u32, code: &mut Code) -> Vec<String> {
+    code.imports.insert("import sys");
+    code.from_imports
+        .insert("from concurrent.futures import ProcessPoolExecutor");
+    code.from_imports
+        .insert("from concurrent.futures import ThreadPoolExecutor");
+    let workers = config.workers_for(cores);
+    let seconds = py_seconds(u64::from(config.switch_ms));
+    let share = format!(
+        "def process_share(ids):\n    \
+         # one process's share of the requests, all at once, as threads under its own GIL\n    \
+         sys.setswitchinterval({seconds})\n    \
+         with ThreadPoolExecutor(max_workers=len(ids)) as threads:\n        \
+         return list(threads.map(task, ids))"
+    );
+    let main = format!(
+        "if __name__ == \"__main__\":\n    \
+         # like seed 002's last siege: Tornado started as {workers} processes (server.bind(8000);\n    \
+         # server.start({workers})), each handing its requests to a thread pool; the page deals\n    \
+         # the tasks out round-robin\n    \
+         shares = [list(range(k, {tasks}, {workers})) for k in range({workers})]\n    \
+         with ProcessPoolExecutor(max_workers={workers}) as pool:\n        \
+         results = [r for share in pool.map(process_share, shares) for r in share]",
+        tasks = config.tasks
+    );
+    vec![share, main]
+}
+
 /// One paragraph saying what `result` shows, in the seeds' terms and with its own numbers;
 /// `results` is the batch it belongs to (for the settings, the environment and the other
 /// models).
@@ -691,6 +722,7 @@ fn finished(result: &ModelResult, results: &Results) -> Vec<String> {
             Model::Blocking | Model::Async => " on the page's one thread".to_string(),
             Model::PoolGil | Model::Pool => plural(lanes, " on {} thread"),
             Model::Processes => plural(lanes, " on {} worker"),
+            Model::Hybrid => plural(result.workers.max(1) as usize, " on {} worker"),
         }
     )];
     let overlap = overlap_sentence(result);
@@ -833,6 +865,21 @@ fn finished(result: &ModelResult, results: &Results) -> Vec<String> {
             out.push(responsiveness(gap));
         }
         Model::Processes => processes_sentences(result, computes, &versus, overlap, &mut out),
+        Model::Hybrid => {
+            processes_sentences(result, computes, &versus, overlap, &mut out);
+            let waited: f64 = result
+                .tasks
+                .iter()
+                .map(|t| time_in(&t.segments, State::WaitGil))
+                .sum();
+            out.push(format!(
+                "Inside each worker its share of the tasks ran at once as threads under that \
+                 worker's own GIL, taking turns every {} ({} waiting for it in all): tasks in one \
+                 worker finish together, and a short one gets through between the long ones' turns.",
+                ms(f64::from(config.switch_ms)),
+                ms(waited)
+            ));
+        }
     }
     out
 }

@@ -363,7 +363,7 @@ async fn run_model(
         Model::Blocking => web::blocking::run(config, control).await,
         Model::Async => web::event_loop::run(config, control).await,
         Model::PoolGil | Model::Pool => web::thread_pool::run(model, config, env, control).await,
-        Model::Processes => web::processes::run(config, env, control).await,
+        Model::Processes | Model::Hybrid => web::processes::run(model, config, env, control).await,
     }
 }
 

@@ -339,7 +339,7 @@ pub struct Checked {
 }
 
 impl Checked {
-    fn of(spec: &WorkloadSpec, answer: u64) -> Checked {
+    pub(crate) fn of(spec: &WorkloadSpec, answer: u64) -> Checked {
         Checked {
             answer,
             ok: spec.expected() == Some(answer),
@@ -529,7 +529,7 @@ pub fn expected_of(steps: &[WorkloadSpec]) -> Option<u64> {
 }
 
 /// Combines the steps' checks: the answers add up, and the task is right only if every step was.
-fn combine(checks: &[Checked]) -> Checked {
+pub(crate) fn combine(checks: &[Checked]) -> Checked {
     Checked {
         answer: checks.iter().map(|c| c.answer).sum(),
         ok: !checks.is_empty() && checks.iter().all(|c| c.ok),

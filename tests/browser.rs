@@ -111,6 +111,7 @@ async fn an_isolated_worker_answers_over_the_typed_protocol() {
                 steps: vec![spec],
             }],
             payloads: Payloads::None,
+            gil_threads: None,
         })
         .await
         .expect("reply")
@@ -150,6 +151,7 @@ async fn an_isolated_worker_answers_over_the_typed_protocol() {
                     steps: vec![bad],
                 }],
                 payloads: Payloads::None,
+                gil_threads: None,
             })
             .await
             .is_err()
@@ -250,7 +252,16 @@ async fn cancelling_stops_the_async_and_worker_models_early() {
         });
         let result = match model {
             Model::Async => event_loop::run(&config, &control).await,
-            _ => web::processes::run_bundle(&config, &env, &control, &test_bundle()).await,
+            _ => {
+                web::processes::run_bundle(
+                    Model::Processes,
+                    &config,
+                    &env,
+                    &control,
+                    &test_bundle(),
+                )
+                .await
+            }
         };
         assert_eq!(result.status, Status::Cancelled, "{model:?}: {result:?}");
         assert!(!result.answer_ok);
@@ -414,7 +425,9 @@ async fn payloads_reach_the_workers_copied_transferred_or_shared_and_verify() {
             ..base.clone()
         };
         let control = RunControl::default();
-        let r = web::processes::run_bundle(&config, &env, &control, &test_bundle()).await;
+        let r =
+            web::processes::run_bundle(Model::Processes, &config, &env, &control, &test_bundle())
+                .await;
         assert_eq!(r.status, Status::Ok, "{mode:?}: {:?}", r.message);
         assert!(r.answer_ok, "{mode:?}: {r:?}");
         let ipc = r.ipc.as_ref().expect("the worker model reports its IPC");
@@ -458,7 +471,9 @@ async fn chunks_batch_tasks_per_message_and_start_methods_cost_what_they_say() {
             chunksize,
             ..base.clone()
         };
-        let r = web::processes::run_bundle(&config, &env, &control, &test_bundle()).await;
+        let r =
+            web::processes::run_bundle(Model::Processes, &config, &env, &control, &test_bundle())
+                .await;
         assert_eq!(r.status, Status::Ok, "{:?}", r.message);
         assert!(r.answer_ok && r.tasks.len() == 16, "{r:?}");
         messages.push(r.ipc.unwrap().messages);
@@ -474,14 +489,22 @@ async fn chunks_batch_tasks_per_message_and_start_methods_cost_what_they_say() {
         start: StartMethod::Forkserver,
         ..base.clone()
     };
-    let r = web::processes::run_bundle(&forkserver, &env, &control, &test_bundle()).await;
+    let r = web::processes::run_bundle(
+        Model::Processes,
+        &forkserver,
+        &env,
+        &control,
+        &test_bundle(),
+    )
+    .await;
     assert!(r.answer_ok, "{r:?}");
     assert_eq!(r.startup_ms.len(), 2);
     let warm = RunConfig {
         start: StartMethod::Warm,
         ..base.clone()
     };
-    let first = web::processes::run_bundle(&warm, &env, &control, &test_bundle()).await;
+    let first =
+        web::processes::run_bundle(Model::Processes, &warm, &env, &control, &test_bundle()).await;
     assert!(first.answer_ok);
     assert_eq!(first.ipc.as_ref().unwrap().reused_workers, 0);
     assert_eq!(
@@ -489,7 +512,8 @@ async fn chunks_batch_tasks_per_message_and_start_methods_cost_what_they_say() {
         2,
         "the first warm run starts its workers"
     );
-    let second = web::processes::run_bundle(&warm, &env, &control, &test_bundle()).await;
+    let second =
+        web::processes::run_bundle(Model::Processes, &warm, &env, &control, &test_bundle()).await;
     assert!(second.answer_ok, "{second:?}");
     assert_eq!(second.ipc.as_ref().unwrap().reused_workers, 2);
     assert!(second.startup_ms.is_empty(), "{:?}", second.startup_ms);
@@ -543,4 +567,70 @@ async fn recursive_submit_deadlocks_in_one_pool_is_stopped_and_completes_with_tw
     let control = Arc::new(RunControl::default());
     let again = thread_pool::run(Model::Pool, &base, &env, &control).await;
     assert!(again.answer_ok, "{again:?}");
+}
+
+#[wasm_bindgen_test]
+async fn the_hybrid_runs_each_workers_share_as_threads_under_its_own_gil() {
+    // Seed 002's last siege in small: five long requests and a short one on two processes.
+    let long = WorkloadSpec {
+        kind: WorkloadKind::Count,
+        n: 20_000_000,
+    };
+    let short = WorkloadSpec {
+        kind: WorkloadKind::Count,
+        n: 100_000,
+    };
+    let mut profiles = vec![vec![long]; 5];
+    profiles.push(vec![short]);
+    let config = RunConfig {
+        steps: Some(profiles),
+        tasks: 6,
+        workers: Some(2),
+        models: vec![Model::Hybrid],
+        ..RunConfig::default()
+    };
+    let env = web::probe();
+    let control = RunControl::default();
+    let r =
+        web::processes::run_bundle(Model::Hybrid, &config, &env, &control, &test_bundle()).await;
+    assert_eq!(r.status, Status::Ok, "{:?}", r.message);
+    assert!(r.answer_ok, "{r:?}");
+    // Dealt round-robin: worker 0 serves tasks 0, 2, 4; worker 1 tasks 1, 3, 5.
+    for t in &r.tasks {
+        let expected = format!("worker {} · thread {}", t.task % 2, t.task / 2);
+        assert_eq!(t.lane, expected);
+    }
+    // In one worker, one thread computes at a time; the threads waited for the lock.
+    for worker in 0..2 {
+        let mut turns: Vec<(f64, f64)> = r
+            .tasks
+            .iter()
+            .filter(|t| t.task % 2 == worker)
+            .flat_map(|t| &t.segments)
+            .filter(|s| s.state == State::Run)
+            .map(|s| (s.start_ms, s.end_ms))
+            .collect();
+        turns.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(
+            turns.windows(2).all(|w| w[1].0 >= w[0].1 - 0.01),
+            "worker {worker}: {turns:?}"
+        );
+    }
+    assert!(
+        r.tasks
+            .iter()
+            .any(|t| t.segments.iter().any(|s| s.state == State::WaitGil))
+    );
+    // The short request answered on its own, long before its worker's long ones (times from
+    // when the worker began its share, after its start-up).
+    let took = |task: u32| {
+        let t = r.tasks.iter().find(|t| t.task == task).unwrap();
+        t.end_ms - t.start_ms
+    };
+    assert!(
+        took(5) < 0.5 * took(1),
+        "short {} vs long {}",
+        took(5),
+        took(1)
+    );
 }

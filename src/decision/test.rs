@@ -257,7 +257,7 @@ fn agreement_per_class() {
             .collect()
     };
     assert_eq!(agreeing(WorkloadClass::IoBound), [Async, PoolGil, Pool]);
-    assert_eq!(agreeing(WorkloadClass::CpuBound), [Pool, Processes]);
+    assert_eq!(agreeing(WorkloadClass::CpuBound), [Pool, Processes, Hybrid]);
     assert_eq!(
         agreeing(WorkloadClass::DataHeavy),
         [Blocking, Async, PoolGil, Pool]

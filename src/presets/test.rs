@@ -105,16 +105,41 @@ fn the_siege_verdict_reads_the_staircase_the_flat_top_and_the_processes() {
     let flat: Vec<f64> = (0..11).map(|i| 1000.0 + f64::from(i)).collect();
     let mut processes = result(Model::Processes, &[600.0; 11]);
     processes.workers = 2;
+    // The hybrid: worker 0 serves the even tasks and the index request (task 10), which
+    // answers early; each worker's handlers finish together.
+    let hybrid = |long: f64| {
+        let latencies: Vec<f64> = (0..11)
+            .map(|i| match i {
+                10 => 20.0,
+                i if i % 2 == 0 => long + f64::from(i),
+                i => long - 50.0 + f64::from(i),
+            })
+            .collect();
+        let mut r = result(Model::Hybrid, &latencies);
+        r.workers = 2;
+        for t in &mut r.tasks {
+            t.lane = format!("worker {} · thread {}", t.task % 2, t.task / 2);
+        }
+        r
+    };
     let runs = [
         doc(vec![
             result(Model::Blocking, &ladder),
             result(Model::PoolGil, &flat),
         ]),
-        doc(vec![processes]),
+        doc(vec![processes.clone(), hybrid(640.0)]),
     ];
     let v = siege.verdict(&runs);
     assert_eq!(v.agrees, Some(true), "{}", v.text);
     assert!(v.text.contains("staircase"), "{}", v.text);
+    assert!(
+        v.text.contains("groups (5 at 640–648 ms, 5 at 591–599 ms)"),
+        "{}",
+        v.text
+    );
+    // A hybrid far behind the processes disagrees.
+    let slow = [runs[0].clone(), doc(vec![processes, hybrid(1200.0)])];
+    assert_eq!(siege.verdict(&slow).agrees, Some(false));
     // A GIL pool whose threads finish far apart disagrees with the article.
     let spread: Vec<f64> = (0..11).map(|i| 100.0 + 100.0 * f64::from(i)).collect();
     let runs = [

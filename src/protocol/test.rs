@@ -40,10 +40,12 @@ fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
                     },
                 ],
                 payloads: Payloads::Shared { slots: vec![0, 7] },
+                gil_threads: None,
             },
             ToWorker::Run {
                 tasks: vec![],
                 payloads: Payloads::Serialized,
+                gil_threads: Some(5.0),
             },
             ToWorker::Reserve {
                 sizes: vec![1 << 20],
@@ -78,6 +80,7 @@ fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
             },
             FromWorker::Cell { value: 42 },
             FromWorker::Tick,
+            FromWorker::Responded { id: 3 },
             FromWorker::Failed {
                 message: "boom".into(),
             },
@@ -175,10 +178,12 @@ fn the_worker_body_runs_and_times_a_task() {
                 },
             ],
             payloads: Payloads::None,
+            gil_threads: None,
         }),
         &clock,
         &mut HostIo::default(),
         || (),
+        |_| (),
     );
     let done = |id, at: f64| TaskDone {
         id,
@@ -215,11 +220,13 @@ fn the_worker_body_refuses_an_invalid_task() {
                     steps: vec![spec]
                 }],
                 payloads: Payloads::None,
+                gil_threads: None,
             },
             0.0,
             &clock,
             &mut HostIo::default(),
-            || ()
+            || (),
+            |_| ()
         ),
         FromWorker::Failed { .. }
     ));
@@ -228,6 +235,7 @@ fn the_worker_body_refuses_an_invalid_task() {
         &clock,
         &mut HostIo::default(),
         || (),
+        |_| (),
     );
     assert!(matches!(
         decode::<FromWorker>(&garbage),
@@ -246,7 +254,8 @@ fn the_cell_is_per_instance_state() {
             0.0,
             &clock,
             &mut HostIo::default(),
-            || ()
+            || (),
+            |_| ()
         ),
         FromWorker::Cell { value: 77 }
     );
@@ -256,7 +265,8 @@ fn the_cell_is_per_instance_state() {
             0.0,
             &clock,
             &mut HostIo::default(),
-            || ()
+            || (),
+            |_| ()
         ),
         FromWorker::Cell { value: 77 }
     );
@@ -277,11 +287,13 @@ fn a_long_task_reports_every_slice() {
                 steps: vec![spec],
             }],
             payloads: Payloads::None,
+            gil_threads: None,
         },
         0.0,
         &clock,
         &mut HostIo::default(),
         || slices += 1,
+        |_| (),
     );
     assert!(matches!(reply, FromWorker::Done { .. }));
     assert_eq!(slices, 2, "after each slice but the last");
@@ -308,6 +320,7 @@ fn reserved_buffers_are_taken_once_in_place() {
         &clock,
         &mut HostIo::default(),
         || (),
+        |_| (),
     ) else {
         panic!("expected a reservation")
     };
@@ -329,7 +342,8 @@ fn reserved_buffers_are_taken_once_in_place() {
             0.0,
             &clock,
             &mut HostIo::default(),
-            || ()
+            || (),
+            |_| ()
         ),
         FromWorker::Failed { .. }
     ));
@@ -359,6 +373,7 @@ fn a_chunks_legs_go_to_its_first_and_last_tasks_and_every_result_ends_with_the_r
         103.0,
         104.0,
         &[run(5, 104.0), run(6, 114.0)],
+        &[],
         "worker 1",
         100.0,
         |_| Some(1),
@@ -391,4 +406,43 @@ fn a_chunks_legs_go_to_its_first_and_last_tasks_and_every_result_ends_with_the_r
     // Both results reached the page with the reply.
     assert_eq!((records[0].end_ms, records[1].end_ms), (36.0, 36.0));
     assert!(records.iter().all(|r| r.ok && r.lane == "worker 1"));
+}
+
+#[test]
+fn threads_of_a_worker_end_when_their_own_responses_arrive() {
+    let run = |id, start: f64, end: f64| TaskDone {
+        id,
+        checked: Checked {
+            answer: 1,
+            ok: true,
+        },
+        start_ms: start,
+        end_ms: end,
+        steps: vec![Segment::new(State::Run, start, end)],
+    };
+    let trip = RoundTrip {
+        sent_ms: 100.0,
+        posted_ms: 102.0,
+        arrived_ms: 160.0,
+        decoded_ms: 161.0,
+    };
+    // Two threads started together at 104: the short one answered at 111, the long one at 155.
+    let records = chunk_records(
+        &trip,
+        103.0,
+        104.0,
+        &[run(5, 104.0, 150.0), run(6, 104.0, 110.0)],
+        &[(6, 111.0), (5, 155.0)],
+        "worker 1",
+        100.0,
+        |_| Some(1),
+    );
+    assert_eq!((records[0].end_ms, records[1].end_ms), (55.0, 11.0));
+    assert_eq!(records[0].lane, "worker 1 · thread 0");
+    assert_eq!(records[1].lane, "worker 1 · thread 1");
+    let last = records[1].segments.last().unwrap();
+    assert_eq!(
+        (last.state, last.start_ms, last.end_ms),
+        (State::Transfer, 10.0, 11.0)
+    );
 }

@@ -146,6 +146,9 @@ pub struct Exchange {
     pub bytes_in: u64,
     /// Transferred payloads only: whether every source buffer was detached by the post.
     pub detached: Option<bool>,
+    /// Threads of a hybrid chunk: each task's id and when its [`FromWorker::Responded`]
+    /// reached the page (ms), in arrival order.
+    pub responded: Vec<(u32, f64)>,
 }
 
 /// A request on its way: when it was posted and what went with it.
@@ -337,13 +340,24 @@ impl Process {
         prepared_ms: f64,
         on_tick: impl Fn(),
     ) -> Result<Exchange> {
+        let mut responded = Vec::new();
         let mut next = self.inbox.next().await;
-        while let Some(Envelope {
-            message: FromWorker::Tick,
-            ..
-        }) = next
-        {
-            on_tick();
+        loop {
+            match next {
+                Some(Envelope {
+                    message: FromWorker::Tick,
+                    ..
+                }) => on_tick(),
+                Some(Envelope {
+                    message: FromWorker::Responded { id },
+                    arrived_ms,
+                    ..
+                }) => {
+                    responded.push((id, arrived_ms));
+                    on_tick();
+                }
+                _ => break,
+            }
             next = self.inbox.next().await;
         }
         match next {
@@ -363,6 +377,7 @@ impl Process {
                 bytes_out: posted.bytes_out,
                 bytes_in: envelope.bytes,
                 detached: posted.detached,
+                responded,
             }),
             None => Err(Error::Runtime("worker closed".into())),
         }
@@ -551,21 +566,32 @@ async fn start(
 }
 
 /// Runs the batch on isolated workers of the app's worker bundle (see [`run_bundle`]).
-pub async fn run(config: &RunConfig, env: &Environment, control: &RunControl) -> ModelResult {
-    run_bundle(config, env, control, &WorkerBundle::app()).await
+pub async fn run(
+    model: Model,
+    config: &RunConfig,
+    env: &Environment,
+    control: &RunControl,
+) -> ModelResult {
+    run_bundle(model, config, env, control, &WorkerBundle::app()).await
 }
 
 /// Runs the batch on `workers` isolated workers running `bundle`, started by the run's start
 /// method, handing out chunks of `chunksize` tasks as workers become free (like
 /// `ProcessPoolExecutor.map(fn, items, chunksize=k)`), with data payloads passed the run's way.
 /// Cancelling terminates the workers mid-task.
+///
+/// As [`Model::Hybrid`], each worker instead gets its share of the tasks (dealt round-robin, as
+/// a load balancer would) in one message and runs them at once as threads under its own GIL,
+/// answering each as it finishes.
 pub async fn run_bundle(
+    model: Model,
     config: &RunConfig,
     env: &Environment,
     control: &RunControl,
     bundle: &WorkerBundle,
 ) -> ModelResult {
-    let model = Model::Processes;
+    let hybrid = model == Model::Hybrid;
+    let gil_threads = hybrid.then_some(f64::from(config.switch_ms));
     if config.payload == PayloadMode::Shared && !env.cross_origin_isolated {
         let message = SHARED_NEEDS_ISOLATION.to_string();
         return ModelResult::failed(model, config, Status::Unavailable, message);
@@ -597,17 +623,34 @@ pub async fn run_bundle(
             .map(<[u32]>::to_vec)
             .collect();
         let queue = RefCell::new(VecDeque::from(chunks));
+        // The hybrid's processes: worker k serves tasks k, k + P, k + 2P …
+        let shares = RefCell::new(
+            (0..workers)
+                .map(|k| {
+                    Some(
+                        (k..config.tasks)
+                            .step_by(workers as usize)
+                            .collect::<Vec<u32>>(),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        );
         let ipc = RefCell::new(&mut ipc);
         let lanes = processes.iter_mut().enumerate().map(|(index, process)| {
-            let (queue, ipc) = (&queue, &ipc);
+            let (queue, shares, ipc) = (&queue, &shares, &ipc);
             async move {
                 let lane = format!("worker {index}");
                 let mut records = Vec::new();
                 loop {
-                    let Some(chunk) = queue.borrow_mut().pop_front() else {
+                    let next = if hybrid {
+                        shares.borrow_mut()[index].take()
+                    } else {
+                        queue.borrow_mut().pop_front()
+                    };
+                    let Some(chunk) = next.filter(|c| !c.is_empty()) else {
                         break;
                     };
-                    let work = send_chunk(process, config, &chunk, control, ipc);
+                    let work = send_chunk(process, config, &chunk, gil_threads, control, ipc);
                     let reply =
                         match select(Box::pin(work), Box::pin(until_cancelled(control))).await {
                             Either::Left((reply, _)) => reply?,
@@ -623,6 +666,7 @@ pub async fn run_bundle(
                         received_ms,
                         decoded_ms,
                         &done,
+                        &exchange.responded,
                         &lane,
                         t0,
                         |id| workloads::expected_of(&config.task_steps(id)),
@@ -721,11 +765,12 @@ fn start_note(method: StartMethod, reused: u32, workers: u32, compile_ms: Option
 type ChunkReply = (Exchange, f64, f64, Vec<protocol::TaskDone>);
 
 /// Sends one chunk of tasks to `process` with its payloads passed the run's way, and awaits the
-/// reply.
+/// reply; with `gil_threads` (a switch interval) the worker runs them as threads (the hybrid).
 async fn send_chunk(
     process: &mut Process,
     config: &RunConfig,
     chunk: &[u32],
+    gil_threads: Option<f64>,
     control: &RunControl,
     ipc: &RefCell<&mut IpcReport>,
 ) -> Result<ChunkReply> {
@@ -769,6 +814,7 @@ async fn send_chunk(
         let request = ToWorker::Run {
             tasks,
             payloads: mode,
+            gil_threads,
         };
         (process.post(&request, attachments)?, payload_bytes)
     };
@@ -813,7 +859,10 @@ fn split(data: JsValue) -> (Option<String>, Vec<JsValue>) {
 /// instance's memory unless they are already there (shared).
 fn unpack(request: &ToWorker, attachments: Vec<JsValue>) -> Result<VecDeque<Vec<u8>>> {
     let copy_in = |value: &JsValue| value.unchecked_ref::<js_sys::Uint8Array>().to_vec();
-    let ToWorker::Run { tasks, payloads } = request else {
+    let ToWorker::Run {
+        tasks, payloads, ..
+    } = request
+    else {
         return Ok(VecDeque::new());
     };
     let expected: Vec<u64> = tasks
@@ -864,6 +913,12 @@ pub fn cp_worker_main() {
                     tick_to.post_message(&JsValue::from_str(&protocol::encode(&FromWorker::Tick)));
             }
         };
+        // A thread of a hybrid chunk has written its response: post it now, not with the chunk.
+        let respond_to = reply_to.clone();
+        let responded = move |id: u32| {
+            let message = protocol::encode(&FromWorker::Responded { id });
+            let _ = respond_to.post_message(&JsValue::from_str(&message));
+        };
         let request = text
             .ok_or_else(|| Error::Protocol("non-text message to worker".into()))
             .and_then(|text| protocol::decode::<ToWorker>(&text));
@@ -879,6 +934,7 @@ pub fn cp_worker_main() {
                 &PerformanceClock,
                 &mut io,
                 tick,
+                responded,
             ))
         });
         let reply = reply.unwrap_or_else(|err| FromWorker::Failed {

@@ -550,6 +550,19 @@ test('preset tornado-siege: the blocking staircase, GIL threads finishing togeth
   const mean = gil.reduce((a, b) => a + b, 0) / gil.length;
   assert.ok(gil.at(-1) - gil[0] <= 0.3 * mean, `GIL threads finish together: ${gil}`);
   assert.ok(modelOf(steps[1], 'processes').wall_ms < modelOf(steps[0], 'blocking').wall_ms);
+  // The hybrid: each worker's share runs as threads on lanes of their own, and the index
+  // request (task 10) gets through between the handlers' turns.
+  const hybrid = modelOf(steps[1], 'hybrid');
+  assert.ok(hybrid.answer_ok && hybrid.wall_ms < modelOf(steps[0], 'blocking').wall_ms);
+  const workers = hybrid.workers;
+  for (const t of hybrid.tasks) {
+    assert.equal(t.lane, `worker ${t.task % workers} · thread ${Math.floor(t.task / workers)}`);
+  }
+  const took = (t) => t.end_ms - t.start_ms;
+  const index = hybrid.tasks.find((t) => t.task === 10);
+  const handlerTimes = hybrid.tasks.filter(handlers).map(took).sort((a, b) => a - b);
+  assert.ok(took(index) < 0.5 * handlerTimes[0], `index ${took(index)} vs handlers ${handlerTimes}`);
+  assert.match(await page.locator('[data-testid="preset-verdict"]').innerText(), /processes × threads/);
   await screenshot(page, 'preset-tornado-siege.png');
 });
 
