@@ -19,11 +19,11 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "clippy (host and wasm32)"
-cargo clippy --lib --bins --tests -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
+cargo clippy --workspace --lib --bins --tests --benches -- -D warnings
+cargo clippy --workspace --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
 
 step "host tests: the pure core"
-cargo test
+cargo test --workspace
 
 step "browser tests: wasm-bindgen-test in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test browser

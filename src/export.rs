@@ -14,21 +14,29 @@ use crate::report::{RESULTS_SCHEMA, RESULTS_VERSION, Results};
 /// # Errors
 /// [`Error::Protocol`] when the text is not JSON of our schema, or comes from a newer version.
 pub fn import(text: &str) -> Result<Results> {
-    let value: serde_json::Value = serde_json::from_str(text)
+    /// The two fields that say what a file is, read before the rest (other fields ignored).
+    #[derive(serde::Deserialize)]
+    struct Header {
+        schema: Option<String>,
+        version: Option<u64>,
+    }
+    // Read twice, straight from the text: going through a `serde_json::Value` would compile a
+    // second deserialiser for every type of the document into the page.
+    let header: Header = serde_json::from_str(text)
         .map_err(|e| Error::Protocol(format!("not a results file (JSON: {e})")))?;
-    let schema = value.get("schema").and_then(|s| s.as_str());
+    let schema = header.schema.as_deref();
     if schema != Some(RESULTS_SCHEMA) {
         return Err(Error::Protocol(format!(
             "not a results file: its schema is {schema:?}, not \"{RESULTS_SCHEMA}\""
         )));
     }
-    let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
+    let version = header.version.unwrap_or(0);
     if version > u64::from(RESULTS_VERSION) {
         return Err(Error::Protocol(format!(
             "this results file is version {version}; this page reads up to {RESULTS_VERSION}"
         )));
     }
-    serde_json::from_value(value).map_err(|e| {
+    serde_json::from_str(text).map_err(|e| {
         Error::Protocol(format!(
             "a results file of version {version} this page cannot read: {e}"
         ))

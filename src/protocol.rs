@@ -53,6 +53,30 @@ pub const TICK_EVERY_MS: f64 = 250.0;
 /// everywhere: a worker (or the page) that saw another's write would share its memory.
 pub static ISOLATION_CELL: AtomicU64 = AtomicU64::new(0);
 
+/// The moments of a worker's start-up it can see itself (ms on the shared clock).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BootTimes {
+    /// The boot script got the boot message: the worker's thread and JS realm exist.
+    pub started_ms: f64,
+    /// The module's JS glue was imported.
+    pub imported_ms: f64,
+    /// The wasm was instantiated (fetched and compiled first, unless it came compiled).
+    pub instantiated_ms: f64,
+}
+
+impl BootTimes {
+    /// The legs of a start-up that began at `spawned_ms` (the page created the worker) and
+    /// ended when the handshake arrived at `ready_ms`.
+    pub fn legs(&self, spawned_ms: f64, ready_ms: f64) -> crate::report::StartupLegs {
+        crate::report::StartupLegs {
+            thread_ms: (self.started_ms - spawned_ms).max(0.0),
+            import_ms: (self.imported_ms - self.started_ms).max(0.0),
+            instantiate_ms: (self.instantiated_ms - self.imported_ms).max(0.0),
+            handshake_ms: (ready_ms - self.instantiated_ms).max(0.0),
+        }
+    }
+}
+
 /// One task of a [`ToWorker::Run`] chunk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskRun {
@@ -154,6 +178,10 @@ pub enum FromWorker {
     Ready {
         /// The worker's [`PROTOCOL_VERSION`].
         protocol: u32,
+        /// When its boot script began, had imported the module's JS and had instantiated the
+        /// wasm, on the shared clock: the start-up's legs, as the worker saw them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        boot: Option<BootTimes>,
     },
     /// A chunk finished.
     #[serde(rename = "cp_done")]
@@ -492,10 +520,10 @@ pub fn chunk_records(
 /// # Errors
 /// [`Error::ProtocolMismatch`] for another version, [`Error::Runtime`] for a boot failure,
 /// [`Error::Protocol`] for anything else.
-pub fn expect_ready(first: FromWorker) -> Result<()> {
+pub fn expect_ready(first: FromWorker) -> Result<Option<BootTimes>> {
     match first {
-        FromWorker::Ready { protocol } if protocol == PROTOCOL_VERSION => Ok(()),
-        FromWorker::Ready { protocol } => Err(Error::ProtocolMismatch {
+        FromWorker::Ready { protocol, boot } if protocol == PROTOCOL_VERSION => Ok(boot),
+        FromWorker::Ready { protocol, .. } => Err(Error::ProtocolMismatch {
             expected: PROTOCOL_VERSION,
             found: protocol,
         }),

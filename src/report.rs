@@ -254,6 +254,23 @@ pub struct IpcReport {
     pub reused_workers: u32,
     /// Forkserver-like: the page's one compile of the module, when this run did it, ms.
     pub module_compile_ms: Option<f64>,
+    /// Where each worker started in this run spent its start-up.
+    #[serde(default)]
+    pub startup_legs: Vec<StartupLegs>,
+}
+
+/// Where one isolated worker's start-up went, ms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartupLegs {
+    /// From `new Worker` to its boot script running: the browser makes a thread and a JS realm.
+    pub thread_ms: f64,
+    /// Importing the module's JS glue.
+    pub import_ms: f64,
+    /// Fetching, compiling and instantiating the wasm (spawn), or only instantiating the module
+    /// the page compiled once (forkserver-like).
+    pub instantiate_ms: f64,
+    /// From the instance being ready to its handshake reaching the page.
+    pub handshake_ms: f64,
 }
 
 /// One model's result.
@@ -517,9 +534,15 @@ impl Results {
         }
     }
 
-    /// The document as JSON text.
+    /// The document as JSON text, indented for people.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("results are plain data and always serialise")
+    }
+
+    /// The document as compact JSON text (the page's `#results-json`; the page indents its
+    /// downloads with the browser's `JSON.stringify`, which costs it no wasm).
+    pub fn to_json_compact(&self) -> String {
+        serde_json::to_string(self).expect("results are plain data and always serialise")
     }
 }
 

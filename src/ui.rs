@@ -161,7 +161,7 @@ async fn run_plan(
 ) {
     location::set_run_state("running");
     dispatch.dispatch(Action::Start);
-    env.count_per_ms = web::count_per_ms();
+    env.count_per_ms = web::count_per_ms().await;
     // Progress is counted in atomics by whoever runs the tasks (pool threads included) and
     // shown from here, on the UI thread, a few times a second. The same loop is the watchdog:
     // a model whose slices, waits and worker ticks all stop for `stall_s` is stopped.
@@ -212,6 +212,7 @@ async fn run_plan(
     let cancelled = control.is_cancelled() && !control.is_stalled();
     failed |= control.is_stalled();
     let history: Vec<Results> = done.iter().map(|(_, doc)| doc.clone()).collect();
+    let mut final_json = None;
     if let Some((_, last)) = done.last() {
         let mut last = last.clone();
         if let Plan::Preset(preset, quick) = plan {
@@ -231,11 +232,18 @@ async fn run_plan(
                 steps: done,
             });
         }
+        final_json = Some(last.to_json_compact());
         dispatch.dispatch(Action::Results(Box::new(last)));
     }
     dispatch.dispatch(Action::Done(cancelled, history));
-    // The results element renders with the `Done` state; flag completion after it is in the DOM.
-    web::clock::yield_now().await;
+    // Flag completion only once the final document is in the DOM: automation reads it as soon
+    // as the flag is up. Yew renders in a microtask, so one turn is normally enough.
+    for _ in 0..100 {
+        web::clock::yield_now().await;
+        if final_json.is_none() || location::results_json() == final_json {
+            break;
+        }
+    }
     location::set_run_state(match (cancelled, failed) {
         (true, _) => "cancelled",
         (false, true) => "error",
@@ -329,17 +337,17 @@ async fn run_models(
     failed
 }
 
-/// The `cp_embed_results` message for a host page.
-fn results_message(results: &Results) -> serde_json::Value {
-    serde_json::json!({
-        "type": "cp_embed_results",
-        "results": serde_json::to_value(results).unwrap_or_default(),
-    })
+/// The `cp_embed_results` message for a host page, as JSON text. Written out, not built as a
+/// `serde_json::Value`: a second serialiser for the whole results document would cost the page
+/// kilobytes of wasm.
+fn results_message(results: &Results) -> String {
+    let results = serde_json::to_string(results).unwrap_or_else(|_| "null".into());
+    format!(r#"{{"type":"cp_embed_results","results":{results}}}"#)
 }
 
-/// Posts `message` (as a plain object) to a window, restricted to `origin`.
-fn post_to(target: &js_sys::Object, origin: &str, message: &serde_json::Value) {
-    let Ok(value) = js_sys::JSON::parse(&message.to_string()) else {
+/// Posts `message` (JSON text, sent as a plain object) to a window, restricted to `origin`.
+fn post_to(target: &js_sys::Object, origin: &str, message: &str) {
+    let Ok(value) = js_sys::JSON::parse(message) else {
         return;
     };
     let post = js_sys::Reflect::get(target, &"postMessage".into())
@@ -496,7 +504,7 @@ pub fn app() -> Html {
                         .ok()
                         .and_then(|t| t.as_string())
                         .unwrap_or_default();
-                    let reply = |message: &serde_json::Value| post_to(&source, &origin, message);
+                    let reply = |message: &str| post_to(&source, &origin, message);
                     match crate::host::parse(&text) {
                         Ok(message) => {
                             *host.borrow_mut() = Some((source.clone(), origin.clone()));
@@ -519,9 +527,12 @@ pub fn app() -> Html {
                             }
                         }
                         // Commands from other libraries use other shapes: answer only ours.
-                        Err(err) if text.contains("\"cp_host_") => reply(&serde_json::json!({
-                            "type": "cp_embed_error", "message": err.to_string()
-                        })),
+                        Err(err) if text.contains("\"cp_host_") => reply(
+                            &serde_json::json!({
+                                "type": "cp_embed_error", "message": err.to_string()
+                            })
+                            .to_string(),
+                        ),
                         Err(_) => {}
                     }
                 },
@@ -533,11 +544,7 @@ pub fn app() -> Html {
                 if let Ok(Some(parent)) = w.parent()
                     && !js_sys::Object::is(&parent, w)
                 {
-                    post_to(
-                        &parent,
-                        "*",
-                        &serde_json::json!({ "type": "cp_embed_ready" }),
-                    );
+                    post_to(&parent, "*", r#"{"type":"cp_embed_ready"}"#);
                 }
             }
             move || {
@@ -614,7 +621,7 @@ pub fn app() -> Html {
     };
     let results_json = match (&state.phase, &state.results) {
         (Phase::Done, Some(results)) => html! {
-            <script type="application/json" id="results-json">{ results.to_json() }</script>
+            <script type="application/json" id="results-json">{ results.to_json_compact() }</script>
         },
         _ => html! {},
     };

@@ -9,12 +9,10 @@
 //! execute the very same instructions, and only *where* and *when* they run differs. An I/O wait
 //! ([`io`]) goes through a seam instead, so each model waits its own real way.
 
-pub mod count_loop;
-pub mod data;
-pub mod hash_chain;
 pub mod io;
-pub mod mandelbrot;
-pub mod primes;
+// The kernels live in their own crate, compiled for speed while the rest of the page is
+// compiled for size (see Cargo.toml).
+pub use kernels::{count_loop, data, hash_chain, mandelbrot, primes};
 
 use std::future::Future;
 

@@ -56,6 +56,15 @@ fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
         vec![
             FromWorker::Ready {
                 protocol: PROTOCOL_VERSION,
+                boot: None,
+            },
+            FromWorker::Ready {
+                protocol: PROTOCOL_VERSION,
+                boot: Some(BootTimes {
+                    started_ms: 10.0,
+                    imported_ms: 12.5,
+                    instantiated_ms: 20.0,
+                }),
             },
             FromWorker::Done {
                 received_ms: 1.25,
@@ -103,7 +112,10 @@ fn every_message_round_trips_through_the_wire_format() {
 fn type_tags_are_namespaced() {
     assert_eq!(encode(&ToWorker::GetCell), r#"{"type":"cp_get_cell"}"#);
     assert_eq!(
-        encode(&FromWorker::Ready { protocol: 1 }),
+        encode(&FromWorker::Ready {
+            protocol: 1,
+            boot: None
+        }),
         r#"{"type":"cp_ready","protocol":1}"#
     );
     // The JS loader posts this literal when the wasm instance cannot start.
@@ -131,13 +143,15 @@ fn garbage_is_a_protocol_error() {
 fn the_handshake_checks_the_version() {
     assert_eq!(
         expect_ready(FromWorker::Ready {
-            protocol: PROTOCOL_VERSION
+            protocol: PROTOCOL_VERSION,
+            boot: None
         }),
-        Ok(())
+        Ok(None)
     );
     assert_eq!(
         expect_ready(FromWorker::Ready {
-            protocol: PROTOCOL_VERSION + 1
+            protocol: PROTOCOL_VERSION + 1,
+            boot: None
         }),
         Err(Error::ProtocolMismatch {
             expected: PROTOCOL_VERSION,
@@ -444,5 +458,24 @@ fn threads_of_a_worker_end_when_their_own_responses_arrive() {
     assert_eq!(
         (last.state, last.start_ms, last.end_ms),
         (State::Transfer, 10.0, 11.0)
+    );
+}
+
+#[test]
+fn a_start_up_splits_into_its_legs() {
+    let boot = BootTimes {
+        started_ms: 140.0,
+        imported_ms: 152.0,
+        instantiated_ms: 190.0,
+    };
+    let legs = boot.legs(100.0, 193.0);
+    assert_eq!(
+        (
+            legs.thread_ms,
+            legs.import_ms,
+            legs.instantiate_ms,
+            legs.handshake_ms
+        ),
+        (40.0, 12.0, 38.0, 3.0)
     );
 }

@@ -1,13 +1,25 @@
 //! Share and export: copy the link, download the results (JSON, CSV, Chrome trace, the charts as
 //! SVG), and load a results file back (file picker or drag and drop) to re-render its views.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
 use yew::prelude::*;
 
 use crate::export;
 use crate::report::Results;
+
+/// `json` indented by the browser's `JSON.stringify` (the numbers are doubles either way, and
+/// every integer in the results is below 2^53, so nothing changes but the layout).
+fn indented(json: &str) -> String {
+    js_sys::JSON::parse(json)
+        .ok()
+        .and_then(|value| {
+            js_sys::JSON::stringify_with_replacer_and_space(&value, &JsValue::NULL, &2.into()).ok()
+        })
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| json.to_string())
+}
 
 /// Props of [`Share`].
 #[derive(Debug, Properties, PartialEq)]
@@ -203,7 +215,7 @@ pub fn share(props: &ShareProps) -> Html {
                 "json" => download(
                     "concurrency-playground-results.json",
                     "application/json",
-                    &r.to_json(),
+                    &indented(&r.to_json_compact()),
                 ),
                 "csv" => download(
                     "concurrency-playground-tasks.csv",

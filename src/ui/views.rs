@@ -6,6 +6,9 @@
 //! Every chart is an `<svg role="img">` with an `aria-label`, and has a data table beside it
 //! (in a `<details>`), so the numbers are there for screen readers and for copying.
 
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::chart::{self, TimelineView};
@@ -54,10 +57,45 @@ fn legend() -> Html {
 }
 
 fn state_id(state: State) -> String {
-    serde_json::to_value(state)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
+    serde_json::to_string(&state)
+        .map(|s| s.trim_matches('"').to_string())
         .unwrap_or_default()
+}
+
+/// Most bars of a chart that get a tooltip of their own.
+const MAX_TOOLTIPS: usize = 200;
+
+/// Props of [`LazyDetails`].
+#[derive(Debug, Properties, PartialEq)]
+pub struct LazyDetailsProps {
+    /// The summary line.
+    pub summary: AttrValue,
+    /// What the details hold: rendered only once they are opened.
+    pub children: Html,
+}
+
+/// A `<details>` whose content is built the first time it is opened: a data table of a
+/// thousand rows costs the page a long task to build, for a reader who may never open it.
+#[function_component(LazyDetails)]
+pub fn lazy_details(props: &LazyDetailsProps) -> Html {
+    let opened = use_state(|| false);
+    let ontoggle = {
+        let opened = opened.clone();
+        Callback::from(move |e: Event| {
+            let open = e
+                .target_dyn_into::<web_sys::HtmlDetailsElement>()
+                .is_some_and(|d| d.open());
+            if open && !*opened {
+                opened.set(true);
+            }
+        })
+    };
+    html! {
+        <details {ontoggle}>
+            <summary>{ props.summary.clone() }</summary>
+            if *opened { { props.children.clone() } }
+        </details>
+    }
 }
 
 /// The timeline: one lane per main thread, scheduler, pool thread or worker, every model on
@@ -102,36 +140,56 @@ pub fn timeline(props: &RunProps) -> Html {
             view.set(next);
         })
     };
-    let bars = layout.bars.iter().map(|bar| {
-        let what = match bar.task {
-            Some(task) => format!("task {task}"),
-            None => bar.lane.clone(),
-        };
-        let text = format!(
-            "{} · {} · {what}: {} from {:.1} ms for {:.1} ms",
-            bar.model.info().label,
-            bar.lane,
-            chart::state_label(bar.state),
-            bar.start_ms,
-            bar.end_ms - bar.start_ms
-        );
-        let onfocus = {
-            let (selected, text) = (selected.clone(), text.clone());
-            Callback::from(move |_: FocusEvent| selected.set(Some(text.clone())))
-        };
-        let onmouseenter = {
-            let (selected, text) = (selected.clone(), text.clone());
-            Callback::from(move |_: MouseEvent| selected.set(Some(text.clone())))
-        };
+    // One description per bar, read by screen readers (aria-label) and shown in the detail line
+    // on hover or focus. One pair of listeners on the chart serves every bar (found by its
+    // `data-i`): hundreds of bars with closures and tooltips of their own made the page's
+    // render after a run a long task (docs/BENCHMARKS.md, B6).
+    let texts: Rc<Vec<String>> = Rc::new(
+        layout
+            .bars
+            .iter()
+            .map(|bar| {
+                let what = match bar.task {
+                    Some(task) => format!("task {task}"),
+                    None => bar.lane.clone(),
+                };
+                format!(
+                    "{} · {} · {what}: {} from {:.1} ms for {:.1} ms",
+                    bar.model.info().label,
+                    bar.lane,
+                    chart::state_label(bar.state),
+                    bar.start_ms,
+                    bar.end_ms - bar.start_ms
+                )
+            })
+            .collect(),
+    );
+    let show = {
+        let (selected, texts) = (selected.clone(), texts.clone());
+        move |target: Option<web_sys::EventTarget>| {
+            let text = target
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.get_attribute("data-i"))
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| texts.get(i).cloned());
+            if text.is_some() {
+                selected.set(text);
+            }
+        }
+    };
+    let on_over = {
+        let show = show.clone();
+        Callback::from(move |e: MouseEvent| show(e.target()))
+    };
+    let on_focus = Callback::from(move |e: FocusEvent| show(e.target()));
+    let bars = layout.bars.iter().zip(texts.iter()).enumerate().map(|(i, (bar, text))| {
         html! {
             <rect class={classes!("bar", chart::state_class(bar.state))} tabindex="0"
                 x={format!("{:.2}", bar.x)} y={format!("{:.2}", bar.y)}
                 width={format!("{:.2}", bar.width)} height={format!("{:.2}", bar.height)}
-                data-model={bar.model.info().id} data-lane={bar.lane.clone()} data-state={state_id(bar.state)}
-                data-task={bar.task.map(|t| t.to_string())}
-                aria-label={text.clone()} {onfocus} {onmouseenter}>
-                <title>{ text }</title>
-            </rect>
+                data-i={i.to_string()} data-model={bar.model.info().id} data-lane={bar.lane.clone()}
+                data-state={state_id(bar.state)} data-task={bar.task.map(|t| t.to_string())}
+                aria-label={text.clone()} />
         }
     });
     let label = format!(
@@ -158,7 +216,8 @@ pub fn timeline(props: &RunProps) -> Html {
             { legend() }
             <div class="chart-scroll">
                 <svg viewBox={format!("0 0 {:.0} {:.0}", layout.width, layout.height)} role="img" aria-label={label}
-                    tabindex="0" onkeydown={on_key} data-testid="timeline-svg">
+                    tabindex="0" onkeydown={on_key} onmouseover={on_over} onfocusin={on_focus}
+                    data-testid="timeline-svg">
                     { for layout.ticks.iter().map(|(x, text)| html! {
                         <g>
                             <line class="grid" x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={format!("{:.1}", layout.axis_y)} y2={format!("{:.1}", layout.height)} />
@@ -396,10 +455,14 @@ pub fn latency(props: &RunProps) -> Html {
                         </g>
                     }) }
                     <line class="axis" x1={format!("{left:.1}")} x2={format!("{right:.1}")} y1={format!("{bottom:.1}")} y2={format!("{bottom:.1}")} />
+                    // Tooltips while they help; a thousand of them only slow the page down (the
+                    // data table has every number).
                     { for layout.bars.iter().map(|b| html! {
                         <rect class="bar state-run" data-testid="latency-bar" x={format!("{:.1}", b.x)} y={format!("{:.1}", b.y)}
                             width={format!("{:.1}", b.width)} height={format!("{:.1}", b.height)}>
-                            <title>{ format!("task {}: {:.1} ms", b.task, b.latency_ms) }</title>
+                            if layout.bars.len() <= MAX_TOOLTIPS {
+                                <title>{ format!("task {}: {:.1} ms", b.task, b.latency_ms) }</title>
+                            }
                         </rect>
                     }) }
                     { for layout.markers.iter().map(|m| html! {
@@ -410,8 +473,8 @@ pub fn latency(props: &RunProps) -> Html {
                     }) }
                 </svg>
             </div>
-            <details>
-                <summary>{ "Data table" }</summary>
+            // One row per task: for a batch of a thousand, built only once opened.
+            <LazyDetails summary="Data table">
                 <div class="table-scroll">
                     <table class="data-table" data-testid="latency-table">
                         <thead><tr><th scope="col">{ "#" }</th><th scope="col">{ "Task" }</th><th scope="col">{ "Ran on" }</th><th scope="col">{ "Latency" }</th></tr></thead>
@@ -427,7 +490,7 @@ pub fn latency(props: &RunProps) -> Html {
                         </tbody>
                     </table>
                 </div>
-            </details>
+            </LazyDetails>
         </section>
     }
 }

@@ -3,9 +3,11 @@
 //!
 //! The tasks run on our own instrumented executor ([`crate::scheduler`], rules in its README):
 //! a FIFO ready queue, timers and yield points, recording each task's `run` / `ready` /
-//! `wait_io` time. This module is its browser driver: after every tick it gives the browser a
-//! turn (a macrotask), so the page keeps painting between slices; when only timers are pending it
-//! sleeps on `setTimeout` until the next one.
+//! `wait_io` time. This module is its browser driver: it runs ticks for up to [`TURN_MS`], then
+//! gives the browser a turn (a macrotask), so the page keeps painting between slices; when only
+//! timers are pending it sleeps on `setTimeout` until the next one. (asyncio's loop likewise runs
+//! every ready callback, then polls for I/O: a turn per task would cost a macrotask — tens of µs
+//! — per task.)
 //!
 //! A CPU task computes one slice (≈ 1 ms) and yields (cooperative mode), or computes to the end
 //! without yielding (naive mode: it holds the loop, as a CPU loop inside an `async def` does).
@@ -31,6 +33,10 @@ type Answer = (Checked, Option<u64>);
 
 /// Longest the driver sleeps without checking the cancel flag, ms.
 const CANCEL_POLL_MS: i32 = 50;
+
+/// How long the driver runs ticks before it gives the browser a turn, ms: a few 1 ms slices,
+/// well inside a 16 ms frame, so the page still paints every frame.
+const TURN_MS: f64 = 4.0;
 
 /// Runs the batch on the instrumented scheduler; `control` can stop it at any await.
 pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
@@ -64,13 +70,19 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
                 checked.map(|c| (c, workloads::expected_of(&steps)));
         });
     }
-    // The driver: one tick, then the browser's turn.
+    // The driver: ticks for up to TURN_MS, then the browser's turn.
+    let mut turn_began = clock.now_ms();
     loop {
         if control.is_cancelled() {
             break;
         }
         match scheduler.tick() {
-            Tick::Ran(_) => clock::yield_now().await,
+            Tick::Ran(_) => {
+                if clock.now_ms() - turn_began >= TURN_MS {
+                    clock::yield_now().await;
+                    turn_began = clock.now_ms();
+                }
+            }
             // Nothing ready: wait for the next timer or a completed fetch, whichever is first —
             // but look up every CANCEL_POLL_MS, so a cancel (or the watchdog) lands even while
             // every task waits on a request that never answers.
@@ -80,6 +92,7 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
                 });
                 let timer = clock::sleep_ms(wait);
                 futures::future::select(Box::pin(timer), scheduler.woken()).await;
+                turn_began = clock.now_ms();
             }
             Tick::Done => break,
         }

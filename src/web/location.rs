@@ -47,6 +47,14 @@ pub fn set_run_state(state: &str) {
     }
 }
 
+/// The text of the page's `#results-json` element, if it is there.
+pub fn results_json() -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .get_element_by_id("results-json")?
+        .text_content()
+}
+
 /// The page's colour theme: `auto` (the OS preference), `light` or `dark`.
 pub fn theme() -> String {
     web_sys::window()

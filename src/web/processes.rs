@@ -34,7 +34,9 @@ use crate::error::{Error, Result};
 use crate::metrics::Clock;
 use crate::models::Model;
 use crate::protocol::{self, FromWorker, ISOLATION_CELL, Payloads, RoundTrip, TaskRun, ToWorker};
-use crate::report::{Environment, IpcReport, IsolationProbe, ModelResult, Status, TaskRecord};
+use crate::report::{
+    Environment, IpcReport, IsolationProbe, ModelResult, StartupLegs, Status, TaskRecord,
+};
 use crate::trace::{LaneRecord, Segment, State};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::{self, ThreadIo};
@@ -182,6 +184,8 @@ pub struct Process {
     pub spawned_at_ms: f64,
     /// From `new Worker` to the ready handshake, ms.
     pub startup_ms: f64,
+    /// Where that time went, when the worker's boot script reported it.
+    pub startup_legs: Option<StartupLegs>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -246,6 +250,7 @@ impl Process {
             inbox,
             spawned_at_ms: t0,
             startup_ms: 0.0,
+            startup_legs: None,
             _on_message: on_message,
             _on_error: on_error,
         };
@@ -255,7 +260,10 @@ impl Process {
         )
         .await;
         match first {
-            Either::Left((Some(envelope), _)) => protocol::expect_ready(envelope.message)?,
+            Either::Left((Some(envelope), _)) => {
+                let boot = protocol::expect_ready(envelope.message)?;
+                process.startup_legs = boot.map(|b| b.legs(t0, envelope.arrived_ms));
+            }
             Either::Left((None, _)) => {
                 return Err(Error::Runtime("worker closed before its handshake".into()));
             }
@@ -697,6 +705,11 @@ pub async fn run_bundle(
         Err(err) => Err(err),
     };
     let startup_ms: Vec<f64> = processes.iter().map(|p| p.startup_ms).collect();
+    let legs: Vec<StartupLegs> = processes
+        .iter()
+        .skip(reused as usize)
+        .filter_map(|p| p.startup_legs)
+        .collect();
     let lanes: Vec<LaneRecord> = processes
         .iter()
         .enumerate()
@@ -724,11 +737,13 @@ pub async fn run_bundle(
             result.workers = workers;
             // Warm workers started in an earlier run: no start-up in this one.
             result.startup_ms = startup_ms.into_iter().skip(reused as usize).collect();
+            let note = start_note(config.start, reused, workers, compile_ms, &legs);
+            ipc.startup_legs = legs;
             for lane in &lanes {
                 result.add_lane_segments(&lane.lane, &lane.segments);
             }
             result.isolation = isolation;
-            result.message = Some(start_note(config.start, reused, workers, compile_ms));
+            result.message = Some(note);
             result.ipc = Some(ipc);
             result.stopped_by(control, config.tasks)
         }
@@ -736,8 +751,15 @@ pub async fn run_bundle(
     }
 }
 
-/// What the start method did, next to Python's figure.
-fn start_note(method: StartMethod, reused: u32, workers: u32, compile_ms: Option<f64>) -> String {
+/// What the start method did, where a started worker's time went on average, and Python's
+/// figure beside it.
+fn start_note(
+    method: StartMethod,
+    reused: u32,
+    workers: u32,
+    compile_ms: Option<f64>,
+    legs: &[StartupLegs],
+) -> String {
     let what = match method {
         StartMethod::Spawn => format!(
             "Spawned {workers} workers (each fetched, compiled and instantiated the module)"
@@ -758,7 +780,25 @@ fn start_note(method: StartMethod, reused: u32, workers: u32, compile_ms: Option
             workers - reused
         ),
     };
-    format!("{what}. {}.", method.python_figure())
+    let spent = match legs.len() {
+        0 => String::new(),
+        n => {
+            let mean = |leg: fn(&StartupLegs) -> f64| legs.iter().map(leg).sum::<f64>() / n as f64;
+            format!(
+                " Per worker: {:.0} ms for the browser to start its thread, {:.0} ms importing the JS, {:.0} ms {}, {:.0} ms for the handshake.",
+                mean(|l| l.thread_ms),
+                mean(|l| l.import_ms),
+                mean(|l| l.instantiate_ms),
+                if method == StartMethod::Forkserver {
+                    "instantiating"
+                } else {
+                    "fetching, compiling and instantiating the wasm"
+                },
+                mean(|l| l.handshake_ms),
+            )
+        }
+    };
+    format!("{what}.{spent} {}.", method.python_figure())
 }
 
 /// A chunk's reply: the round trip, when the worker received and decoded it, and its tasks.
@@ -954,8 +994,15 @@ pub fn cp_worker_main() {
     // The handler lives exactly as long as this worker's instance, which ends with the worker:
     // leaking it here is the lifetime we want, not a per-run leak.
     on_message.forget();
+    // The boot script's times, if it left them (a test bundle's loader may not).
+    let boot = js_sys::Reflect::get(&scope, &"cpBoot".into())
+        .ok()
+        .and_then(|times| js_sys::JSON::stringify(&times).ok())
+        .and_then(|text| text.as_string())
+        .and_then(|text| serde_json::from_str(&text).ok());
     let ready = FromWorker::Ready {
         protocol: protocol::PROTOCOL_VERSION,
+        boot,
     };
     let _ = scope.post_message(&JsValue::from_str(&protocol::encode(&ready)));
 }

@@ -622,7 +622,7 @@ test('export and import: JSON re-renders the same views; CSV, Perfetto trace and
   const json = await saved('export-json');
   assert.deepEqual(JSON.parse(json.text), doc);
   const csv = (await saved('export-csv')).text.trim().split('\n');
-  assert.equal(csv.length, 1 + 3 * doc.models.length);
+  assert.equal(csv.length, 1 + 3 * doc.models.length, `${doc.models.map((m) => [m.model, m.status, m.tasks.length])}\n${csv.join("\n")}`);
   assert.match(csv[0], /^model,task,lane,enqueue_ms,start_ms,end_ms,latency_ms,answer,expected,ok,run_ms/);
   const trace = JSON.parse((await saved('export-trace')).text);
   const threads = trace.traceEvents.filter((e) => e.name === 'thread_name').map((e) => `${e.pid}/${e.args.name}`);

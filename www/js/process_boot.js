@@ -11,9 +11,16 @@ self.addEventListener('message', async function boot({ data }) {
   if (data == null || data.type !== 'cp_boot') return;
   self.removeEventListener('message', boot);
   self.cpBase = data.base; // this worker runs from a blob: URL; requests resolve against the page
+  // The start-up's legs as this worker sees them, on the page's clock; `cp_worker_main` puts
+  // them in the handshake.
+  const now = () => performance.timeOrigin + performance.now();
+  const times = { started_ms: now() };
   try {
     const pkg = await import(data.mainJS);
+    times.imported_ms = now();
     await pkg.default(data.wasm ? { module_or_path: data.wasm } : undefined);
+    times.instantiated_ms = now();
+    self.cpBoot = times;
     pkg.cp_worker_main();
   } catch (e) {
     // Same shape as the Rust `FromWorker::Failed`, so the page decodes it like any reply.
