@@ -25,7 +25,10 @@ step "release build (trunk build --release)"
 trunk build --release
 
 step "native Rust"
-cargo bench --bench native -- --out "$OUT/native.json" "${QUICK[@]}"
+# The same code path as in wasm: sha2's portable backend, not the x86 SHA instructions (a
+# target directory of its own, so the flag does not rebuild the test builds).
+RUSTFLAGS='--cfg sha2_backend="soft"' CARGO_TARGET_DIR=target/bench-native \
+  cargo bench --bench native -- --out "$OUT/native.json" "${QUICK[@]}"
 
 step "CPython"
 python3 bench/python/bench.py --out "$OUT/python.json" "${QUICK[@]}"

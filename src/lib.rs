@@ -13,7 +13,9 @@
 //! dependencies.
 //!
 //! Pure core:
-//! * [`workloads`]: the CPU-bound kernels, sliced so every model can run them, and their oracles.
+//! * [`workloads`]: every task in a shape each model can run — the CPU kernels (their own crate,
+//!   `kernels/`, compiled for speed while the page is compiled for size), I/O waits, step
+//!   profiles — and their oracles.
 //! * [`nested`]: the recursive-submit experiment — a task blocking on a sub-task, and the
 //!   starvation rule that detects the deadlock.
 //! * [`models`]: the four concurrency models — the one place that says what each one means.

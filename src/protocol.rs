@@ -409,12 +409,10 @@ pub fn encode_payloads(payloads: &[Vec<u8>]) -> Vec<u8> {
 /// # Errors
 /// [`Error::Protocol`] for bytes that are not such a payload list.
 pub fn decode_payloads(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
-    let owned: Vec<serde_bytes::ByteBuf> = postcard::from_bytes(bytes)
+    // Borrowed, then copied once each into a payload of its own.
+    let borrowed: Vec<&serde_bytes::Bytes> = postcard::from_bytes(bytes)
         .map_err(|e| Error::Protocol(format!("bad serialised payloads: {e}")))?;
-    Ok(owned
-        .into_iter()
-        .map(serde_bytes::ByteBuf::into_vec)
-        .collect())
+    Ok(borrowed.into_iter().map(|b| b.to_vec()).collect())
 }
 
 /// The page's side of one request/reply round trip, on the shared clock (ms).

@@ -237,13 +237,15 @@ async fn run_plan(
     }
     dispatch.dispatch(Action::Done(cancelled, history));
     // Flag completion only once the final document is in the DOM: automation reads it as soon
-    // as the flag is up. Yew renders in a microtask, so one turn is normally enough.
+    // as the flag is up. Yew renders in a microtask, so one turn is normally enough; one more
+    // lets the timeline draw its bars, which it does a turn after the rest of the page.
     for _ in 0..100 {
         web::clock::yield_now().await;
         if final_json.is_none() || location::results_json() == final_json {
             break;
         }
     }
+    web::clock::yield_now().await;
     location::set_run_state(match (cancelled, failed) {
         (true, _) => "cancelled",
         (false, true) => "error",

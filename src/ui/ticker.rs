@@ -30,6 +30,9 @@ struct Gaps {
     late: Cell<u32>,
 }
 
+/// Least time between two paints of the meter, ms (20 a second).
+const PAINT_EVERY_MS: f64 = 50.0;
+
 /// The meter.
 #[function_component(Ticker)]
 pub fn ticker(props: &TickerProps) -> Html {
@@ -63,6 +66,7 @@ pub fn ticker(props: &TickerProps) -> Html {
             let frame: Rc<RefCell<Option<FrameCallback>>> = Rc::default();
             let handle = Rc::new(RefCell::new(0));
             let mut count: u64 = 0;
+            let mut painted_ms = f64::NEG_INFINITY;
             let (me, h, w) = (frame.clone(), handle.clone(), window.clone());
             *frame.borrow_mut() = Some(Closure::new(move || {
                 count += 1;
@@ -76,21 +80,27 @@ pub fn ticker(props: &TickerProps) -> Html {
                         gaps.late.set(gaps.late.get() + 1);
                     }
                 }
-                if let Some(el) = counter.get() {
-                    el.set_text_content(Some(&format!("{count}")));
-                }
-                if let Some(el) = spinner.cast::<web_sys::Element>() {
-                    let _ = el.set_attribute(
-                        "style",
-                        &format!("transform: rotate({}deg)", (count * 6) % 360),
-                    );
-                }
-                if let Some(el) = longest.get() {
-                    el.set_text_content(Some(&format!(
-                        "{:.0} ms ({} late)",
-                        gaps.longest_ms.get(),
-                        gaps.late.get()
-                    )));
+                // Every frame is counted and timed, but painted at most every PAINT_EVERY_MS: on
+                // a 2-core machine without a GPU a repaint every frame took a good part of a
+                // core from the very threads being measured (docs/BENCHMARKS.md, B2).
+                if now - painted_ms >= PAINT_EVERY_MS {
+                    painted_ms = now;
+                    if let Some(el) = counter.get() {
+                        el.set_text_content(Some(&format!("{count}")));
+                    }
+                    if let Some(el) = spinner.cast::<web_sys::Element>() {
+                        // One turn a second, whatever the frame rate.
+                        let degrees = (now * 0.36).rem_euclid(360.0).round();
+                        let _ =
+                            el.set_attribute("style", &format!("transform: rotate({degrees}deg)"));
+                    }
+                    let text =
+                        format!("{:.0} ms ({} late)", gaps.longest_ms.get(), gaps.late.get());
+                    if let Some(el) = longest.get()
+                        && el.text_content().as_deref() != Some(text.as_str())
+                    {
+                        el.set_text_content(Some(&text));
+                    }
                 }
                 if let Some(cb) = me.borrow().as_ref() {
                     *h.borrow_mut() = w

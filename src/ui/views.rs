@@ -112,6 +112,31 @@ pub fn timeline(props: &RunProps) -> Html {
     }
     let selected = use_state(|| None::<String>);
     let layout = chart::timeline(&props.results, &view, CHART_WIDTH);
+    // A new document draws its lanes first and its bars in the browser's next turn: hundreds
+    // of bars in the same task as the rest of the page made one long task (docs/BENCHMARKS.md,
+    // B6). The key tells documents apart.
+    let key = (
+        full.extent_ms.to_bits(),
+        props.results.models.len(),
+        props
+            .results
+            .models
+            .iter()
+            .map(|m| m.tasks.len())
+            .sum::<usize>(),
+    );
+    let drawn = use_state(|| None);
+    {
+        let drawn = drawn.clone();
+        use_effect_with(key, move |key| {
+            let key = *key;
+            wasm_bindgen_futures::spawn_local(async move {
+                crate::web::clock::yield_now().await;
+                drawn.set(Some(key));
+            });
+        });
+    }
+    let show_bars = *drawn == Some(key);
     let center = (view.start_ms + view.end_ms) / 2.0;
     let zoom = |factor: f64| {
         let view = view.clone();
@@ -234,7 +259,7 @@ pub fn timeline(props: &RunProps) -> Html {
                             <text x="12" y={format!("{:.1}", row.y + row.height / 2.0 + 4.0)} class="muted">{ &row.lane }</text>
                         </g>
                     }) }
-                    { for bars }
+                    if show_bars { { for bars } }
                 </svg>
             </div>
             <p class="detail" data-testid="timeline-detail" aria-live="polite">

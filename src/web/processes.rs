@@ -821,15 +821,16 @@ async fn send_chunk(
             steps: config.task_steps(id),
         })
         .collect();
-    let prepared_ms = PerformanceClock.now_ms();
     let data_steps = tasks
         .iter()
         .flat_map(|t| &t.steps)
         .filter(|s| s.kind == WorkloadKind::Data);
     // The page makes the data; how it reaches the worker is the lesson. The payloads live only
     // until the request is posted (copied or moved out), not while the worker computes.
-    let (posted, payload_bytes) = {
+    let (posted, payload_bytes, prepared_ms) = {
         let payloads: Vec<Vec<u8>> = data_steps.map(|s| data::payload(s.n)).collect();
+        // Making the data is the task's input, not IPC: the serialize leg starts here.
+        let prepared_ms = PerformanceClock.now_ms();
         let payload_bytes: u64 = payloads.iter().map(|p| p.len() as u64).sum();
         let (mode, serialized) = match (payloads.is_empty(), config.payload) {
             (true, _) => (Payloads::None, None),
@@ -856,7 +857,11 @@ async fn send_chunk(
             payloads: mode,
             gil_threads,
         };
-        (process.post(&request, attachments)?, payload_bytes)
+        (
+            process.post(&request, attachments)?,
+            payload_bytes,
+            prepared_ms,
+        )
     };
     let exchange = process
         .reply(posted, prepared_ms, || control.tick())

@@ -1,0 +1,320 @@
+// The browser half of the benchmarks (docs/BENCHMARKS.md): drives the release build in
+// headless Chromium through the app itself — the figures are the ones a user sees in the page —
+// plus independent probes in plain JS for the legs the page reports (start-up, transfer), so
+// the two can be checked against each other.
+//
+//   node bench/browser.mjs --dist dist --native native.json --out browser.json [--runs 5] [--quick]
+//
+// `--native` names the native benchmark's JSON: the kernels run at exactly its sizes.
+import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { serve } from '../tests/e2e/server.mjs';
+import { launch } from '../tests/e2e/browser.mjs';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const QUICK = args.includes('--quick');
+const RUNS = Number(arg('runs', QUICK ? 3 : 5));
+const DIST = resolve(arg('dist', 'dist')) + '/';
+const OUT = arg('out', 'browser.json');
+const native = JSON.parse(readFileSync(arg('native'), 'utf8'));
+// `--only B1,B4`: just those sections (for profiling one of them).
+const ONLY = arg('only', 'B1,B2,B3,B4,B5,B6,B7').split(',');
+const want = (section) => ONLY.includes(section);
+
+const stats = (values) => {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length / 2;
+  const median = v.length % 2 ? v[Math.floor(mid)] : (v[mid - 1] + v[mid]) / 2;
+  return { median, min: v[0], max: v.at(-1), n: v.length };
+};
+const log = (...m) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...m);
+
+const server = await serve(DIST, { isolated: true });
+const context = await launch();
+// Long tasks on the UI thread (> 50 ms, the Long Tasks API's threshold) and the moment the app
+// first rendered its Run button, recorded from the very start of every page.
+const instrument = (ctx) => ctx.addInitScript(() => {
+  window.__longtasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, ms: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch { /* not supported: the list stays empty */ }
+  new MutationObserver((_, observer) => {
+    if (document.querySelector('[data-testid="run"]')) {
+      window.__firstRender = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
+});
+await instrument(context);
+
+/** Opens the app with `query` and autorun; returns the page once its run is done. */
+async function run(query, timeout = 600_000) {
+  const page = await context.newPage();
+  await page.goto(`${server.url}?${query}&autorun=1`);
+  return finish(page, timeout);
+}
+
+async function finish(page, timeout = 600_000) {
+  await page.waitForFunction(() => ['done', 'error', 'cancelled'].includes(document.body.dataset.runState), null, { timeout });
+  const doc = JSON.parse(await page.textContent('#results-json'));
+  for (const m of doc.models) {
+    if (m.status !== 'ok' || !m.answer_ok) throw new Error(`${describe(doc)}: ${m.model} ${m.status} ${m.message ?? ''}`);
+  }
+  return { page, doc };
+}
+
+function describe(doc) {
+  return `${doc.config.workload} n=${doc.config.n} × ${doc.config.tasks}`;
+}
+
+/** Clicks Run again on `page` and returns the new results. */
+async function again(page) {
+  const before = await page.evaluate(() => document.querySelector('#results-json')?.textContent ?? null);
+  await page.click('[data-testid="run"]');
+  await page.waitForFunction((b) => ['done', 'error', 'cancelled'].includes(document.body.dataset.runState) &&
+    document.querySelector('#results-json')?.textContent !== b, before, { timeout: 600_000 });
+  return finish(page);
+}
+
+const model = (doc, id) => doc.models.find((m) => m.model === id);
+const repeats = (m) => (m.repeats_ms?.length ? m.repeats_ms : [m.wall_ms]);
+const out = { browser: '', runs: RUNS, quick: QUICK };
+
+if (want('B1')) {
+  // B1: each kernel on the UI thread (one task, warmed up, median of the repeats) at the native
+  // benchmark's sizes.
+  log('B1 kernels');
+  out.kernels = [];
+  for (const k of native.kernels) {
+    const { page, doc } = await run(`workload=${k.kind}&n=${k.n}&tasks=1&models=blocking&repeats=${RUNS}&warmup=1`);
+    out.browser = doc.environment.user_agent;
+    out.kernels.push({ kind: k.kind, n: k.n, ms: stats(repeats(model(doc, 'blocking'))) });
+    await page.close();
+  }
+}
+
+if (want('B2')) {
+  // B2: four tasks on a pool of two threads against the same four on one thread.
+  log('B2 pool speed-up');
+  out.pool2 = [];
+  for (const k of native.kernels) {
+    // The pool's own speed-up: the same four tasks on a pool of one thread and of two (the
+    // UI thread's one-thread time is reported beside it).
+    const one = await run(`workload=${k.kind}&n=${k.n}&tasks=4&workers=1&models=blocking,pool&repeats=${RUNS}&warmup=1`);
+    const two = await run(`workload=${k.kind}&n=${k.n}&tasks=4&workers=2&models=pool&repeats=${RUNS}&warmup=1`);
+    const ui = stats(repeats(model(one.doc, 'blocking')));
+    const seq = stats(repeats(model(one.doc, 'pool')));
+    const par = stats(repeats(model(two.doc, 'pool')));
+    out.pool2.push({ kind: k.kind, n: k.n, ui_thread_ms: ui, seq_ms: seq, par_ms: par, speedup: seq.median / par.median, speedup_vs_ui_thread: ui.median / par.median });
+    await one.page.close();
+    await two.page.close();
+  }
+}
+
+if (want('B3')) {
+  // B3: isolated worker start-up, per worker, as the page reports it (with its breakdown).
+  log('B3 start methods');
+  out.start = [];
+  for (const method of ['spawn', 'forkserver', 'warm']) {
+    let { page, doc } = await run(`workload=count&n=1000&tasks=2&workers=2&models=processes&start=${method}`);
+    const perWorker = [];
+    const legs = [];
+    const compile = [];
+    for (let i = 0; i < RUNS; i++) {
+      ({ doc } = await again(page));
+      const m = model(doc, 'processes');
+      perWorker.push(...(m.startup_ms.length ? m.startup_ms : [0]));
+      legs.push(...(m.ipc.startup_legs ?? []));
+      if (m.ipc.module_compile_ms != null) compile.push(m.ipc.module_compile_ms);
+    }
+    const leg = (name) => legs.length ? stats(legs.map((l) => l[name])) : null;
+    out.start.push({
+      method,
+      per_worker_ms: stats(perWorker),
+      legs: legs.length ? { thread_ms: leg('thread_ms'), import_ms: leg('import_ms'), instantiate_ms: leg('instantiate_ms'), handshake_ms: leg('handshake_ms') } : null,
+    });
+    await page.close();
+  }
+  // The same start-up, measured independently in plain JS: a module worker from a Blob that
+  // imports the worker bundle, instantiates it (from its URL, or a module compiled once) and
+  // posts the handshake.
+  {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    out.start_probe = await page.evaluate(async (runs) => {
+      const base = location.href;
+      const boot = `self.onmessage = async ({ data }) => {
+        const t = [performance.timeOrigin + performance.now()];
+        const pkg = await import(data.js);
+        t.push(performance.timeOrigin + performance.now());
+        await pkg.default(data.wasm ? { module_or_path: data.wasm } : undefined);
+        t.push(performance.timeOrigin + performance.now());
+        self.postMessage(t);
+      };`;
+      const url = URL.createObjectURL(new Blob([boot], { type: 'text/javascript' }));
+      const module = await WebAssembly.compileStreaming(fetch(new URL('worker_bg.wasm', base)));
+      const one = async (wasm) => {
+        const t0 = performance.timeOrigin + performance.now();
+        const w = new Worker(url, { type: 'module' });
+        const got = new Promise((r) => { w.onmessage = (e) => r(e.data); });
+        w.postMessage({ js: new URL('worker.js', base).href, wasm });
+        const [started, imported, instantiated] = await got;
+        const t1 = performance.timeOrigin + performance.now();
+        w.terminate();
+        return { total_ms: t1 - t0, thread_ms: started - t0, import_ms: imported - started, instantiate_ms: instantiated - imported };
+      };
+      const result = { spawn: [], forkserver: [] };
+      for (let i = 0; i < runs; i++) {
+        result.spawn.push(await one(undefined));
+        result.forkserver.push(await one(module));
+      }
+      return result;
+    }, RUNS + 1);
+    for (const k of ['spawn', 'forkserver']) {
+      const rows = out.start_probe[k].slice(2); // the first pair warms the HTTP cache
+      out.start_probe[k] = Object.fromEntries(['total_ms', 'thread_ms', 'import_ms', 'instantiate_ms'].map((f) => [f, stats(rows.map((r) => r[f]))]));
+    }
+    await page.close();
+  }
+}
+
+if (want('B4')) {
+  // B4: a payload of 1, 10 and 100 MB to one warm worker, each of the three ways; the request's
+  // legs as the page reports them.
+  log('B4 payloads');
+  out.payloads = [];
+  const sizes = QUICK ? [[1, 1024, 1], [10, 10240, 1]] : [[1, 1024, 1], [10, 10240, 1], [100, 51200, 2]];
+  for (const [mb, kib, tasks] of sizes) {
+    for (const mode of ['copy', 'transfer', 'shared']) {
+      let { page, doc } = await run(`workload=data&n=${kib}&tasks=${tasks}&chunksize=${tasks}&workers=1&models=processes&start=warm&payload=${mode}&warmup=1`);
+      const rows = [];
+      for (let i = 0; i < RUNS; i++) {
+        ({ doc } = await again(page));
+        const first = model(doc, 'processes').tasks[0].segments;
+        const before = first.slice(0, first.findIndex((s) => s.state === 'run'));
+        const leg = (state) => before.filter((s) => s.state === state).reduce((a, s) => a + s.end_ms - s.start_ms, 0);
+        rows.push({ serialize: leg('serialize'), transfer: leg('transfer'), deserialize: leg('deserialize') });
+      }
+      const pick = (f) => stats(rows.map((r) => r[f]));
+      const total = stats(rows.map((r) => r.serialize + r.transfer + r.deserialize));
+      out.payloads.push({ mb, mode, serialize_ms: pick('serialize'), transfer_ms: pick('transfer'), deserialize_ms: pick('deserialize'), total_ms: total, mb_per_s: mb / (total.median / 1000) });
+      await page.close();
+    }
+  }
+  // The transfer and the structured-clone copy, measured independently in plain JS: post the
+  // bytes to a bare worker that notes when they arrived.
+  {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    out.payload_probe = await page.evaluate(async ({ sizes, runs }) => {
+      const src = `self.onmessage = (e) => self.postMessage(performance.timeOrigin + performance.now());`;
+      const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+      const arrive = () => new Promise((r) => { w.onmessage = (e) => r(e.data); });
+      const rows = [];
+      for (const mb of sizes) {
+        for (const mode of ['transfer', 'clone']) {
+          const times = [];
+          for (let i = 0; i <= runs; i++) {
+            const bytes = new Uint8Array(mb * 1024 * 1024).fill(7);
+            const got = arrive();
+            const t0 = performance.timeOrigin + performance.now();
+            if (mode === 'transfer') w.postMessage(bytes, [bytes.buffer]); else w.postMessage(bytes);
+            const posted = performance.timeOrigin + performance.now();
+            const at = await got;
+            if (i > 0) times.push({ post_ms: posted - t0, arrive_ms: at - t0 });
+          }
+          rows.push({ mb, mode, times });
+        }
+      }
+      w.terminate();
+      return rows;
+    }, { sizes: sizes.map(([mb]) => mb), runs: RUNS });
+    out.payload_probe = out.payload_probe.map((r) => ({ mb: r.mb, mode: r.mode, post_ms: stats(r.times.map((t) => t.post_ms)), arrive_ms: stats(r.times.map((t) => t.arrive_ms)) }));
+    await page.close();
+  }
+}
+
+if (want('B5')) {
+  // B5: the cost of one tiny task (a count of 1) in a batch of 1024.
+  log('B5 dispatch');
+  out.dispatch = [];
+  for (const [what, q] of [
+    ['async scheduler', 'models=async'],
+    ['thread pool (2)', 'models=pool&workers=2'],
+    ['isolated workers, chunksize 1', 'models=processes&workers=2&start=warm&chunksize=1'],
+    ['isolated workers, chunksize 256', 'models=processes&workers=2&start=warm&chunksize=256'],
+  ]) {
+    const { page, doc } = await run(`workload=count&n=1&tasks=1024&${q}&repeats=${RUNS}&warmup=1`);
+    const ms = stats(repeats(doc.models[0]));
+    out.dispatch.push({ what, per_task_us: { median: ms.median, min: ms.min, max: ms.max }, tasks: 1024 });
+    for (const k of ['median', 'min', 'max']) out.dispatch.at(-1).per_task_us[k] *= 1000 / 1024;
+    await page.close();
+  }
+}
+
+if (want('B6')) {
+  // B6: the UI thread's longest task while each non-blocking model computes (count 1e8 × 4).
+  log('B6 responsiveness');
+  out.responsiveness = [];
+  for (const id of ['async', 'pool_gil', 'pool', 'processes']) {
+    const page = await context.newPage();
+    await page.goto(`${server.url}?workload=count&n=100000000&tasks=4&workers=2&models=${id}`);
+    await page.waitForSelector('[data-testid="run"]');
+    await page.waitForTimeout(500);
+    await page.evaluate(() => { window.__longtasks = []; });
+    const { doc } = await again(page);
+    const longtasks = await page.evaluate(() => window.__longtasks.map((t) => t.ms));
+    out.responsiveness.push({
+      model: id,
+      longest_task_ms: longtasks.length ? Math.max(...longtasks) : null,
+      long_tasks: longtasks.length,
+      heartbeat_longest_gap_ms: model(doc, id).heartbeat.longest_gap_ms,
+      wall_ms: model(doc, id).wall_ms,
+    });
+    await page.close();
+  }
+}
+
+if (want('B7')) {
+  // B7: release sizes and the first render (the Run button in the DOM), first visit and again.
+  log('B7 size and first render');
+  out.sizes = readdirSync(DIST).filter((f) => /\.(wasm|js)$/.test(f) && f !== 'coi-sw.js').map((f) => {
+    const bytes = readFileSync(join(DIST, f));
+    return {
+      file: f.replace(/-[0-9a-f]{8,}/, ''),
+      raw: bytes.length,
+      gzip: gzipSync(bytes, { level: 9 }).length,
+      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    };
+  });
+  {
+    const renders = [];
+    const firsts = [];
+    // A fresh browser profile (empty HTTP cache) for each first visit, then the same one again.
+    for (let profile = 0; profile < 3; profile++) {
+      const fresh = await launch();
+      await instrument(fresh);
+      for (let i = 0; i <= (profile === 0 ? RUNS : 0); i++) {
+        const page = await fresh.newPage();
+        await page.goto(server.url);
+        await page.waitForSelector('[data-testid="run"]');
+        (i === 0 ? firsts : renders).push(await page.evaluate(() => window.__firstRender));
+        await page.close();
+      }
+      await fresh.close();
+    }
+    out.first_render_ms = { first_visit: stats(firsts), repeat_visits: stats(renders) };
+  }
+}
+
+await context.close();
+await server.close();
+writeFileSync(OUT, JSON.stringify(out, null, 2));
+log(`wrote ${OUT}`);
