@@ -81,12 +81,6 @@ const sp = browser.start_probe;
 const pair = (what, page, bench) => agree.push({ what, page, bench, diff: page / bench - 1 });
 pair('spawn start-up per worker, ms', ours('spawn').per_worker_ms.median, sp.spawn.total_ms.median);
 pair('forkserver-like start-up per worker, ms', ours('forkserver').per_worker_ms.median, sp.forkserver.total_ms.median);
-for (const mb of [...new Set(browser.payloads.map((p) => p.mb))].filter((mb) => mb >= 10)) {
-  const t = browser.payloads.find((p) => p.mb === mb && p.mode === 'transfer');
-  const pr = probe(mb, 'transfer');
-  if (t && pr) pair(`transfer way, ${mb} MB: copy out of memory + post (the serialize leg), ms`, t.serialize_ms.median, pr.post_ms.median);
-}
-
 const doc = {
   generated: new Date().toISOString(),
   machine: { ...native.machine, python: python.python, browser: browser.browser },
