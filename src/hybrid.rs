@@ -134,19 +134,20 @@ pub fn run_threads(
             Some(holder) => {
                 let t = holder as usize;
                 let thread = &mut threads[t];
-                let finished = match &mut thread.phase {
+                // The holder's slice: one step of its kernel, or its return into Python.
+                let ended = match &mut thread.phase {
                     Phase::Compute(runner) => {
                         let done = runner.step();
                         on_slice();
-                        done.then(|| runner.answer())
+                        done.then(|| Some(runner.answer()))
                     }
-                    // Returned into Python: the step is over.
-                    _ => Some(u64::MAX),
+                    // Back from a wait (its answer is already checked): the step is over.
+                    _ => Some(None),
                 };
                 let now = rules.at(clock.now_ms());
-                match finished {
+                match ended {
                     Some(answer) => {
-                        if let Phase::Compute(_) = thread.phase {
+                        if let Some(answer) = answer {
                             let spec = &thread.steps[thread.step];
                             thread.checks.push(Checked::of(spec, answer));
                         }
