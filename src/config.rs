@@ -377,8 +377,7 @@ impl RunConfig {
         }
         let payload_bytes: u64 = (0..self.tasks)
             .flat_map(|t| self.task_steps(t))
-            .filter(|s| s.kind == WorkloadKind::Data)
-            .map(|s| s.n * 1024)
+            .filter_map(|s| s.payload_bytes())
             .sum();
         if payload_bytes > crate::workloads::data::MAX_BATCH_BYTES {
             return Err(invalid(
@@ -399,8 +398,7 @@ impl RunConfig {
                 chunk
                     .iter()
                     .flat_map(|&t| self.task_steps(t))
-                    .filter(|s| s.kind == WorkloadKind::Data)
-                    .map(|s| s.n * 1024)
+                    .filter_map(|s| s.payload_bytes())
                     .sum::<u64>()
             })
             .max()

@@ -267,6 +267,12 @@ impl WorkloadSpec {
         }
     }
 
+    /// The size of this step's data payload in bytes: a data-heavy step's `n` KiB; `None` for
+    /// every other kind, which carries no payload.
+    pub fn payload_bytes(&self) -> Option<u64> {
+        (self.kind == WorkloadKind::Data).then(|| self.n * 1024)
+    }
+
     /// A fresh runner positioned at the start of this task; `None` for an I/O wait, which
     /// computes nothing.
     pub fn runner(&self) -> Option<Runner> {

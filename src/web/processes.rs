@@ -40,7 +40,7 @@ use crate::report::{
 use crate::trace::{LaneRecord, Segment, State};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::{self, ThreadIo};
-use crate::workloads::{self, WorkloadKind, data};
+use crate::workloads::{self, WorkloadKind, WorkloadSpec, data};
 
 /// The boot script, compiled in so no extra file has to be served next to the module.
 const BOOT_JS: &str = include_str!("../../www/js/process_boot.js");
@@ -913,8 +913,7 @@ fn unpack(request: &ToWorker, attachments: Vec<JsValue>) -> Result<VecDeque<Vec<
     let expected: Vec<u64> = tasks
         .iter()
         .flat_map(|t| &t.steps)
-        .filter(|s| s.kind == WorkloadKind::Data)
-        .map(|s| s.n * 1024)
+        .filter_map(WorkloadSpec::payload_bytes)
         .collect();
     let payloads = match payloads {
         Payloads::None => Vec::new(),
