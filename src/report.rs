@@ -36,6 +36,32 @@ pub struct Environment {
     pub count_per_ms: Option<u64>,
 }
 
+#[cfg(test)]
+impl Results {
+    /// A test's document: default settings in `env`, with `models` pushed in order.
+    pub(crate) fn of(env: Environment, models: Vec<ModelResult>) -> Results {
+        let mut doc = Results::new(env, RunConfig::default(), vec![]);
+        for m in models {
+            doc.push(m);
+        }
+        doc
+    }
+}
+
+#[cfg(test)]
+impl Environment {
+    /// A test's environment: isolated or not, `cores` cores, nothing measured.
+    pub(crate) fn bare(cross_origin_isolated: bool, cores: u32) -> Environment {
+        Environment {
+            cross_origin_isolated,
+            hardware_concurrency: cores,
+            timer_resolution_ms: None,
+            user_agent: String::new(),
+            count_per_ms: None,
+        }
+    }
+}
+
 /// How a model's run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -672,22 +698,8 @@ mod tests {
             [1.0, 1.0]
         );
 
-        let env = Environment {
-            cross_origin_isolated: true,
-            hardware_concurrency: 2,
-            timer_resolution_ms: None,
-            user_agent: String::new(),
-            count_per_ms: None,
-        };
-        let mut doc = Results::new(env, RunConfig::default(), vec![]);
-        doc.push(blocking);
-        doc.push(pool);
-        doc.push(ModelResult::failed(
-            Model::Processes,
-            &config(4),
-            Status::Error,
-            "x".into(),
-        ));
+        let failed = ModelResult::failed(Model::Processes, &config(4), Status::Error, "x".into());
+        let doc = Results::of(Environment::bare(true, 2), vec![blocking, pool, failed]);
         let speedups: Vec<_> = doc
             .models
             .iter()

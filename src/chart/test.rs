@@ -23,18 +23,7 @@ fn result(model: Model, wall_ms: f64, tasks: Vec<TaskRecord>) -> ModelResult {
 }
 
 fn results(models: Vec<ModelResult>) -> Results {
-    let env = Environment {
-        cross_origin_isolated: true,
-        hardware_concurrency: 4,
-        timer_resolution_ms: None,
-        user_agent: String::new(),
-        count_per_ms: None,
-    };
-    let mut doc = Results::new(env, RunConfig::default(), vec![]);
-    for m in models {
-        doc.push(m);
-    }
-    doc
+    Results::of(Environment::bare(true, 4), models)
 }
 
 fn close(a: f64, b: f64) -> bool {

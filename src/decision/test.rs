@@ -4,13 +4,7 @@ use crate::report::{Environment, ModelResult, TaskRecord};
 use crate::workloads::{Checked, WorkloadSpec};
 
 fn env() -> Environment {
-    Environment {
-        cross_origin_isolated: true,
-        hardware_concurrency: 4,
-        timer_resolution_ms: None,
-        user_agent: String::new(),
-        count_per_ms: None,
-    }
+    Environment::bare(true, 4)
 }
 
 fn config(kind: WorkloadKind) -> RunConfig {

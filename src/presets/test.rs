@@ -84,18 +84,7 @@ fn result(model: Model, latencies: &[f64]) -> ModelResult {
 }
 
 fn doc(models: Vec<ModelResult>) -> Results {
-    let env = Environment {
-        cross_origin_isolated: true,
-        hardware_concurrency: 2,
-        timer_resolution_ms: None,
-        user_agent: String::new(),
-        count_per_ms: None,
-    };
-    let mut d = Results::new(env, RunConfig::default(), vec![]);
-    for m in models {
-        d.push(m);
-    }
-    d
+    Results::of(Environment::bare(true, 2), models)
 }
 
 #[test]

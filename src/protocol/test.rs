@@ -363,18 +363,22 @@ fn reserved_buffers_are_taken_once_in_place() {
     ));
 }
 
-#[test]
-fn a_chunks_legs_go_to_its_first_and_last_tasks_and_every_result_ends_with_the_reply() {
-    let run = |id, start: f64| TaskDone {
+/// A finished task with a right answer that ran from `start` to `end`.
+fn ran(id: u32, start: f64, end: f64) -> TaskDone {
+    TaskDone {
         id,
         checked: Checked {
             answer: 1,
             ok: true,
         },
         start_ms: start,
-        end_ms: start + 10.0,
-        steps: vec![Segment::new(State::Run, start, start + 10.0)],
-    };
+        end_ms: end,
+        steps: vec![Segment::new(State::Run, start, end)],
+    }
+}
+
+#[test]
+fn a_chunks_legs_go_to_its_first_and_last_tasks_and_every_result_ends_with_the_reply() {
     let trip = RoundTrip {
         sent_ms: 100.0,
         posted_ms: 102.0,
@@ -386,7 +390,7 @@ fn a_chunks_legs_go_to_its_first_and_last_tasks_and_every_result_ends_with_the_r
         &trip,
         103.0,
         104.0,
-        &[run(5, 104.0), run(6, 114.0)],
+        &[ran(5, 104.0, 114.0), ran(6, 114.0, 124.0)],
         &[],
         "worker 1",
         100.0,
@@ -424,16 +428,6 @@ fn a_chunks_legs_go_to_its_first_and_last_tasks_and_every_result_ends_with_the_r
 
 #[test]
 fn threads_of_a_worker_end_when_their_own_responses_arrive() {
-    let run = |id, start: f64, end: f64| TaskDone {
-        id,
-        checked: Checked {
-            answer: 1,
-            ok: true,
-        },
-        start_ms: start,
-        end_ms: end,
-        steps: vec![Segment::new(State::Run, start, end)],
-    };
     let trip = RoundTrip {
         sent_ms: 100.0,
         posted_ms: 102.0,
@@ -445,7 +439,7 @@ fn threads_of_a_worker_end_when_their_own_responses_arrive() {
         &trip,
         103.0,
         104.0,
-        &[run(5, 104.0, 150.0), run(6, 104.0, 110.0)],
+        &[ran(5, 104.0, 150.0), ran(6, 104.0, 110.0)],
         &[(6, 111.0), (5, 155.0)],
         "worker 1",
         100.0,

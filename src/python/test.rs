@@ -342,13 +342,7 @@ fn nested_submits_show_the_pool_they_use() {
 // ---- explain ----
 
 fn env(isolated: bool) -> Environment {
-    Environment {
-        cross_origin_isolated: isolated,
-        hardware_concurrency: 4,
-        timer_resolution_ms: None,
-        user_agent: String::new(),
-        count_per_ms: None,
-    }
+    Environment::bare(isolated, 4)
 }
 
 fn ok() -> Checked {
