@@ -2,7 +2,8 @@
 # The benchmarks (not part of the test command): builds the release app, then measures
 #   1. the kernels natively (cargo bench --bench native: one thread, and rayon on 2 threads),
 #   2. CPython doing the same with concurrent.futures, asyncio and pickle (bench/python/bench.py),
-#   3. the app in headless Chromium, through its own results JSON (bench/browser.mjs),
+#   3. the app in headless Chromium, through its own results JSON (bench/browser.mjs), and the
+#      copy way's codec candidates in wasm (tests/codecs.rs),
 # and writes docs/BENCHMARKS.md and docs/benchmarks.json (bench/report.mjs). About 15 minutes;
 # run it on an otherwise idle machine. `--quick`: small sizes, a few minutes, report in
 # target/bench/ (docs/ untouched).
@@ -30,6 +31,17 @@ step "native Rust"
 RUSTFLAGS='--cfg sha2_backend="soft"' CARGO_TARGET_DIR=target/bench-native \
   cargo bench --bench native -- --out "$OUT/native.json" "${QUICK[@]}"
 
+step "codecs in wasm (tests/codecs.rs, release)"
+# The copy way's codec candidates, each round trip checked; one `CODEC {json}` line per shape.
+CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" WASM_BINDGEN_TEST_TIMEOUT=600 \
+  cargo test --release --target wasm32-unknown-unknown --test codecs -- --nocapture \
+  | tee "$OUT/codecs.log"
+node -e 'const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n");
+  const rows = lines.filter((l) => l.startsWith("CODEC ")).map((l) => JSON.parse(l.slice(6)));
+  if (rows.length === 0) throw new Error("no CODEC lines in " + process.argv[1]);
+  require("fs").writeFileSync(process.argv[2], JSON.stringify(rows, null, 1));' \
+  "$OUT/codecs.log" "$OUT/codecs.json"
+
 step "CPython"
 python3 bench/python/bench.py --out "$OUT/python.json" "${QUICK[@]}"
 
@@ -38,4 +50,4 @@ node bench/browser.mjs --dist dist --native "$OUT/native.json" --out "$OUT/brows
 
 step "report"
 node bench/report.mjs --native "$OUT/native.json" --python "$OUT/python.json" \
-  --browser "$OUT/browser.json" --json "$DOCS/benchmarks.json" --md "$DOCS/BENCHMARKS.md"
+  --browser "$OUT/browser.json" --codecs "$OUT/codecs.json" --json "$DOCS/benchmarks.json" --md "$DOCS/BENCHMARKS.md"

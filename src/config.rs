@@ -61,7 +61,8 @@ impl Choice for AsyncMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PayloadMode {
-    /// Serialised with serde into bytes and posted as a copy: pickling.
+    /// Serialised and posted as a copy: pickling (the codec per payload shape:
+    /// [`crate::protocol::copy_way`]).
     #[default]
     Copy,
     /// Moved: the buffer is transferred (zero-copy) and the sender's copy is detached.

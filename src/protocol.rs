@@ -44,7 +44,7 @@ use crate::workloads::io::BlockingIo;
 use crate::workloads::{self, Checked, WorkloadSpec};
 
 /// Bumped whenever a message changes shape; checked in the ready handshake.
-pub const PROTOCOL_VERSION: u32 = 5;
+pub const PROTOCOL_VERSION: u32 = 6;
 
 /// Least interval between two [`FromWorker::Tick`]s from one worker, ms.
 pub const TICK_EVERY_MS: f64 = 250.0;
@@ -94,8 +94,11 @@ pub enum Payloads {
     #[default]
     None,
     /// One byte array after the JSON: all payloads serialised with [`encode_payloads`] and
-    /// copied by `postMessage` — pickling.
+    /// copied by `postMessage` — pickling. The copy way for small payloads ([`copy_way`]).
     Serialized,
+    /// One `ArrayBuffer` per payload after the JSON, copied by `postMessage`'s structured clone:
+    /// the browser's own serialiser is the codec. The copy way for large payloads ([`copy_way`]).
+    Cloned,
     /// One transferred `ArrayBuffer` per payload after the JSON: moved, not copied, by
     /// `postMessage` (the page copies it out of its wasm memory first, the worker into its own).
     Transferred,
@@ -392,6 +395,37 @@ pub fn take_reserved(slots: &[u32]) -> Result<Vec<Vec<u8>>> {
             })
             .collect()
     })
+}
+
+/// From this size on, a payload goes by the copy way as a buffer of its own ([`Payloads::Cloned`]);
+/// below it, serialised together with the request's other payloads ([`Payloads::Serialized`]).
+///
+/// The fastest codec for each shape, measured in wasm in Chromium (`tests/codecs.rs`; the
+/// figures are in docs/BENCHMARKS.md, B4): for one payload of 10 or 100 MiB, the structured
+/// clone of the bytes as they are beats postcard by 15-30% end to end (postcard copies them once
+/// more, into its byte string); at 1 MiB the two tie; for 256 payloads of 1 KiB, one postcard
+/// string is 2.5× faster than 256 buffers, each of which the clone handles as an object.
+pub const CLONE_FROM_BYTES: u64 = 1 << 20;
+
+/// The most bytes of [`Payloads::Cloned`] buffers a worker's page side keeps from one request
+/// for the next of the same sizes (the clone leaves them the page's, and a fresh `ArrayBuffer`
+/// costs more than the copy into it): enough for the sizes where reuse pays most, without a
+/// warm pool holding hundreds of MiB of copies.
+pub const STAGING_KEPT_BYTES: u64 = 64 << 20;
+
+/// How the copy way carries payloads of these sizes: the fastest codec for their shape (see
+/// [`CLONE_FROM_BYTES`]).
+pub fn copy_way(sizes: impl IntoIterator<Item = u64>) -> Payloads {
+    let (mut any, mut all_large) = (false, true);
+    for size in sizes {
+        any = true;
+        all_large &= size >= CLONE_FROM_BYTES;
+    }
+    match (any, all_large) {
+        (false, _) => Payloads::None,
+        (true, true) => Payloads::Cloned,
+        (true, false) => Payloads::Serialized,
+    }
 }
 
 /// The pickle analogue: serialises data payloads with serde into one compact byte string

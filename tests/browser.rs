@@ -413,16 +413,18 @@ async fn with_the_gil_at_most_one_pool_thread_computes_at_any_instant() {
 #[wasm_bindgen_test]
 async fn payloads_reach_the_workers_copied_transferred_or_shared_and_verify() {
     let env = web::probe();
-    let base = small(WorkloadKind::Data, 1024, 4, Some(2));
-    let payload = 4 * 1024 * 1024;
-    for mode in [
-        PayloadMode::Copy,
-        PayloadMode::Transfer,
-        PayloadMode::Shared,
+    // The copy way twice: payloads of 1 MiB go as buffers for the structured clone, of 64 KiB
+    // serialised together (protocol::copy_way).
+    for (mode, kib) in [
+        (PayloadMode::Copy, 1024),
+        (PayloadMode::Copy, 64),
+        (PayloadMode::Transfer, 1024),
+        (PayloadMode::Shared, 1024),
     ] {
+        let payload = 4 * kib * 1024;
         let config = RunConfig {
             payload: mode,
-            ..base.clone()
+            ..small(WorkloadKind::Data, kib, 4, Some(2))
         };
         let control = RunControl::default();
         let r =
@@ -434,7 +436,7 @@ async fn payloads_reach_the_workers_copied_transferred_or_shared_and_verify() {
         assert_eq!(ipc.payload_mode, mode);
         assert_eq!(ipc.payload_bytes, payload, "{mode:?}");
         match mode {
-            // Serialised: the payload bytes travel in the messages, with a little framing.
+            // Serialised: the payload bytes travel in the messages, with the request's JSON.
             PayloadMode::Copy => {
                 assert!(ipc.bytes_out > payload, "{ipc:?}");
                 assert_eq!(ipc.messages, 4);

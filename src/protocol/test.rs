@@ -324,6 +324,18 @@ fn serialised_payloads_round_trip_with_little_framing() {
 }
 
 #[test]
+fn the_copy_way_clones_large_payloads_and_serialises_small_ones() {
+    let mib = CLONE_FROM_BYTES;
+    assert_eq!(copy_way([]), Payloads::None);
+    assert_eq!(copy_way([mib]), Payloads::Cloned);
+    assert_eq!(copy_way([100 * mib, mib]), Payloads::Cloned);
+    assert_eq!(copy_way([mib - 1]), Payloads::Serialized);
+    // A chunk of many small payloads is one byte string, even beside a large one.
+    assert_eq!(copy_way([1024; 256]), Payloads::Serialized);
+    assert_eq!(copy_way([10 * mib, 1024]), Payloads::Serialized);
+}
+
+#[test]
 fn reserved_buffers_are_taken_once_in_place() {
     let clock = Ticking(Cell::new(0.0));
     let FromWorker::Reserved { slots } = handle(

@@ -170,9 +170,15 @@ pub enum Attachments<'a> {
     /// Nothing.
     None,
     /// One byte string, copied by `postMessage` (the structured clone).
-    Copied(&'a [u8]),
-    /// Buffers moved with `postMessage`'s transfer list: the page's copies are detached.
-    Transferred(&'a [Vec<u8>]),
+    Serialized(&'a [u8]),
+    /// One buffer per payload. `moved`: on `postMessage`'s transfer list, so the page's copies
+    /// are detached; otherwise the structured clone copies each.
+    Buffers {
+        /// The payloads, each copied out of this instance's memory into a buffer of its own.
+        payloads: &'a [Vec<u8>],
+        /// Transferred rather than cloned.
+        moved: bool,
+    },
 }
 
 /// One isolated worker, ready for requests.
@@ -186,6 +192,9 @@ pub struct Process {
     pub startup_ms: f64,
     /// Where that time went, when the worker's boot script reported it.
     pub startup_legs: Option<StartupLegs>,
+    /// The cloned payloads' buffers, kept for the next request of the same sizes (see
+    /// [`Process::stage`]).
+    staging: Vec<js_sys::Uint8Array>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -251,6 +260,7 @@ impl Process {
             spawned_at_ms: t0,
             startup_ms: 0.0,
             startup_legs: None,
+            staging: Vec::new(),
             _on_message: on_message,
             _on_error: on_error,
         };
@@ -309,11 +319,14 @@ impl Process {
         let mut sources = Vec::new();
         match attachments {
             Attachments::None => {}
-            Attachments::Copied(bytes) => {
+            Attachments::Serialized(bytes) => {
                 parts.push(&js_sys::Uint8Array::from(bytes));
                 bytes_out += bytes.len() as u64;
             }
-            Attachments::Transferred(payloads) => {
+            Attachments::Buffers {
+                payloads,
+                moved: true,
+            } => {
                 for payload in payloads {
                     // Out of this instance's memory into a buffer of its own, which then moves.
                     let array = js_sys::Uint8Array::from(payload.as_slice());
@@ -323,6 +336,15 @@ impl Process {
                     bytes_out += payload.len() as u64;
                 }
             }
+            Attachments::Buffers {
+                payloads,
+                moved: false,
+            } => {
+                for array in self.stage(payloads) {
+                    parts.push(array);
+                }
+                bytes_out += payloads.iter().map(|p| p.len() as u64).sum::<u64>();
+            }
         }
         let posted = if parts.length() == 1 {
             self.worker.post_message(&JsValue::from_str(&text))
@@ -330,11 +352,39 @@ impl Process {
             self.worker.post_message_with_transfer(&parts, &transfer)
         };
         posted.map_err(|e| Error::Runtime(format!("postMessage failed: {e:?}")))?;
+        let staged: u64 = self.staging.iter().map(|a| u64::from(a.length())).sum();
+        if staged > protocol::STAGING_KEPT_BYTES {
+            self.staging.clear();
+        }
         Ok(Posted {
             posted_ms: PerformanceClock.now_ms(),
             bytes_out,
             detached: (!sources.is_empty()).then(|| sources.iter().all(|a| a.byte_length() == 0)),
         })
+    }
+
+    /// Copies `payloads` out of this instance's memory into buffers for the structured clone to
+    /// copy, reusing the previous request's when their sizes match. The clone leaves them ours,
+    /// and a fresh `ArrayBuffer` is the dear part: in wasm in Chromium, copying 1 MiB into a new
+    /// one took 0.8 ms, into a reused one 0.2 ms (tests/codecs.rs; docs/BENCHMARKS.md, B4).
+    fn stage(&mut self, payloads: &[Vec<u8>]) -> &[js_sys::Uint8Array] {
+        let same_sizes = self.staging.len() == payloads.len()
+            && self
+                .staging
+                .iter()
+                .zip(payloads)
+                .all(|(array, payload)| array.length() as usize == payload.len());
+        if same_sizes {
+            for (array, payload) in self.staging.iter().zip(payloads) {
+                array.copy_from(payload);
+            }
+        } else {
+            self.staging = payloads
+                .iter()
+                .map(|p| js_sys::Uint8Array::from(p.as_slice()))
+                .collect();
+        }
+        &self.staging
     }
 
     /// Awaits the reply to a [`Process::post`]ed request (the second half of
@@ -834,10 +884,15 @@ async fn send_chunk(
         let payload_bytes: u64 = payloads.iter().map(|p| p.len() as u64).sum();
         let (mode, serialized) = match (payloads.is_empty(), config.payload) {
             (true, _) => (Payloads::None, None),
-            (false, PayloadMode::Copy) => (
-                Payloads::Serialized,
-                Some(protocol::encode_payloads(&payloads)),
-            ),
+            (false, PayloadMode::Copy) => {
+                match protocol::copy_way(payloads.iter().map(|p| p.len() as u64)) {
+                    Payloads::Serialized => (
+                        Payloads::Serialized,
+                        Some(protocol::encode_payloads(&payloads)),
+                    ),
+                    way => (way, None),
+                }
+            }
             (false, PayloadMode::Transfer) => (Payloads::Transferred, None),
             (false, PayloadMode::Shared) => {
                 let (slots, bytes) = process.write_shared(&payloads).await?;
@@ -848,8 +903,15 @@ async fn send_chunk(
             }
         };
         let attachments = match (&mode, &serialized) {
-            (Payloads::Serialized, Some(bytes)) => Attachments::Copied(bytes),
-            (Payloads::Transferred, _) => Attachments::Transferred(&payloads),
+            (Payloads::Serialized, Some(bytes)) => Attachments::Serialized(bytes),
+            (Payloads::Cloned, _) => Attachments::Buffers {
+                payloads: &payloads,
+                moved: false,
+            },
+            (Payloads::Transferred, _) => Attachments::Buffers {
+                payloads: &payloads,
+                moved: true,
+            },
             _ => Attachments::None,
         };
         let request = ToWorker::Run {
@@ -924,7 +986,7 @@ fn unpack(request: &ToWorker, attachments: Vec<JsValue>) -> Result<VecDeque<Vec<
                 .ok_or_else(|| Error::Protocol("serialised payloads missing".into()))?;
             protocol::decode_payloads(&bytes)?
         }
-        Payloads::Transferred => attachments.iter().map(copy_in).collect(),
+        Payloads::Cloned | Payloads::Transferred => attachments.iter().map(copy_in).collect(),
         Payloads::Shared { slots } => protocol::take_reserved(slots)?,
     };
     // The payloads are what the tasks compute on: each must be there, and of its step's size.
