@@ -109,25 +109,52 @@ impl TaskQueue {
     /// whatever is at the front when it runs; the caller spawns them (see [`TaskQueue::submit_all`]).
     pub fn enqueue(&self, jobs: Vec<Job>) -> Vec<Job> {
         let count = jobs.len();
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend(jobs);
+        self.push(jobs);
         (0..count)
             .map(|_| {
                 let queue = self.clone();
                 Box::new(move || {
-                    let front = queue
-                        .0
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .pop_front();
-                    if let Some(job) = front {
+                    if let Some(job) = queue.pop() {
                         job();
                     }
                 }) as Job
             })
             .collect()
+    }
+
+    /// Queues `jobs` at the back in one go and returns `workers` pool jobs that each run jobs
+    /// from the front until the queue is empty: `ThreadPoolExecutor`'s worker loop. One pool job
+    /// per worker, not per task: with thousands of tiny tasks, a pool job each (allocated,
+    /// handed over and woken for) cost more than the tasks (docs/BENCHMARKS.md, B5). Jobs queued
+    /// later with [`TaskQueue::submit`] bring their own pool job, so they run even when every
+    /// worker loop has ended.
+    pub fn workers(&self, jobs: Vec<Job>, workers: usize) -> Vec<Job> {
+        self.push(jobs);
+        (0..workers)
+            .map(|_| {
+                let queue = self.clone();
+                Box::new(move || {
+                    while let Some(job) = queue.pop() {
+                        job();
+                    }
+                }) as Job
+            })
+            .collect()
+    }
+
+    fn push(&self, jobs: Vec<Job>) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(jobs);
+    }
+
+    /// The front job; the lock is let go before the caller runs it.
+    fn pop(&self) -> Option<Job> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop_front()
     }
 }
 
@@ -357,9 +384,47 @@ mod tests {
             });
             jobs.push(parent);
         }
-        queue.submit_all(jobs, |run| parents.spawn_fifo(run));
+        // As the page does: one worker loop per thread.
+        for run in queue.workers(jobs, workers) {
+            parents.spawn_fifo(run);
+        }
         drop(tx);
         (rx.iter().collect(), control)
+    }
+
+    #[test]
+    fn worker_loops_run_every_job_once_in_submission_order() {
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let queue = TaskQueue::default();
+        let jobs: Vec<Job> = (0..100)
+            .map(|i| {
+                let order = order.clone();
+                Box::new(move || order.lock().unwrap().push(i)) as Job
+            })
+            .collect();
+        // One loop on one thread: exactly the queue's order.
+        let runs = queue.workers(jobs, 1);
+        assert_eq!(runs.len(), 1);
+        runs.into_iter().for_each(|run| run());
+        assert_eq!(*order.lock().unwrap(), (0..100).collect::<Vec<_>>());
+        // Three loops on a pool of three: each job once, and an empty queue afterwards.
+        order.lock().unwrap().clear();
+        let jobs: Vec<Job> = (0..300)
+            .map(|i| {
+                let order = order.clone();
+                Box::new(move || order.lock().unwrap().push(i)) as Job
+            })
+            .collect();
+        let pool = pool(3);
+        pool.scope_fifo(|scope| {
+            for run in queue.workers(jobs, 3) {
+                scope.spawn_fifo(move |_| run());
+            }
+        });
+        let mut ran = order.lock().unwrap().clone();
+        ran.sort_unstable();
+        assert_eq!(ran, (0..300).collect::<Vec<_>>());
+        assert!(queue.pop().is_none());
     }
 
     #[test]

@@ -139,7 +139,7 @@ impl TaskRecord {
         checked: Checked,
         expected: Option<u64>,
     ) -> TaskRecord {
-        let segments = crate::trace::compact(segments);
+        let segments = crate::trace::compact_vec(segments);
         let start_ms = segments
             .iter()
             .find(|s| s.state != State::Ready)

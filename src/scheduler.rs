@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use std::sync::{Arc, Mutex};
 
@@ -219,6 +219,8 @@ type TaskFuture = Pin<Box<dyn Future<Output = ()>>>;
 struct Task {
     /// `None` once finished.
     future: Option<TaskFuture>,
+    /// Wakes this task from an external wait: made once, not on every poll.
+    waker: Waker,
     /// What the task is doing now, since when.
     state: State,
     since_ms: f64,
@@ -272,6 +274,8 @@ pub struct Scheduler<C: Clock> {
     wakeups: Arc<Wakeups>,
     /// The order in which tasks ran, one entry per tick.
     run_log: Vec<TaskId>,
+    /// When the last tick ended.
+    last_end_ms: f64,
 }
 
 impl<C: Clock> std::fmt::Debug for Scheduler<C> {
@@ -296,6 +300,7 @@ impl<C: Clock> Scheduler<C> {
             waiting: Vec::new(),
             wakeups: Arc::default(),
             run_log: Vec::new(),
+            last_end_ms: f64::NAN,
         }
     }
 
@@ -314,11 +319,16 @@ impl<C: Clock> Scheduler<C> {
     /// Adds a task at the back of the ready queue (`asyncio.create_task`).
     pub fn spawn(&mut self, future: impl Future<Output = ()> + 'static) -> TaskId {
         let id = self.tasks.len();
+        let now_ms = self.clock.now_ms();
         self.tasks.push(Task {
             future: Some(Box::pin(future)),
+            waker: futures::task::waker(Arc::new(TaskWaker {
+                id,
+                wakeups: self.wakeups.clone(),
+            })),
             state: State::Ready,
-            since_ms: self.clock.now_ms(),
-            spawned_ms: self.clock.now_ms(),
+            since_ms: now_ms,
+            spawned_ms: now_ms,
             segments: Vec::new(),
         });
         self.ready.push_back(id);
@@ -365,6 +375,14 @@ impl<C: Clock> Scheduler<C> {
     /// Runs the next ready task until it awaits or finishes.
     pub fn tick(&mut self) -> Tick {
         let now_ms = self.clock.now_ms();
+        self.tick_at(now_ms)
+    }
+
+    /// [`Scheduler::tick`] with a reading of the clock the caller took just before — typically
+    /// [`Scheduler::last_end_ms`] when it ticks again straight away. A tick then reads the clock
+    /// once, when its task stops: with thousands of tiny tasks, the clock readings are a good
+    /// part of the cost per task (docs/BENCHMARKS.md, B5).
+    pub fn tick_at(&mut self, now_ms: f64) -> Tick {
         self.wake_due(now_ms);
         self.wake_external(now_ms);
         let Some(id) = self.ready.pop_front() else {
@@ -380,12 +398,9 @@ impl<C: Clock> Scheduler<C> {
         task.enter(State::Run, now_ms);
         let mut future = task.future.take().expect("a ready task has its future");
         self.shared.borrow_mut().park = None;
-        let waker = futures::task::waker(Arc::new(TaskWaker {
-            id,
-            wakeups: self.wakeups.clone(),
-        }));
-        let poll = future.as_mut().poll(&mut Context::from_waker(&waker));
+        let poll = future.as_mut().poll(&mut Context::from_waker(&task.waker));
         let end_ms = self.clock.now_ms();
+        self.last_end_ms = end_ms;
         let park = self.shared.borrow_mut().park.take();
         let task = &mut self.tasks[id];
         match (poll, park) {
@@ -416,6 +431,11 @@ impl<C: Clock> Scheduler<C> {
             }
         }
         Tick::Ran(id)
+    }
+
+    /// When the last [`Tick::Ran`] ended (NaN before the first).
+    pub fn last_end_ms(&self) -> f64 {
+        self.last_end_ms
     }
 
     /// Whether a task has finished (outside [`Scheduler::tick`], only finished tasks have no

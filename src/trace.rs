@@ -74,16 +74,30 @@ pub struct LaneRecord {
 /// gave up its thread shows one `run`, not hundreds of slices with zero-length gaps. Segments
 /// with time between them stay apart: the gap is information (e.g. nobody held the GIL).
 pub fn compact(segments: impl IntoIterator<Item = Segment>) -> Vec<Segment> {
-    let mut out: Vec<Segment> = Vec::new();
-    for segment in segments.into_iter().filter(|s| s.duration_ms() > 0.0) {
-        match out.last_mut() {
+    compact_vec(segments.into_iter().collect())
+}
+
+/// [`compact`] in the vector's own buffer (a task's record is made with one allocation less).
+pub fn compact_vec(mut segments: Vec<Segment>) -> Vec<Segment> {
+    let mut kept = 0usize;
+    for i in 0..segments.len() {
+        let segment = segments[i];
+        // Empty (or NaN) segments go.
+        if segment.duration_ms().partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            continue;
+        }
+        match kept.checked_sub(1).map(|last| &mut segments[last]) {
             Some(last) if last.state == segment.state && segment.start_ms <= last.end_ms => {
                 last.end_ms = last.end_ms.max(segment.end_ms);
             }
-            _ => out.push(segment),
+            _ => {
+                segments[kept] = segment;
+                kept += 1;
+            }
         }
     }
-    out
+    segments.truncate(kept);
+    segments
 }
 
 /// Makes consecutive segments start no earlier than the previous one ended. Legs timed on two

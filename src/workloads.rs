@@ -349,6 +349,23 @@ impl Checked {
             ok: spec.expected() == Some(answer),
         }
     }
+
+    /// Where a task of `steps` steps starts: nothing computed, and right only if it has steps
+    /// (a task with none proved nothing).
+    fn start(steps: usize) -> Checked {
+        Checked {
+            answer: 0,
+            ok: steps > 0,
+        }
+    }
+
+    /// This and the next step's check: the answers add up, and both must be right.
+    fn then(self, next: Checked) -> Checked {
+        Checked {
+            answer: self.answer + next.answer,
+            ok: self.ok && next.ok,
+        }
+    }
 }
 
 /// Runs a CPU task to the end (host tests and tools; the models use [`run_blocking`]).
@@ -534,10 +551,9 @@ pub fn expected_of(steps: &[WorkloadSpec]) -> Option<u64> {
 
 /// Combines the steps' checks: the answers add up, and the task is right only if every step was.
 pub(crate) fn combine(checks: &[Checked]) -> Checked {
-    Checked {
-        answer: checks.iter().map(|c| c.answer).sum(),
-        ok: !checks.is_empty() && checks.iter().all(|c| c.ok),
-    }
+    checks
+        .iter()
+        .fold(Checked::start(checks.len()), |all, &c| all.then(c))
 }
 
 /// Runs a task's steps in order on a thread that may block (see [`run_blocking`]);
@@ -551,9 +567,10 @@ pub fn run_steps_blocking(
     mut on_slice: impl FnMut(),
     mut on_segment: impl FnMut(State, f64, f64),
 ) -> Option<Checked> {
-    let mut checks = Vec::with_capacity(steps.len());
+    // Folded as they come, not collected: a tiny task's cost is mostly such bookkeeping.
+    let mut all = Checked::start(steps.len());
     for step in steps {
-        checks.push(run_blocking(
+        all = all.then(run_blocking(
             step,
             control,
             clock,
@@ -563,7 +580,7 @@ pub fn run_steps_blocking(
             &mut on_segment,
         )?);
     }
-    Some(combine(&checks))
+    Some(all)
 }
 
 /// Runs a task's steps in order as a coroutine (see [`run_async`]).
@@ -579,11 +596,11 @@ where
     F: Future<Output = ()>,
     P: FnMut(),
 {
-    let mut checks = Vec::with_capacity(steps.len());
+    let mut all = Checked::start(steps.len());
     for step in steps {
-        checks.push(run_async(step, control, clock, &mut pause, io, &mut on_slice).await?);
+        all = all.then(run_async(step, control, clock, &mut pause, io, &mut on_slice).await?);
     }
-    Some(combine(&checks))
+    Some(all)
 }
 
 /// Runs one task of a batch submitted at `t0` on the current rayon pool thread, recording which
@@ -602,7 +619,9 @@ pub fn run_pool_task(
     t0: f64,
 ) -> Option<TaskRecord> {
     let start_ms = clock.now_ms() - t0;
-    let mut segments = vec![Segment::new(State::Ready, 0.0, start_ms)];
+    // Room for ready, run and a GIL wait or two without growing.
+    let mut segments = Vec::with_capacity(4);
+    segments.push(Segment::new(State::Ready, 0.0, start_ms));
     // A pool thread may block: an I/O wait sleeps with `Atomics.wait`, leaving the core free.
     let checked = run_steps_blocking(
         steps,
@@ -628,7 +647,16 @@ pub fn run_pool_task(
 
 /// The lane name of rayon pool thread `index` (`thread k`).
 pub fn pool_lane(index: Option<usize>) -> String {
-    index.map_or("outside pool".to_string(), |i| format!("thread {i}"))
+    thread_local! {
+        /// This thread's lane name, formatted once (a pool thread names thousands of tasks).
+        static LANE: std::cell::OnceCell<(Option<usize>, String)> = const { std::cell::OnceCell::new() };
+    }
+    let format = || index.map_or("outside pool".to_string(), |i| format!("thread {i}"));
+    LANE.with(|lane| match lane.get() {
+        Some((cached, name)) if *cached == index => name.clone(),
+        Some(_) => format(),
+        None => lane.get_or_init(|| (index, format())).1.clone(),
+    })
 }
 
 #[cfg(test)]

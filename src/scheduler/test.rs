@@ -222,3 +222,45 @@ fn an_external_wait_parks_the_task_until_its_future_wakes_it() {
     assert_eq!(got.get(), 42);
     assert_eq!(s.segments()[0], [Segment::new(State::WaitIo, 0.0, 7.0)]);
 }
+
+/// Counts its readings (a tiny task's cost is mostly bookkeeping; clock readings are part of it).
+#[derive(Debug, Clone, Default)]
+struct CountingClock(Rc<Cell<u32>>);
+
+impl Clock for CountingClock {
+    fn now_ms(&self) -> f64 {
+        self.0.set(self.0.get() + 1);
+        f64::from(self.0.get())
+    }
+}
+
+#[test]
+fn back_to_back_ticks_read_the_clock_once_each_and_chain_their_times() {
+    let clock = CountingClock::default();
+    let mut s = Scheduler::new(clock.clone());
+    for _ in 0..3 {
+        s.spawn(async {});
+    }
+    assert_eq!(clock.0.get(), 3, "one reading per spawn");
+    let mut now_ms = clock.now_ms();
+    for id in 0..3 {
+        assert_eq!(s.tick_at(now_ms), Tick::Ran(id));
+        now_ms = s.last_end_ms();
+    }
+    assert_eq!(
+        clock.0.get(),
+        7,
+        "one reading per tick: when its task stopped"
+    );
+    assert_eq!(s.tick_at(now_ms), Tick::Done);
+    // Each task ran from the previous one's end (the first from the reading it was given, 4).
+    let runs: Vec<(f64, f64)> = s
+        .segments()
+        .iter()
+        .map(|t| {
+            let run = t.iter().find(|g| g.state == State::Run).expect("ran");
+            (run.start_ms, run.end_ms)
+        })
+        .collect();
+    assert_eq!(runs, [(4.0, 5.0), (5.0, 6.0), (6.0, 7.0)]);
+}

@@ -17,14 +17,21 @@ use crate::metrics::{Clock, Heartbeat};
 pub struct PerformanceClock;
 
 thread_local! {
-    static PERFORMANCE: Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-        .expect_throw("this context has no `performance`")
-        .unchecked_into();
+    /// This context's `performance` and its `timeOrigin` (fixed for the context's life: read
+    /// once, so a reading is one call into JS, not two — the async model reads the clock a few
+    /// times per task, docs/BENCHMARKS.md B5).
+    static PERFORMANCE: (Performance, f64) = {
+        let performance: Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .expect_throw("this context has no `performance`")
+            .unchecked_into();
+        let origin = performance.time_origin();
+        (performance, origin)
+    };
 }
 
 impl Clock for PerformanceClock {
     fn now_ms(&self) -> f64 {
-        PERFORMANCE.with(|p| p.time_origin() + p.now())
+        PERFORMANCE.with(|(performance, origin)| origin + performance.now())
     }
 }
 

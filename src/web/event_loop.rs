@@ -70,17 +70,21 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
                 checked.map(|c| (c, workloads::expected_of(&steps)));
         });
     }
-    // The driver: ticks for up to TURN_MS, then the browser's turn.
-    let mut turn_began = clock.now_ms();
+    // The driver: ticks for up to TURN_MS, then the browser's turn. Back to back, a tick starts
+    // when the last one ended: one clock reading per tick.
+    let mut now_ms = clock.now_ms();
+    let mut turn_began = now_ms;
     loop {
         if control.is_cancelled() {
             break;
         }
-        match scheduler.tick() {
+        match scheduler.tick_at(now_ms) {
             Tick::Ran(_) => {
-                if clock.now_ms() - turn_began >= TURN_MS {
+                now_ms = scheduler.last_end_ms();
+                if now_ms - turn_began >= TURN_MS {
                     clock::yield_now().await;
-                    turn_began = clock.now_ms();
+                    now_ms = clock.now_ms();
+                    turn_began = now_ms;
                 }
             }
             // Nothing ready: wait for the next timer or a completed fetch, whichever is first —
@@ -92,7 +96,8 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
                 });
                 let timer = clock::sleep_ms(wait);
                 futures::future::select(Box::pin(timer), scheduler.woken()).await;
-                turn_began = clock.now_ms();
+                now_ms = clock.now_ms();
+                turn_began = now_ms;
             }
             Tick::Done => break,
         }

@@ -76,8 +76,8 @@ fn get_sync(url: &str) -> Result<u64, String> {
 #[derive(Debug, Clone, Default)]
 pub struct ThreadIo {
     /// The page's directory URL, to resolve request paths against: a worker's own location is
-    /// a `blob:` URL.
-    pub base: String,
+    /// a `blob:` URL. Shared: a pool job makes one of these per task.
+    pub base: std::sync::Arc<str>,
     /// Payloads that came with the request (an isolated worker), in the order of its data steps.
     pub payloads: VecDeque<Vec<u8>>,
 }

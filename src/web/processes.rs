@@ -1031,7 +1031,7 @@ pub fn cp_worker_main() {
         let reply = request.and_then(|request| {
             let payloads = unpack(&request, attachments)?;
             let mut io = ThreadIo {
-                base: io::page_base(),
+                base: io::page_base().into(),
                 payloads,
             };
             Ok(protocol::handle(

@@ -21,8 +21,8 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::thread::LocalKey;
 
 use futures::StreamExt;
@@ -37,8 +37,8 @@ use crate::error::{Error, Result};
 use crate::gil::{FreeThreading, Gate, Gil};
 use crate::metrics::Clock;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
-use crate::nested::{self, Job, Nesting, Starvation, TaskQueue};
-use crate::report::{Environment, ModelResult, Status};
+use crate::nested::{self, ChildWork, Job, Nesting, Starvation, TaskQueue};
+use crate::report::{Environment, ModelResult, Status, TaskRecord};
 use crate::trace::{self, Segment, State};
 use crate::web::clock::{self as web_clock, HeartbeatRecorder, PerformanceClock};
 use crate::web::dispatch::{self, Command};
@@ -184,8 +184,12 @@ pub async fn run(
     };
     let clock = PerformanceClock;
     let heartbeat = HeartbeatRecorder::start();
-    let (tx, rx) = mpsc::unbounded();
-    let base = io::page_base();
+    // The jobs put their outcomes here; the channel carries nothing and closes when the last
+    // job is done with the batch — one wake-up of this thread per batch, not one per task.
+    let (done, finished) = mpsc::unbounded::<()>();
+    // One slot per task: each job writes its own, so no two threads wait on each other here.
+    let outcomes: Arc<[OnceLock<Outcome>]> = (0..config.tasks).map(|_| OnceLock::new()).collect();
+    let base: Arc<str> = io::page_base().into();
     let gil = (model == Model::PoolGil).then(|| Arc::new(Gil::new(f64::from(config.switch_ms))));
     // One FIFO queue in submission order, as `ThreadPoolExecutor` has (see `nested`).
     let queue = TaskQueue::default();
@@ -194,82 +198,50 @@ pub async fn run(
     // Sub-tasks submitted and not yet finished: the run ends when they have, so none is left
     // running (cancelled, or behind a deadlock) into the next model's run.
     let children_left = Arc::new(AtomicU32::new(0));
-    let mut jobs: Vec<Job> = Vec::with_capacity(config.tasks as usize);
     let t0 = clock.now_ms();
-    for task in 0..config.tasks {
-        let (tx, control, steps) = (tx.clone(), control.clone(), config.task_steps(task));
-        let (gil, base, nested, inner) = (gil.clone(), base.clone(), config.nested, queue.clone());
-        let (sub_pool, starvation) = (sub_pool.clone(), starvation.clone());
-        let children_left = children_left.clone();
-        let job = Box::new(move || {
-            let clock = PerformanceClock;
-            let io = || ThreadIo {
-                base: base.clone(),
-                ..ThreadIo::default()
-            };
-            let outcome = match nested {
-                Nesting::Off => with_gate(gil.as_deref(), 0, |gate| {
-                    workloads::run_pool_task(&steps, task, &control, &clock, &mut io(), gate, t0)
-                })
-                .map(|record| (record, None)),
-                _ => {
-                    let expected = workloads::expected_of(&steps);
-                    let (child_control, child_gil, child_io) = (control.clone(), gil.clone(), io());
-                    let in_sub_pool = sub_pool.is_some();
-                    // Counted until the sub-task has run — or was dropped unrun (its parent saw
-                    // a cancel first): the guard goes with the closure either way.
-                    let pending = Pending::new(children_left.clone());
-                    let child = move || {
-                        let _pending = pending;
-                        let lane = sub_lane(in_sub_pool);
-                        let base = if in_sub_pool { SUB_POOL_GIL_ID } else { 0 };
-                        let mut io = child_io;
-                        with_gate(child_gil.as_deref(), base, |gate| {
-                            nested::run_child(
-                                &steps,
-                                lane,
-                                &child_control,
-                                &PerformanceClock,
-                                &mut io,
-                                gate,
-                                t0,
-                            )
-                        })
-                    };
-                    let submit = |job: Job| match &sub_pool {
-                        Some(sub) => sub.spawn_fifo(job),
-                        None => inner.submit(job, rayon::spawn_fifo),
-                    };
-                    let lane = workloads::pool_lane(rayon::current_thread_index());
-                    nested::run_parent(
-                        task,
-                        lane,
-                        &control,
-                        &clock,
-                        starvation.as_ref(),
-                        submit,
-                        child,
-                        t0,
-                        expected,
-                    )
-                    .map(|(record, child)| (record, Some(child)))
-                }
-            };
-            // The receiver is gone only if the page navigated away: nothing to report then.
-            let _ = tx.unbounded_send(outcome);
-        });
-        jobs.push(job);
-    }
+    // What every job shares, behind one Arc: a job is this and its task's number, so the UI
+    // thread's part of a submit is one small allocation (with thousands of tiny tasks, it was
+    // the cost per task: docs/BENCHMARKS.md, B5). Each job makes its own steps, on its thread.
+    let batch = Arc::new(Batch {
+        config: config.clone(),
+        control: control.clone(),
+        outcomes: outcomes.clone(),
+        _done: done,
+        gil: gil.clone(),
+        base,
+        queue: queue.clone(),
+        sub_pool,
+        starvation,
+        children_left: children_left.clone(),
+        t0,
+    });
+    let jobs: Vec<Job> = (0..config.tasks)
+        .map(|task| {
+            let batch = batch.clone();
+            Box::new(move || batch.run(task)) as Job
+        })
+        .collect();
+    drop(batch);
     // All at once: the batch's order in the queue must not depend on how fast threads start.
-    // The dispatcher spawns them: the UI thread never calls into rayon.
+    // Then one worker loop per thread takes them from the front, as ThreadPoolExecutor's
+    // threads do. The dispatcher spawns the loops: the UI thread never calls into rayon.
     let spawns = queue
-        .enqueue(jobs)
+        .workers(jobs, threads as usize)
         .into_iter()
         .map(|run| Command::Spawn(pool.rayon.clone(), run))
         .collect();
     dispatch::send(spawns).await;
-    drop(tx);
-    let outcomes = collect(rx, control).await;
+    finished_or_abandoned(finished, control).await;
+    // Every job is done with the batch, so the slots are this thread's alone — unless a job
+    // died holding the batch (and the run was abandoned): then copy what the others left.
+    let mut outcomes = outcomes;
+    let outcomes: Vec<Outcome> = match Arc::get_mut(&mut outcomes) {
+        Some(slots) => slots.iter_mut().filter_map(OnceLock::take).collect(),
+        None => outcomes
+            .iter()
+            .filter_map(|slot| slot.get().cloned())
+            .collect(),
+    };
     while children_left.load(Ordering::SeqCst) > 0 && !abandoned(control) {
         web_clock::sleep_ms(CHILD_POLL_MS).await;
     }
@@ -321,6 +293,94 @@ pub async fn run(
     result.stopped_by(control, config.tasks)
 }
 
+/// A finished task's record, and its sub-task's when nested.
+type Outcome = (TaskRecord, Option<ChildWork>);
+
+/// One run's batch, shared by all its jobs.
+struct Batch {
+    config: RunConfig,
+    control: Arc<RunControl>,
+    /// Where each job reports its outcome; the channel closes when the last job is gone.
+    /// Where each job puts its outcome: task `i` in slot `i`.
+    outcomes: Arc<[OnceLock<Outcome>]>,
+    /// Dropped with the batch, after the last job: closes the page's channel.
+    _done: mpsc::UnboundedSender<()>,
+    gil: Option<Arc<Gil>>,
+    base: Arc<str>,
+    /// The batch's FIFO queue (and the same pool's, for nested submits).
+    queue: TaskQueue,
+    sub_pool: Option<Arc<rayon::ThreadPool>>,
+    starvation: Option<Arc<Starvation>>,
+    /// Sub-tasks submitted and not yet finished.
+    children_left: Arc<AtomicU32>,
+    /// When the batch was submitted, on the shared clock.
+    t0: f64,
+}
+
+impl Batch {
+    /// Task `task`'s job body, on a pool thread.
+    fn run(&self, task: u32) {
+        let (clock, t0) = (PerformanceClock, self.t0);
+        let steps = self.config.task_steps(task);
+        let io = || ThreadIo {
+            base: self.base.clone(),
+            ..ThreadIo::default()
+        };
+        let outcome = match self.config.nested {
+            Nesting::Off => with_gate(self.gil.as_deref(), 0, |gate| {
+                workloads::run_pool_task(&steps, task, &self.control, &clock, &mut io(), gate, t0)
+            })
+            .map(|record| (record, None)),
+            _ => {
+                let expected = workloads::expected_of(&steps);
+                let (child_control, child_gil, child_io) =
+                    (self.control.clone(), self.gil.clone(), io());
+                let in_sub_pool = self.sub_pool.is_some();
+                // Counted until the sub-task has run — or was dropped unrun (its parent saw a
+                // cancel first): the guard goes with the closure either way.
+                let pending = Pending::new(self.children_left.clone());
+                let child = move || {
+                    let _pending = pending;
+                    let lane = sub_lane(in_sub_pool);
+                    let base = if in_sub_pool { SUB_POOL_GIL_ID } else { 0 };
+                    let mut io = child_io;
+                    with_gate(child_gil.as_deref(), base, |gate| {
+                        nested::run_child(
+                            &steps,
+                            lane,
+                            &child_control,
+                            &PerformanceClock,
+                            &mut io,
+                            gate,
+                            t0,
+                        )
+                    })
+                };
+                let submit = |job: Job| match &self.sub_pool {
+                    Some(sub) => sub.spawn_fifo(job),
+                    None => self.queue.submit(job, rayon::spawn_fifo),
+                };
+                let lane = workloads::pool_lane(rayon::current_thread_index());
+                nested::run_parent(
+                    task,
+                    lane,
+                    &self.control,
+                    &clock,
+                    self.starvation.as_ref(),
+                    submit,
+                    child,
+                    t0,
+                    expected,
+                )
+                .map(|(record, child)| (record, Some(child)))
+            }
+        };
+        if let Some(outcome) = outcome {
+            let _ = self.outcomes[task as usize].set(outcome);
+        }
+    }
+}
+
 /// The lane that shows who holds the simulated GIL.
 pub const GIL_LANE: &str = "GIL";
 
@@ -343,21 +403,22 @@ impl Drop for Pending {
     }
 }
 
-/// Collects the jobs' outcomes as they come. Every job reports, even a cancelled one; a job
-/// that died without reporting (a trap in its thread) would leave the channel open for ever,
-/// so once the watchdog has stopped the run, waiting ends after a grace period.
-async fn collect<T>(mut rx: mpsc::UnboundedReceiver<Option<T>>, control: &RunControl) -> Vec<T> {
-    let mut out = Vec::new();
+/// Waits until every job is done with the batch (`finished` closes). A job that died without
+/// finishing (a trap in its thread) would keep it open for ever, so once the watchdog has
+/// stopped the run, waiting ends after a grace period.
+async fn finished_or_abandoned(mut finished: mpsc::UnboundedReceiver<()>, control: &RunControl) {
     loop {
-        let next = select(rx.next(), Box::pin(web_clock::sleep_ms(RESULT_POLL_MS))).await;
-        match next {
-            Either::Left((Some(outcome), _)) => out.extend(outcome),
-            Either::Left((None, _)) => break,
-            Either::Right(_) if abandoned(control) => break,
+        match select(
+            finished.next(),
+            Box::pin(web_clock::sleep_ms(RESULT_POLL_MS)),
+        )
+        .await
+        {
+            Either::Left(_) => return,
+            Either::Right(_) if abandoned(control) => return,
             Either::Right(_) => {}
         }
     }
-    out
 }
 
 /// How often the page looks up from waiting for the jobs, ms.
