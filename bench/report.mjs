@@ -43,7 +43,8 @@ verdicts.B2 = b2.every((r) => r.ok);
 // B3: isolated worker start.
 const py = (method) => python.start.find((s) => s.method === method);
 const ours = (method) => browser.start.find((s) => s.method === method);
-const spawnRatio = ours('spawn').per_worker_ms.median / py('spawn').per_worker_ms.median;
+// Per worker as CPython counts it: the batch's start-up over its two workers.
+const spawnRatio = ours('spawn').batch_per_worker_ms.median / py('spawn').per_worker_ms.median;
 const sharedInstantiate = ours('forkserver').legs?.instantiate_ms?.median;
 verdicts.B3 = spawnRatio <= 0.15 && sharedInstantiate <= 2;
 
@@ -89,8 +90,8 @@ verdicts.B7 = app.brotli <= 300 * 1024 && browser.first_render_ms.first_visit.me
 const agree = [];
 const sp = browser.start_probe;
 const pair = (what, page, bench) => agree.push({ what, page, bench, diff: page / bench - 1 });
-pair('spawn start-up per worker, ms', ours('spawn').per_worker_ms.median, sp.spawn.total_ms.median);
-pair('forkserver-like start-up per worker, ms', ours('forkserver').per_worker_ms.median, sp.forkserver.total_ms.median);
+pair('spawn start-up, each worker of two, ms', ours('spawn').per_worker_ms.median, sp.spawn.total_ms.median);
+pair('forkserver-like start-up, each worker of two, ms', ours('forkserver').per_worker_ms.median, sp.forkserver.total_ms.median);
 const doc = {
   generated: new Date().toISOString(),
   machine: { ...native.machine, python: python.python, browser: browser.browser },
@@ -135,11 +136,17 @@ ${table(['kernel', 'UI thread ms', 'pool of 1 ms', 'pool of 2 ms', 'pool speed-u
 
 ## B3 — isolated worker start-up, per worker
 
-${table(['start', 'ours ms', 'browser thread', 'import JS', 'fetch+compile+instantiate', 'handshake', 'CPython ms', 'ratio'],
+Two workers started at once, as CPython's \`ProcessPoolExecutor(2)\` starts them. "Per worker" is
+the pair's start-up (first spawn to last handshake) over two, CPython's figure too; "each worker's
+own" is what the page shows per worker (its spawn to its handshake; the two overlap), broken down
+into its legs.
+
+${table(['start', 'ours per worker ms', 'each worker\'s own ms', 'browser thread', 'import JS', 'fetch+compile+instantiate', 'handshake', 'CPython per worker ms', 'ratio'],
   ['spawn', 'forkserver', 'warm'].map((m) => {
     const o = ours(m); const l = o.legs; const p = py(m === 'warm' ? 'spawn' : m);
     const pyMs = m === 'warm' ? p?.warm_per_worker_ms?.median : p?.per_worker_ms?.median;
-    return [m === 'forkserver' ? 'forkserver-like' : m, ms(o.per_worker_ms), f(l?.thread_ms?.median), f(l?.import_ms?.median), f(l?.instantiate_ms?.median, 2), f(l?.handshake_ms?.median), f(pyMs, 2), f(o.per_worker_ms.median / pyMs, 2)];
+    const per = o.batch_per_worker_ms ?? o.per_worker_ms;
+    return [m === 'forkserver' ? 'forkserver-like' : m, ms(per), ms(o.per_worker_ms), f(l?.thread_ms?.median), f(l?.import_ms?.median), f(l?.instantiate_ms?.median, 2), f(l?.handshake_ms?.median), f(pyMs, 2), f(per.median / pyMs, 2)];
   }))}
 
 CPython fork (not available in a browser): ${f(py('fork')?.per_worker_ms?.median, 2)} ms per worker.

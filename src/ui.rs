@@ -176,8 +176,15 @@ async fn run_plan(
         spawn_local(async move {
             let clock = web::clock::PerformanceClock;
             let mut watchdog = Watchdog::new(stall_ms, control.ticks(), clock.now_ms());
+            let mut shown = None;
             while !finished.get() {
-                dispatch.dispatch(Action::Progress(control.done()));
+                // Only a change re-renders the page: while workers start, or tasks take long,
+                // nothing needs painting (a render would take the CPU from the model).
+                let done = control.done();
+                if shown != Some(done) {
+                    shown = Some(done);
+                    dispatch.dispatch(Action::Progress(done));
+                }
                 web::clock::sleep_ms(PROGRESS_POLL_MS).await;
                 if watchdog.stalled(control.ticks(), clock.now_ms()) && !control.is_cancelled() {
                     control.stop_stalled_at(clock.now_ms());
@@ -295,8 +302,10 @@ async fn run_models(
                 };
                 control.reset_progress();
                 dispatch.dispatch(Action::Running(model, detail));
-                // Let the page show which model is running before it starts.
-                web::clock::yield_now().await;
+                // Let the page show which model is running before it starts — painted, not just
+                // rendered: a frame painted while the model starts would take the CPU from it
+                // (two starting workers each took ~40% longer to start while it painted).
+                web::clock::next_paint().await;
                 let result = run_model(model, &config, env, control).await;
                 control.clear_deadlock();
                 if let Some(ms) = control.since_cancel(web::clock::PerformanceClock.now_ms()) {
