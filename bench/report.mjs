@@ -92,6 +92,10 @@ const sp = browser.start_probe;
 const pair = (what, page, bench) => agree.push({ what, page, bench, diff: page / bench - 1 });
 pair('spawn start-up, each worker of two, ms', ours('spawn').per_worker_ms.median, sp.spawn.total_ms.median);
 pair('forkserver-like start-up, each worker of two, ms', ours('forkserver').per_worker_ms.median, sp.forkserver.total_ms.median);
+for (const probe of browser.copy_probe ?? []) {
+  const page = browser.payloads.find((p) => p.mb === probe.mb && p.mode === 'copy');
+  if (page) pair(`copy way, ${probe.mb} MB: serialize + transfer + deserialize, ms`, page.total_ms.median, probe.total_ms.median);
+}
 const doc = {
   generated: new Date().toISOString(),
   machine: { ...native.machine, python: python.python, browser: browser.browser },
