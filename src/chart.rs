@@ -474,6 +474,9 @@ pub struct Bar {
     pub end_ms: f64,
     /// Which track of its lane's row it sits on (0 = top).
     pub track: u32,
+    /// How many recorded segments it stands for: more than one when neighbours narrower than a
+    /// pixel were drawn as one (see [`timeline`]).
+    pub segments: u32,
 }
 
 /// Everything the timeline draws.
@@ -556,7 +559,7 @@ pub fn timeline(results: &Results, view: &TimelineView, width_px: f64) -> Timeli
 
     let mut groups = Vec::new();
     let mut rows = Vec::new();
-    let mut bars = Vec::new();
+    let mut bars: Vec<Bar> = Vec::new();
     let mut y = TIMELINE_AXIS_HEIGHT;
     for result in &results.models {
         if result.tasks.is_empty() && result.lanes.is_empty() {
@@ -593,12 +596,45 @@ pub fn timeline(results: &Results, view: &TimelineView, width_px: f64) -> Timeli
             let height = 2.0 * ROW_PADDING
                 + f64::from(tracks) * TRACK_HEIGHT
                 + f64::from(tracks - 1) * TRACK_GAP;
+            // The last bar drawn on each track of this lane, to merge sub-pixel neighbours into,
+            // with the longest segment it stands for so far (its state is that segment's).
+            let mut last_on_track: Vec<Option<(usize, f64)>> = vec![None; tracks as usize];
+            // Only a lane with more segments than the plot has pixels is merged: in any other,
+            // every segment keeps its bar, however thin.
+            let crowded = segments.len() as f64 > plot_right - label_width;
             for ((segment, task), track) in segments.iter().zip(track_of) {
                 if segment.end_ms <= view.start_ms || segment.start_ms >= view.end_ms {
                     continue;
                 }
                 let left = scale.map(segment.start_ms.max(view.start_ms));
                 let right = scale.map(segment.end_ms.min(view.end_ms));
+                // Thousands of tiny tasks would be thousands of slivers on top of one another,
+                // and a long render (docs/BENCHMARKS.md, B6). In a crowded lane, segments each
+                // under a pixel, a pixel or less apart, are drawn as one bar: any number of one state; of
+                // several states, only within one pixel, coloured by the longest — what a
+                // pixel can show. A sliver next to a wide bar stays a bar of its own.
+                let tiny = |start: f64, end: f64| scale.map(end) - scale.map(start) < 1.0;
+                let duration = segment.end_ms - segment.start_ms;
+                if crowded
+                    && let Some((i, longest)) = last_on_track[track as usize]
+                    && tiny(segment.start_ms, segment.end_ms)
+                    && (bars[i].segments > 1 || tiny(bars[i].start_ms, bars[i].end_ms))
+                    && left <= bars[i].x + bars[i].width + 1.0
+                    && (bars[i].state == segment.state || bars[i].width < 1.0)
+                {
+                    let last = &mut bars[i];
+                    last.width = last.width.max(right - last.x);
+                    last.end_ms = last.end_ms.max(segment.end_ms);
+                    last.segments += 1;
+                    if last.task != *task {
+                        last.task = None;
+                    }
+                    if duration > longest {
+                        last.state = segment.state;
+                    }
+                    last_on_track[track as usize] = Some((i, longest.max(duration)));
+                    continue;
+                }
                 let mut bar_width = right - left;
                 let mut x = left;
                 if bar_width < MIN_BAR_WIDTH {
@@ -618,7 +654,9 @@ pub fn timeline(results: &Results, view: &TimelineView, width_px: f64) -> Timeli
                     start_ms: segment.start_ms,
                     end_ms: segment.end_ms,
                     track,
+                    segments: 1,
                 });
+                last_on_track[track as usize] = Some((bars.len() - 1, duration));
             }
             rows.push(LaneRow {
                 model: result.model,

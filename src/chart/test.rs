@@ -386,6 +386,87 @@ fn bars_are_clipped_to_the_window_and_slivers_stay_visible() {
 }
 
 #[test]
+fn thousands_of_tiny_tasks_are_drawn_as_a_few_bars_and_zooming_in_separates_them() {
+    // 1000 tasks of ~8 µs back to back (1/128 ms: exact in binary, so none overlaps the next),
+    // then one wide task: at 2 px per ms, 8 µs is far under a pixel.
+    let tick = 1.0 / 128.0;
+    let mut tasks: Vec<TaskRecord> = (0..1000)
+        .map(|i| {
+            let at = f64::from(i) * tick;
+            task(i, "main", &[(State::Run, at, at + tick)])
+        })
+        .collect();
+    tasks.push(task(1000, "main", &[(State::Run, 1.0, 100.0)]));
+    let doc = results(vec![result(Model::Async, 100.0, tasks)]);
+    let width = TIMELINE_LABEL_WIDTH + 200.0 + 12.0; // 2 px per ms
+    let layout = timeline(&doc, &TimelineView::full(&doc), width);
+    let drawn: Vec<(Option<u32>, u32)> = layout.bars.iter().map(|b| (b.task, b.segments)).collect();
+    // The tiny ones merge into one bar (no single task), the wide one stays its own.
+    assert_eq!(drawn, [(None, 1000), (Some(1000), 1)], "{drawn:?}");
+    let merged = &layout.bars[0];
+    assert_eq!((merged.start_ms, merged.end_ms), (0.0, 1000.0 * tick));
+    assert!(close(merged.width, 2000.0 * tick), "{merged:?}");
+
+    // Zoomed in to the narrowest window, 1 ms over 200 px (1.6 px a task), each is a bar again.
+    let zoomed = TimelineView {
+        start_ms: 0.0,
+        end_ms: TimelineView::MIN_WINDOW_MS,
+        extent_ms: 100.0,
+    };
+    let layout = timeline(&doc, &zoomed, width);
+    assert!(layout.bars.iter().all(|b| b.segments == 1));
+    assert_eq!(layout.bars.len(), 128);
+
+    // Tiny segments of several states share a bar only within about a pixel, coloured by the
+    // longest: 300 tasks of a 4 µs serialise leg and a 16 µs run, at 2 px per ms.
+    let (leg, run) = (1.0 / 256.0, 1.0 / 64.0);
+    let tasks = (0..300)
+        .map(|i| {
+            let at = f64::from(i) * (leg + run);
+            task(
+                i,
+                "worker 0",
+                &[
+                    (State::Serialize, at, at + leg),
+                    (State::Run, at + leg, at + leg + run),
+                ],
+            )
+        })
+        .collect();
+    let doc = results(vec![result(Model::Processes, 100.0, tasks)]);
+    let layout = timeline(&doc, &TimelineView::full(&doc), width);
+    let segments: u32 = layout.bars.iter().map(|b| b.segments).sum();
+    assert_eq!(segments, 600, "every segment is drawn, merged or not");
+    assert!(layout.bars.len() < 100, "{} bars", layout.bars.len());
+    assert!(
+        layout
+            .bars
+            .iter()
+            .all(|b| b.state == State::Run && b.width < 1.5)
+    );
+
+    // A lane with fewer segments than pixels keeps every sliver (the case above, 3 tasks).
+    let doc = results(vec![result(
+        Model::Processes,
+        100.0,
+        vec![
+            task(
+                0,
+                "worker 0",
+                &[(State::Serialize, 0.0, 0.01), (State::Run, 0.01, 0.2)],
+            ),
+            task(
+                1,
+                "worker 0",
+                &[(State::Serialize, 0.2, 0.21), (State::Run, 0.21, 0.3)],
+            ),
+        ],
+    )]);
+    let layout = timeline(&doc, &TimelineView::full(&doc), width);
+    assert_eq!(layout.bars.len(), 4);
+}
+
+#[test]
 fn zoom_and_pan_stay_inside_the_runs() {
     let doc = results(vec![result(
         Model::Blocking,

@@ -174,9 +174,10 @@ pub fn timeline(props: &RunProps) -> Html {
             .bars
             .iter()
             .map(|bar| {
-                let what = match bar.task {
-                    Some(task) => format!("task {task}"),
-                    None => bar.lane.clone(),
+                let what = match (bar.task, bar.segments) {
+                    (Some(task), 1) => format!("task {task}"),
+                    (_, 1) => bar.lane.clone(),
+                    (_, n) => format!("{n} segments, each under a pixel wide"),
                 };
                 format!(
                     "{} · {} · {what}: {} from {:.1} ms for {:.1} ms",
@@ -214,6 +215,7 @@ pub fn timeline(props: &RunProps) -> Html {
                 width={format!("{:.2}", bar.width)} height={format!("{:.2}", bar.height)}
                 data-i={i.to_string()} data-model={bar.model.info().id} data-lane={bar.lane.clone()}
                 data-state={state_id(bar.state)} data-task={bar.task.map(|t| t.to_string())}
+                data-segments={(bar.segments > 1).then(|| bar.segments.to_string())}
                 aria-label={text.clone()} />
         }
     });
