@@ -283,6 +283,16 @@ impl RunConfig {
         }
     }
 
+    /// The distinct step lists: task `t` runs `step_groups()[t % len]` (see
+    /// [`RunConfig::task_steps`]); one list when every task runs the same. A model that spawns
+    /// thousands of tasks shares these instead of making a list per task.
+    pub fn step_groups(&self) -> Vec<Vec<WorkloadSpec>> {
+        match &self.steps {
+            Some(groups) if !groups.is_empty() => groups.clone(),
+            _ => vec![vec![self.spec()]],
+        }
+    }
+
     /// These settings with every `cpu:n ms` step made a count loop sized by `count_per_ms`
     /// (see [`WorkloadSpec::resolve`]), as the models run them.
     pub fn resolved(&self, count_per_ms: Option<u64>) -> RunConfig {
@@ -543,6 +553,32 @@ mod tests {
         let config = RunConfig::default();
         assert_eq!(config.validate(), Ok(()));
         assert_eq!(config.models, Model::DEFAULT);
+    }
+
+    #[test]
+    fn task_t_runs_step_group_t_modulo_their_number() {
+        let step = |kind, n| WorkloadSpec { kind, n };
+        for config in [
+            RunConfig::default(),
+            RunConfig {
+                tasks: 7,
+                steps: Some(vec![
+                    vec![step(WorkloadKind::Io, 5)],
+                    vec![step(WorkloadKind::Count, 9), step(WorkloadKind::Io, 2)],
+                    vec![step(WorkloadKind::Primes, 100)],
+                ]),
+                ..RunConfig::default()
+            },
+        ] {
+            let groups = config.step_groups();
+            for t in 0..config.tasks {
+                assert_eq!(
+                    config.task_steps(t),
+                    groups[t as usize % groups.len()],
+                    "task {t}"
+                );
+            }
+        }
     }
 
     #[test]

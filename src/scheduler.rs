@@ -225,13 +225,16 @@ struct Task {
     state: State,
     since_ms: f64,
     spawned_ms: f64,
-    segments: Vec<Segment>,
 }
 
+/// Every task's segments, in the order they ended: one log for all the tasks rather than a
+/// vector each (an allocation per task less; [`Scheduler::segments`] sorts them out).
+type Log = Vec<(TaskId, Segment)>;
+
 impl Task {
-    fn enter(&mut self, state: State, now_ms: f64) {
-        self.segments
-            .push(Segment::new(self.state, self.since_ms, now_ms));
+    /// Ends the task's current segment at `now_ms` (into `log`) and starts one in `state`.
+    fn enter(&mut self, id: TaskId, state: State, now_ms: f64, log: &mut Log) {
+        log.push((id, Segment::new(self.state, self.since_ms, now_ms)));
         self.state = state;
         self.since_ms = now_ms;
     }
@@ -276,6 +279,8 @@ pub struct Scheduler<C: Clock> {
     run_log: Vec<TaskId>,
     /// When the last tick ended.
     last_end_ms: f64,
+    /// The tasks' segments.
+    log: Log,
 }
 
 impl<C: Clock> std::fmt::Debug for Scheduler<C> {
@@ -301,6 +306,7 @@ impl<C: Clock> Scheduler<C> {
             wakeups: Arc::default(),
             run_log: Vec::new(),
             last_end_ms: f64::NAN,
+            log: Vec::new(),
         }
     }
 
@@ -318,8 +324,14 @@ impl<C: Clock> Scheduler<C> {
 
     /// Adds a task at the back of the ready queue (`asyncio.create_task`).
     pub fn spawn(&mut self, future: impl Future<Output = ()> + 'static) -> TaskId {
-        let id = self.tasks.len();
         let now_ms = self.clock.now_ms();
+        self.spawn_at(future, now_ms)
+    }
+
+    /// [`Scheduler::spawn`] at `now_ms`, a reading of the clock the caller took: a batch
+    /// spawned in one go can share one.
+    pub fn spawn_at(&mut self, future: impl Future<Output = ()> + 'static, now_ms: f64) -> TaskId {
+        let id = self.tasks.len();
         self.tasks.push(Task {
             future: Some(Box::pin(future)),
             waker: futures::task::waker(Arc::new(TaskWaker {
@@ -329,7 +341,6 @@ impl<C: Clock> Scheduler<C> {
             state: State::Ready,
             since_ms: now_ms,
             spawned_ms: now_ms,
-            segments: Vec::new(),
         });
         self.ready.push_back(id);
         id
@@ -348,7 +359,8 @@ impl<C: Clock> Scheduler<C> {
             // The wait ended at the deadline, even if we notice only now: from then on the task
             // was ready and waiting for the thread.
             let task = &mut self.tasks[id];
-            task.enter(State::Ready, at.max(task.since_ms));
+            let since_ms = task.since_ms;
+            task.enter(id, State::Ready, at.max(since_ms), &mut self.log);
             self.ready.push_back(id);
         }
     }
@@ -359,7 +371,7 @@ impl<C: Clock> Scheduler<C> {
         for id in woken {
             if let Some(i) = self.waiting.iter().position(|&w| w == id) {
                 self.waiting.swap_remove(i);
-                self.tasks[id].enter(State::Ready, now_ms);
+                self.tasks[id].enter(id, State::Ready, now_ms, &mut self.log);
                 self.ready.push_back(id);
             }
         }
@@ -395,7 +407,7 @@ impl<C: Clock> Scheduler<C> {
         };
         self.run_log.push(id);
         let task = &mut self.tasks[id];
-        task.enter(State::Run, now_ms);
+        task.enter(id, State::Run, now_ms, &mut self.log);
         let mut future = task.future.take().expect("a ready task has its future");
         self.shared.borrow_mut().park = None;
         let poll = future.as_mut().poll(&mut Context::from_waker(&task.waker));
@@ -405,23 +417,23 @@ impl<C: Clock> Scheduler<C> {
         let task = &mut self.tasks[id];
         match (poll, park) {
             (Poll::Ready(()), _) => {
-                task.segments
-                    .push(Segment::new(State::Run, task.since_ms, end_ms));
+                self.log
+                    .push((id, Segment::new(State::Run, task.since_ms, end_ms)));
                 task.since_ms = end_ms;
             }
             (Poll::Pending, Some(Park::Yield)) => {
                 task.future = Some(future);
-                task.enter(State::Ready, end_ms);
+                task.enter(id, State::Ready, end_ms, &mut self.log);
                 self.ready.push_back(id);
             }
             (Poll::Pending, Some(Park::Sleep { until_ms })) => {
                 task.future = Some(future);
-                task.enter(State::WaitIo, end_ms);
+                task.enter(id, State::WaitIo, end_ms, &mut self.log);
                 self.timers.push((until_ms, id));
             }
             (Poll::Pending, Some(Park::External)) => {
                 task.future = Some(future);
-                task.enter(State::WaitIo, end_ms);
+                task.enter(id, State::WaitIo, end_ms, &mut self.log);
                 self.waiting.push(id);
             }
             (Poll::Pending, None) => {
@@ -456,9 +468,13 @@ impl<C: Clock> Scheduler<C> {
 
     /// Each task's segments so far, without zero-length ones, in task order.
     pub fn segments(&self) -> Vec<Vec<Segment>> {
-        self.tasks
-            .iter()
-            .map(|t| crate::trace::compact(t.segments.iter().copied()))
+        let mut segments = vec![Vec::new(); self.tasks.len()];
+        for &(id, segment) in &self.log {
+            segments[id].push(segment);
+        }
+        segments
+            .into_iter()
+            .map(crate::trace::compact_vec)
             .collect()
     }
 }

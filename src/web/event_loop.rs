@@ -26,7 +26,7 @@ use crate::scheduler::{Scheduler, Tick};
 use crate::trace::Segment;
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::EventLoopIo;
-use crate::workloads::{self, Checked};
+use crate::workloads::{self, Checked, WorkloadSpec};
 
 /// A finished task's check and its oracle's expected answer.
 type Answer = (Checked, Option<u64>);
@@ -48,27 +48,34 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
     // Per task, once it finishes: its check and what its oracle expected.
     let answers: Rc<RefCell<Vec<Option<Answer>>>> =
         Rc::new(RefCell::new(vec![None; config.tasks as usize]));
+    // The tasks share their step lists (a list each was an allocation per task), and their
+    // spawn time: they are spawned in one go.
+    let groups: Vec<Rc<[WorkloadSpec]>> = config.step_groups().into_iter().map(Rc::from).collect();
+    let spawned_ms = clock.now_ms();
     for task in 0..config.tasks {
         let (handle, control, answers) = (scheduler.handle(), control.clone(), answers.clone());
-        let steps = config.task_steps(task);
-        scheduler.spawn(async move {
-            let checked = workloads::run_steps_async(
-                &steps,
-                &control,
-                &clock,
-                || handle.yield_if(sliced),
-                &EventLoopIo {
-                    handle: handle.clone(),
-                },
-                || (),
-            )
-            .await;
-            if checked.is_some() {
-                control.task_done();
-            }
-            answers.borrow_mut()[task as usize] =
-                checked.map(|c| (c, workloads::expected_of(&steps)));
-        });
+        let steps = groups[task as usize % groups.len()].clone();
+        scheduler.spawn_at(
+            async move {
+                let checked = workloads::run_steps_async(
+                    &steps,
+                    &control,
+                    &clock,
+                    || handle.yield_if(sliced),
+                    &EventLoopIo {
+                        handle: handle.clone(),
+                    },
+                    || (),
+                )
+                .await;
+                if checked.is_some() {
+                    control.task_done();
+                }
+                answers.borrow_mut()[task as usize] =
+                    checked.map(|c| (c, workloads::expected_of(&steps)));
+            },
+            spawned_ms,
+        );
     }
     // The driver: ticks for up to TURN_MS, then the browser's turn. Back to back, a tick starts
     // when the last one ended: one clock reading per tick.
