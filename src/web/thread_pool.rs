@@ -4,8 +4,9 @@
 //! # Warning about blocking the UI thread
 //! The UI thread may not `Atomics.wait`, so a blocking parallel call made *on* it (`par_iter`
 //! from an event handler) spins on one of the cores instead of sleeping, and the page freezes.
-//! So the UI thread only *submits*: every task is a `spawn_fifo` job (first in, first out, like
-//! `ThreadPoolExecutor.submit`), and results come back over a channel the page awaits.
+//! So the UI thread only *submits*: the batch goes into one FIFO queue (first in, first out,
+//! like `ThreadPoolExecutor.submit`) that one worker loop per thread drains, each task writes
+//! its outcome into a slot of its own, and a channel the page awaits closes when all are done.
 //!
 //! # Pool size
 //! The pool has exactly the run's worker count (1–32; more threads than cores is allowed, as in
