@@ -1071,6 +1071,9 @@ pub struct LatencyBar {
     pub width: f64,
     /// Height, px (down to the baseline).
     pub height: f64,
+    /// How many tasks' columns it stands for: more than one when columns would be narrower than
+    /// a pixel, and neighbours share one, as tall as the slowest of them (see [`latency`]).
+    pub tasks: usize,
 }
 
 /// A horizontal reference line in the latency chart.
@@ -1087,7 +1090,7 @@ pub struct LatencyMarker {
 /// The latency view of one model: every task's wait, sorted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LatencyLayout {
-    /// One column per task, fastest first.
+    /// One column per task, fastest first (per few tasks, when there are more than pixels).
     pub bars: Vec<LatencyBar>,
     /// The median, 95th percentile and maximum of the summary.
     pub markers: Vec<LatencyMarker>,
@@ -1140,13 +1143,18 @@ pub fn latency(result: &ModelResult, width_px: f64, height_px: f64) -> LatencyLa
     let (end, tick_values) = nice_axis(longest, 5);
     let y_scale = LinearScale::new((0.0, end), (bottom, PLOT_TOP));
 
-    // Columns share the plot's width; a gap of a fifth of a slot keeps neighbours apart, and a
-    // thousand tasks still get a visible sliver each.
-    let slot = (right - PLOT_LEFT) / rows.len().max(1) as f64;
+    // Columns share the plot's width, a gap of a fifth of a slot keeping neighbours apart. With
+    // more tasks than pixels, neighbours share a column a pixel or more wide, as tall as the
+    // slowest of them (the tasks are sorted: the last): the same shape at the screen's
+    // resolution, without a thousand slivers to build and lay out (docs/BENCHMARKS.md, B6).
+    let per_column = ((rows.len() as f64 / (right - PLOT_LEFT)).ceil() as usize).max(1);
+    let columns = rows.len().div_ceil(per_column).max(1);
+    let slot = (right - PLOT_LEFT) / columns as f64;
     let bars = rows
-        .iter()
+        .chunks(per_column)
         .enumerate()
-        .map(|(i, r)| {
+        .map(|(i, group)| {
+            let r = group.last().expect("chunks are not empty");
             let top = y_scale.map(r.latency_ms.max(0.0));
             LatencyBar {
                 rank: r.rank,
@@ -1156,6 +1164,7 @@ pub fn latency(result: &ModelResult, width_px: f64, height_px: f64) -> LatencyLa
                 y: top,
                 width: (slot * 0.8).max(MIN_BAR_WIDTH),
                 height: bottom - top,
+                tasks: group.len(),
             }
         })
         .collect();

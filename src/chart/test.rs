@@ -685,6 +685,48 @@ fn latency_is_sorted_ascending_with_summary_markers() {
     assert!(empty.bars.is_empty() && empty.markers.is_empty() && empty.ticks.is_empty());
 }
 
+#[test]
+fn more_tasks_than_pixels_share_columns_as_tall_as_their_slowest() {
+    let tasks = (0..1000)
+        .map(|i| {
+            let end = f64::from(i % 997) + 1.0;
+            task(i, "main", &[(State::Run, end - 1.0, end)])
+        })
+        .collect();
+    let r = result(Model::Async, 1000.0, tasks);
+    let layout = latency(&r, 300.0, 200.0);
+    let (left, _, right, _) = layout.plot;
+    assert!(
+        layout.bars.len() as f64 <= right - left,
+        "{} columns",
+        layout.bars.len()
+    );
+    assert!(layout.bars.len() > 100, "{} columns", layout.bars.len());
+    assert_eq!(layout.bars.iter().map(|b| b.tasks).sum::<usize>(), 1000);
+    assert!(layout.bars.iter().all(|b| b.width >= 0.5));
+    // Each column is its group's slowest, so the slowest of all is the last column's top.
+    let slowest = layout.rows.last().unwrap();
+    let last = layout.bars.last().unwrap();
+    assert_eq!(
+        (last.task, last.latency_ms),
+        (slowest.task, slowest.latency_ms)
+    );
+    for w in layout.bars.windows(2) {
+        assert!(w[1].latency_ms >= w[0].latency_ms && w[1].x > w[0].x);
+    }
+    // Few tasks keep a column each.
+    let few = latency(
+        &result(
+            Model::Async,
+            3.0,
+            vec![task(0, "main", &[(State::Run, 0.0, 3.0)])],
+        ),
+        300.0,
+        200.0,
+    );
+    assert_eq!(few.bars.iter().map(|b| b.tasks).collect::<Vec<_>>(), [1]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // States.
 

@@ -487,7 +487,7 @@ pub fn latency(props: &RunProps) -> Html {
                     { for layout.bars.iter().map(|b| html! {
                         <rect class="bar state-run" data-testid="latency-bar" x={format!("{:.1}", b.x)} y={format!("{:.1}", b.y)}
                             width={format!("{:.1}", b.width)} height={format!("{:.1}", b.height)}>
-                            if layout.bars.len() <= MAX_TOOLTIPS {
+                            if layout.bars.len() <= MAX_TOOLTIPS && b.tasks == 1 {
                                 <title>{ format!("task {}: {:.1} ms", b.task, b.latency_ms) }</title>
                             }
                         </rect>
