@@ -90,56 +90,34 @@ impl TaskQueue {
     /// Queues `job` at the back and, with `spawn`, starts one pool job that runs the job at the
     /// front — whichever that is by then.
     pub fn submit(&self, job: Job, spawn: impl FnOnce(Job)) {
-        let mut spawn = Some(spawn);
-        self.submit_all(vec![job], |run| {
-            if let Some(spawn) = spawn.take() {
-                spawn(run);
-            }
-        });
+        self.push(vec![job]);
+        spawn(self.runner(false));
     }
 
     /// Queues `jobs` at the back in one go — no job can start (and submit sub-tasks) before the
-    /// last is queued, so a batch's order does not depend on thread timing — then starts one
-    /// pool job per queued job with `spawn`.
-    pub fn submit_all(&self, jobs: Vec<Job>, spawn: impl FnMut(Job)) {
-        self.enqueue(jobs).into_iter().for_each(spawn);
-    }
-
-    /// Queues `jobs` at the back in one go and returns one pool job per queued job, each running
-    /// whatever is at the front when it runs; the caller spawns them (see [`TaskQueue::submit_all`]).
-    pub fn enqueue(&self, jobs: Vec<Job>) -> Vec<Job> {
-        let count = jobs.len();
-        self.push(jobs);
-        (0..count)
-            .map(|_| {
-                let queue = self.clone();
-                Box::new(move || {
-                    if let Some(job) = queue.pop() {
-                        job();
-                    }
-                }) as Job
-            })
-            .collect()
-    }
-
-    /// Queues `jobs` at the back in one go and returns `workers` pool jobs that each run jobs
-    /// from the front until the queue is empty: `ThreadPoolExecutor`'s worker loop. One pool job
-    /// per worker, not per task: with thousands of tiny tasks, a pool job each (allocated,
-    /// handed over and woken for) cost more than the tasks (docs/BENCHMARKS.md, B5). Jobs queued
-    /// later with [`TaskQueue::submit`] bring their own pool job, so they run even when every
-    /// worker loop has ended.
+    /// last is queued, so a batch's order does not depend on thread timing — and returns
+    /// `workers` pool jobs that each run jobs from the front until the queue is empty:
+    /// `ThreadPoolExecutor`'s worker loop. One pool job per worker, not per task: with thousands
+    /// of tiny tasks, a pool job each (allocated, handed over and woken for) cost more than the
+    /// tasks (docs/BENCHMARKS.md, B5). Jobs queued later with [`TaskQueue::submit`] bring their
+    /// own pool job, so they run even when every worker loop has ended.
     pub fn workers(&self, jobs: Vec<Job>, workers: usize) -> Vec<Job> {
         self.push(jobs);
-        (0..workers)
-            .map(|_| {
-                let queue = self.clone();
-                Box::new(move || {
-                    while let Some(job) = queue.pop() {
-                        job();
-                    }
-                }) as Job
-            })
-            .collect()
+        (0..workers).map(|_| self.runner(true)).collect()
+    }
+
+    /// A pool job that runs the job at the front when it runs — and, with `until_empty`, the
+    /// next, until the queue is empty.
+    fn runner(&self, until_empty: bool) -> Job {
+        let queue = self.clone();
+        Box::new(move || {
+            while let Some(job) = queue.pop() {
+                job();
+                if !until_empty {
+                    break;
+                }
+            }
+        })
     }
 
     fn push(&self, jobs: Vec<Job>) {
