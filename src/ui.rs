@@ -304,7 +304,8 @@ async fn run_models(
                 dispatch.dispatch(Action::Running(model, detail));
                 // Let the page show which model is running before it starts — painted, not just
                 // rendered: a frame painted while the model starts would take the CPU from it
-                // (two starting workers each took ~40% longer to start while it painted).
+                // (two starting workers each took ~40% longer to start while it painted), and
+                // the blocking model freezes the page from its first task on.
                 web::clock::next_paint().await;
                 let result = run_model(model, &config, env, control).await;
                 control.clear_deadlock();

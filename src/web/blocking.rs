@@ -22,9 +22,10 @@ use crate::workloads;
 /// as a Tornado server with a blocking handler accepts the next request between two requests:
 /// queued input (the Cancel button, Escape) is handled there, so a cancel takes effect when the
 /// running task ends, never inside it.
+///
+/// The caller paints the "running" state first (`ui::run_models` waits for the paint before
+/// every model): after that, nothing paints while a task runs.
 pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
-    // Let the "running" state paint first: after this, nothing paints while a task runs.
-    clock::next_paint().await;
     let clock = PerformanceClock;
     let heartbeat = HeartbeatRecorder::start();
     let t0 = clock.now_ms();
