@@ -636,3 +636,22 @@ async fn the_hybrid_runs_each_workers_share_as_threads_under_its_own_gil() {
         took(1)
     );
 }
+
+#[wasm_bindgen_test]
+fn staged_buffers_are_reused_for_the_same_sizes_and_hold_the_new_bytes() {
+    let mut staging = Vec::new();
+    let first = web::processes::stage(&mut staging, &[vec![1u8; 8], vec![2u8; 4]]).to_vec();
+    assert_eq!(first[0].to_vec(), [1u8; 8]);
+    // Same sizes, new bytes: the same buffers, refreshed.
+    let second = web::processes::stage(&mut staging, &[vec![3u8; 8], vec![4u8; 4]]).to_vec();
+    assert!(js_sys::Object::is(&first[0], &second[0]) && js_sys::Object::is(&first[1], &second[1]));
+    assert_eq!(
+        (second[0].to_vec(), second[1].to_vec()),
+        (vec![3u8; 8], vec![4u8; 4])
+    );
+    // Other sizes: new buffers.
+    let third = web::processes::stage(&mut staging, &[vec![5u8; 6]]).to_vec();
+    assert_eq!(third.len(), 1);
+    assert!(!js_sys::Object::is(&first[0], &third[0]));
+    assert_eq!(third[0].to_vec(), [5u8; 6]);
+}

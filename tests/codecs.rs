@@ -16,6 +16,7 @@
 use playground::metrics::Clock;
 use playground::protocol::{self, Payloads};
 use playground::web::clock::PerformanceClock;
+use playground::web::processes;
 use playground::workloads::data;
 use serde_bytes::{ByteBuf, Bytes};
 use wasm_bindgen::prelude::*;
@@ -91,26 +92,12 @@ thread_local! {
     static STAGING: std::cell::RefCell<Vec<js_sys::Uint8Array>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// As `clone_encode`, but into buffers kept from the previous request when the sizes match
-/// (the clone copies them, so they stay the sender's): no fresh allocation per request. The
-/// app's way (`Process::stage`) for up to `protocol::STAGING_KEPT_BYTES`.
+/// As `clone_encode`, but into buffers kept from the previous request when the sizes match:
+/// the app's own staging (`web::processes::stage`), which it uses for up to
+/// `protocol::STAGING_KEPT_BYTES`.
 fn reused_encode(payloads: &[Vec<u8>]) -> JsValue {
     STAGING.with_borrow_mut(|staging| {
-        if staging.len() != payloads.len()
-            || staging
-                .iter()
-                .zip(payloads)
-                .any(|(s, p)| s.length() as usize != p.len())
-        {
-            *staging = payloads
-                .iter()
-                .map(|p| js_sys::Uint8Array::new_with_length(p.len() as u32))
-                .collect();
-        }
-        for (s, p) in staging.iter().zip(payloads) {
-            s.copy_from(p);
-        }
-        staging
+        processes::stage(staging, payloads)
             .iter()
             .map(JsValue::from)
             .collect::<js_sys::Array>()

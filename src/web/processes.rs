@@ -181,6 +181,33 @@ pub enum Attachments<'a> {
     },
 }
 
+/// Copies `payloads` out of this instance's memory into buffers for the structured clone to
+/// copy, reusing `staging`'s (the previous request's) when their sizes match. The clone leaves
+/// them the sender's, and a fresh `ArrayBuffer` is the dear part: in wasm in Chromium, copying
+/// 1 MiB into a new one took 0.8 ms, into a reused one 0.2 ms (tests/codecs.rs measures this
+/// function; docs/BENCHMARKS.md, B4).
+pub fn stage<'a>(
+    staging: &'a mut Vec<js_sys::Uint8Array>,
+    payloads: &[Vec<u8>],
+) -> &'a [js_sys::Uint8Array] {
+    let same_sizes = staging.len() == payloads.len()
+        && staging
+            .iter()
+            .zip(payloads)
+            .all(|(array, payload)| array.length() as usize == payload.len());
+    if same_sizes {
+        for (array, payload) in staging.iter().zip(payloads) {
+            array.copy_from(payload);
+        }
+    } else {
+        *staging = payloads
+            .iter()
+            .map(|p| js_sys::Uint8Array::from(p.as_slice()))
+            .collect();
+    }
+    staging
+}
+
 /// One isolated worker, ready for requests.
 #[derive(Debug)]
 pub struct Process {
@@ -193,7 +220,7 @@ pub struct Process {
     /// Where that time went, when the worker's boot script reported it.
     pub startup_legs: Option<StartupLegs>,
     /// The cloned payloads' buffers, kept for the next request of the same sizes (see
-    /// [`Process::stage`]).
+    /// [`stage`]).
     staging: Vec<js_sys::Uint8Array>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
@@ -340,7 +367,7 @@ impl Process {
                 payloads,
                 moved: false,
             } => {
-                for array in self.stage(payloads) {
+                for array in stage(&mut self.staging, payloads) {
                     parts.push(array);
                 }
                 bytes_out += payloads.iter().map(|p| p.len() as u64).sum::<u64>();
@@ -361,30 +388,6 @@ impl Process {
             bytes_out,
             detached: (!sources.is_empty()).then(|| sources.iter().all(|a| a.byte_length() == 0)),
         })
-    }
-
-    /// Copies `payloads` out of this instance's memory into buffers for the structured clone to
-    /// copy, reusing the previous request's when their sizes match. The clone leaves them ours,
-    /// and a fresh `ArrayBuffer` is the dear part: in wasm in Chromium, copying 1 MiB into a new
-    /// one took 0.8 ms, into a reused one 0.2 ms (tests/codecs.rs; docs/BENCHMARKS.md, B4).
-    fn stage(&mut self, payloads: &[Vec<u8>]) -> &[js_sys::Uint8Array] {
-        let same_sizes = self.staging.len() == payloads.len()
-            && self
-                .staging
-                .iter()
-                .zip(payloads)
-                .all(|(array, payload)| array.length() as usize == payload.len());
-        if same_sizes {
-            for (array, payload) in self.staging.iter().zip(payloads) {
-                array.copy_from(payload);
-            }
-        } else {
-            self.staging = payloads
-                .iter()
-                .map(|p| js_sys::Uint8Array::from(p.as_slice()))
-                .collect();
-        }
-        &self.staging
     }
 
     /// Awaits the reply to a [`Process::post`]ed request (the second half of
