@@ -1,7 +1,13 @@
-//! The responsiveness meter: a spinner and a frame counter advanced by `requestAnimationFrame`,
-//! and the longest gap between two frames since the current run started. They visibly stop
-//! whenever the UI thread is blocked and keep moving while the other models run — the live
-//! counterpart of the heartbeat recorded in each model's results.
+//! The responsiveness meter: while a run is in progress, a spinner and a frame counter painted
+//! ten times a second by `requestAnimationFrame`, and the longest delay of such a frame since
+//! the run started. They visibly stop whenever the UI thread is blocked and keep moving while
+//! the other models run — the live counterpart of the heartbeat recorded in each model's
+//! results.
+//!
+//! Why not a frame every vsync: on this project's 2-core test machine (no GPU), a page that
+//! merely asks for every frame took 6% off two workers' speed-up — the frames are produced by
+//! the same cores the models are measured on (docs/BENCHMARKS.md, B2). Ten frames a second
+//! still show a freeze at once, and cost a sixth of that.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -12,27 +18,17 @@ use yew::prelude::*;
 use crate::metrics::{Clock, LONG_TASK_MS};
 use crate::web::clock::PerformanceClock;
 
-/// A `requestAnimationFrame` callback that re-arms itself.
-type FrameCallback = Closure<dyn FnMut()>;
-
 /// Props of [`Ticker`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct TickerProps {
-    /// A run is in progress: the gap statistics restart when it begins.
+    /// A run is in progress: the meter moves, its figures counted from the run's start.
     pub running: bool,
 }
 
-/// What the meter has seen since the run began.
-#[derive(Debug, Default)]
-struct Gaps {
-    last_ms: Cell<Option<f64>>,
-    longest_ms: Cell<f64>,
-    late: Cell<u32>,
-}
-
-/// Least time between two turns of the spinner, ms (10 a second). It is a layer of its own
-/// (`will-change: transform` in the stylesheet): turning it is compositing, not painting.
-const TURN_EVERY_MS: f64 = 100.0;
+/// Time from one meter frame to the timer that asks for the next, ms: ten frames a second. The
+/// spinner is a layer of its own (`will-change: transform` in the stylesheet): turning it is
+/// compositing, not painting.
+const FRAME_EVERY_MS: f64 = 100.0;
 
 /// Least time between two updates of the meter's text, ms (4 a second): text is laid out,
 /// painted and rasterised, in software on a machine without a GPU.
@@ -41,100 +37,188 @@ const TEXT_EVERY_MS: f64 = 250.0;
 /// The meter.
 #[function_component(Ticker)]
 pub fn ticker(props: &TickerProps) -> Html {
-    let counter = use_node_ref();
-    let spinner = use_node_ref();
-    let longest = use_node_ref();
-    let gaps = use_memo((), |()| Gaps::default());
+    let view = MeterView {
+        spinner: use_node_ref(),
+        counter: use_node_ref(),
+        longest: use_node_ref(),
+    };
     {
-        // A new run: forget the gaps seen before it.
-        let gaps = gaps.clone();
-        use_effect_with(props.running, move |running| {
-            if *running {
-                gaps.longest_ms.set(0.0);
-                gaps.late.set(0);
-                gaps.last_ms.set(None);
-            }
-        });
-    }
-    {
-        let (counter, spinner, longest, gaps) = (
-            counter.clone(),
-            spinner.clone(),
-            longest.clone(),
-            gaps.clone(),
-        );
-        use_effect_with((), move |()| {
-            let Some(window) = web_sys::window() else {
-                return Box::new(|| ()) as Box<dyn FnOnce()>;
-            };
-            // The frame callback re-arms itself; it holds its own Closure through this cell.
-            let frame: Rc<RefCell<Option<FrameCallback>>> = Rc::default();
-            let handle = Rc::new(RefCell::new(0));
-            let mut count: u64 = 0;
-            let (mut turned_ms, mut written_ms) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-            let (me, h, w) = (frame.clone(), handle.clone(), window.clone());
-            *frame.borrow_mut() = Some(Closure::new(move || {
-                count += 1;
-                let now = PerformanceClock.now_ms();
-                if let Some(last) = gaps.last_ms.replace(Some(now)) {
-                    let gap = now - last;
-                    if gap > gaps.longest_ms.get() {
-                        gaps.longest_ms.set(gap);
-                    }
-                    if gap > LONG_TASK_MS {
-                        gaps.late.set(gaps.late.get() + 1);
-                    }
-                }
-                // Every frame is counted and timed, but shown less often: on a 2-core machine
-                // without a GPU a repaint every frame took a good part of a core from the very
-                // threads being measured (docs/BENCHMARKS.md, B2).
-                if now - turned_ms >= TURN_EVERY_MS {
-                    turned_ms = now;
-                    if let Some(el) = spinner.cast::<web_sys::Element>() {
-                        // One turn a second, whatever the frame rate.
-                        let degrees = (now * 0.36).rem_euclid(360.0).round();
-                        let _ =
-                            el.set_attribute("style", &format!("transform: rotate({degrees}deg)"));
-                    }
-                }
-                if now - written_ms >= TEXT_EVERY_MS {
-                    written_ms = now;
-                    if let Some(el) = counter.get() {
-                        el.set_text_content(Some(&format!("{count}")));
-                    }
-                    let text =
-                        format!("{:.0} ms ({} late)", gaps.longest_ms.get(), gaps.late.get());
-                    if let Some(el) = longest.get()
-                        && el.text_content().as_deref() != Some(text.as_str())
-                    {
-                        el.set_text_content(Some(&text));
-                    }
-                }
-                if let Some(cb) = me.borrow().as_ref() {
-                    *h.borrow_mut() = w
-                        .request_animation_frame(cb.as_ref().unchecked_ref())
-                        .unwrap_or(0);
-                }
-            }));
-            if let Some(cb) = frame.borrow().as_ref() {
-                *handle.borrow_mut() = window
-                    .request_animation_frame(cb.as_ref().unchecked_ref())
-                    .unwrap_or(0);
-            }
-            Box::new(move || {
-                let _ = window.cancel_animation_frame(*handle.borrow());
-                // Break the cycle closure → cell → closure.
-                frame.borrow_mut().take();
-            }) as Box<dyn FnOnce()>
+        let view = view.clone();
+        // The frame loop runs only while a run does, and starts afresh with each: between runs
+        // the meter has nothing new to show, and a loop asking for every frame kept an idle page
+        // busy (13% of a core here, taken from the next run's threads: docs/BENCHMARKS.md, B2).
+        // It stops showing the run's last figures.
+        use_effect_with(props.running, move |&running| {
+            let frames = web_sys::window()
+                .filter(|_| running)
+                .map(|window| FrameLoop::start(window, Meter::new(view)));
+            move || drop(frames)
         });
     }
     html! {
         <span class="ticker" role="group" aria-label="Responsiveness meter"
-            title="Painted by requestAnimationFrame: the spinner and counter freeze while the UI thread is blocked">
-            <span class="spinner" aria-hidden="true" ref={spinner}></span>
-            { "frames: " }<strong data-testid="ticker" ref={counter}>{ "0" }</strong>
-            { " · longest frame gap this run: " }
-            <strong data-testid="meter-longest" ref={longest}>{ "0 ms (0 late)" }</strong>
+            title="While a run is in progress, painted ten times a second by requestAnimationFrame: the spinner and counter freeze while the UI thread is blocked, and a frame's delay is how much later than due it was painted">
+            <span class="spinner" aria-hidden="true" ref={view.spinner}></span>
+            { "frames: " }<strong data-testid="ticker" ref={view.counter}>{ "0" }</strong>
+            { " · longest frame delay this run: " }
+            <strong data-testid="meter-longest" ref={view.longest}>{ "0 ms (0 late)" }</strong>
         </span>
+    }
+}
+
+/// The meter's elements.
+#[derive(Debug, Clone)]
+struct MeterView {
+    spinner: NodeRef,
+    counter: NodeRef,
+    longest: NodeRef,
+}
+
+/// What the meter has seen since the run began.
+#[derive(Debug)]
+struct Meter {
+    view: MeterView,
+    frames: u64,
+    /// The longest delay of a frame: from when its timer was due to when it was painted.
+    longest_ms: f64,
+    /// Delays longer than [`LONG_TASK_MS`]: moments a user would feel as jank.
+    late: u32,
+    written_ms: f64,
+}
+
+impl Meter {
+    fn new(view: MeterView) -> Meter {
+        Meter {
+            view,
+            frames: 0,
+            longest_ms: 0.0,
+            late: 0,
+            written_ms: f64::NEG_INFINITY,
+        }
+    }
+
+    /// Counts a frame painted at `now`, due at `due` (the timer's time plus at most one vsync,
+    /// when nothing holds the UI thread).
+    fn frame(&mut self, now: f64, due: f64) {
+        self.frames += 1;
+        let delay = (now - due).max(0.0);
+        self.longest_ms = self.longest_ms.max(delay);
+        if delay > LONG_TASK_MS {
+            self.late += 1;
+        }
+        if let Some(el) = self.view.spinner.cast::<web_sys::Element>() {
+            // One turn a second, whatever the frame rate.
+            let degrees = (now * 0.36).rem_euclid(360.0).round();
+            let _ = el.set_attribute("style", &format!("transform: rotate({degrees}deg)"));
+        }
+        if now - self.written_ms >= TEXT_EVERY_MS {
+            self.written_ms = now;
+            self.write();
+        }
+    }
+
+    /// Shows the figures.
+    fn write(&self) {
+        if let Some(el) = self.view.counter.get() {
+            el.set_text_content(Some(&self.frames.to_string()));
+        }
+        let text = format!("{:.0} ms ({} late)", self.longest_ms, self.late);
+        if let Some(el) = self.view.longest.get()
+            && el.text_content().as_deref() != Some(text.as_str())
+        {
+            el.set_text_content(Some(&text));
+        }
+    }
+}
+
+/// A callback the loop hands to the browser, again and again.
+type Callback = Closure<dyn FnMut()>;
+
+/// The meter's frame loop, from [`FrameLoop::start`] until dropped: a timer asks for a frame,
+/// the frame is counted and shown and arms the next timer.
+struct FrameLoop {
+    window: web_sys::Window,
+    state: Rc<LoopState>,
+}
+
+struct LoopState {
+    meter: RefCell<Meter>,
+    /// The timer's callback and the frame's. Each holds the state, to arm the other: dropping
+    /// the loop takes them out, which breaks the cycle.
+    on_timer: RefCell<Option<Callback>>,
+    on_frame: RefCell<Option<Callback>>,
+    /// When the current timer was due.
+    due_ms: Cell<f64>,
+    /// What is pending now: a timer or a frame (never both).
+    timer: Cell<Option<i32>>,
+    frame: Cell<Option<i32>>,
+}
+
+impl LoopState {
+    fn arm_timer(&self, window: &web_sys::Window) {
+        self.due_ms.set(PerformanceClock.now_ms() + FRAME_EVERY_MS);
+        if let Some(cb) = self.on_timer.borrow().as_ref() {
+            self.timer.set(
+                window
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(
+                        cb.as_ref().unchecked_ref(),
+                        FRAME_EVERY_MS as i32,
+                    )
+                    .ok(),
+            );
+        }
+    }
+
+    fn ask_frame(&self, window: &web_sys::Window) {
+        self.timer.set(None);
+        if let Some(cb) = self.on_frame.borrow().as_ref() {
+            self.frame.set(
+                window
+                    .request_animation_frame(cb.as_ref().unchecked_ref())
+                    .ok(),
+            );
+        }
+    }
+}
+
+impl FrameLoop {
+    fn start(window: web_sys::Window, meter: Meter) -> FrameLoop {
+        let state = Rc::new(LoopState {
+            meter: RefCell::new(meter),
+            on_timer: RefCell::default(),
+            on_frame: RefCell::default(),
+            due_ms: Cell::new(0.0),
+            timer: Cell::default(),
+            frame: Cell::default(),
+        });
+        let (s, w) = (state.clone(), window.clone());
+        *state.on_timer.borrow_mut() = Some(Closure::new(move || s.ask_frame(&w)));
+        let (s, w) = (state.clone(), window.clone());
+        *state.on_frame.borrow_mut() = Some(Closure::new(move || {
+            s.frame.set(None);
+            s.meter
+                .borrow_mut()
+                .frame(PerformanceClock.now_ms(), s.due_ms.get());
+            s.arm_timer(&w);
+        }));
+        // The first frame at once: the run has just begun.
+        state.due_ms.set(PerformanceClock.now_ms());
+        state.ask_frame(&window);
+        FrameLoop { window, state }
+    }
+}
+
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
+        if let Some(handle) = self.state.timer.take() {
+            self.window.clear_timeout_with_handle(handle);
+        }
+        if let Some(handle) = self.state.frame.take() {
+            let _ = self.window.cancel_animation_frame(handle);
+        }
+        self.state.on_timer.borrow_mut().take();
+        self.state.on_frame.borrow_mut().take();
+        // The text is shown 4 times a second: show the run's final figures.
+        self.state.meter.borrow().write();
     }
 }

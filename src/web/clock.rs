@@ -44,8 +44,10 @@ pub struct HeartbeatRecorder {
     _tick: Closure<dyn FnMut()>,
 }
 
-/// Heartbeat period. Short enough to catch any freeze a user would notice.
-const BEAT_MS: i32 = 5;
+/// Heartbeat period: a fifth of the 50 ms a user starts to feel, so any such freeze shows. Each
+/// beat wakes the UI thread, which takes a core from the models being measured: at 5 ms the
+/// beats cost two workers 2% of their speed-up on a 2-core machine (docs/BENCHMARKS.md, B2).
+const BEAT_MS: i32 = 10;
 
 impl HeartbeatRecorder {
     /// Starts ticking.
