@@ -9,7 +9,15 @@
 //!     [--max-others F]    contention gate (default 0.05, see below; 1 turns it off)
 //!     [--attempts K]      tries per measure under the gate (default 10; --quick: 1)
 //!     [--calibrate]       time every table size of each kernel once and exit (to pick sizes)
+//!     [--serve]           answer timing requests on stdin, for bench/browser.mjs (see below)
 //! ```
+//!
+//! `--serve`: the browser benchmark takes turns with this process — one run in the page, one
+//! here, and so on — so that the machine's drift (these VMs speed up and slow down by 20% over
+//! minutes) reaches both sides of a B1 or B2 ratio alike. Each line on stdin asks for one
+//! checked run and is answered with its time in ms on a line of its own:
+//! `kernel KIND N` (one task on this thread, as B1), `seq KIND N` and `par KIND N` (B2's four
+//! tasks one after another, or on the rayon pool of 2). The caller warms up with a first request.
 //!
 //! Every timed run checks its answer against the kernel's oracle and panics on a wrong one: no
 //! number in the file comes from an unchecked run. Each measure reports the median, minimum and
@@ -65,8 +73,9 @@ use serde::Serialize;
 
 /// B1/B2 sizes, full run. Count is the seed's 10^8; the others are the table sizes nearest to
 /// ~300 ms natively on the 2-core reference machine (`--calibrate` prints every table size; there
-/// primes took 66 ms at 10^8 and 895 ms at 10^9, mandelbrot 185 ms at 1024 and 752 ms at 2048,
-/// hash 91 ms at 10^6 and 913 ms at 10^7). They are also the page's default sizes.
+/// primes took 50–70 ms at 10^8 and 640–740 ms at 10^9, mandelbrot 185 ms at 1024 and 752 ms at
+/// 2048, hash with sha2's portable backend 310–520 ms at 10^6). They are also the page's default
+/// sizes.
 const FULL_SIZES: [(WorkloadKind, u64); 4] = [
     (WorkloadKind::Count, 100_000_000),
     (WorkloadKind::Primes, 100_000_000),
@@ -196,6 +205,7 @@ struct Args {
     runs: usize,
     quick: bool,
     calibrate: bool,
+    serve: bool,
     gate: Gate,
     attempts: Option<usize>,
 }
@@ -206,6 +216,7 @@ fn parse_args() -> Args {
         runs: 7,
         quick: false,
         calibrate: false,
+        serve: false,
         gate: Gate {
             max_others: 0.05,
             attempts: 10,
@@ -241,11 +252,12 @@ fn parse_args() -> Args {
             }
             "--quick" => args.quick = true,
             "--calibrate" => args.calibrate = true,
+            "--serve" => args.serve = true,
             // `cargo bench` passes `--bench` to a harness-less bench.
             "--bench" => {}
             other => panic!(
                 "unknown argument {other:?} (expected --out PATH, --runs N, --quick, \
-                 --max-others F, --attempts K, --calibrate)"
+                 --max-others F, --attempts K, --calibrate, --serve)"
             ),
         }
     }
@@ -435,6 +447,38 @@ fn bench_kernel(kind: WorkloadKind, n: u64, runs: usize, gate: Gate) -> KernelRo
         max_ms: stats.max,
         others_cpu_share: others,
         attempts,
+    }
+}
+
+/// `--serve` (see the module docs): one checked, timed run per line of stdin.
+fn serve() {
+    use std::io::{BufRead, Write};
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(THREADS)
+        .build()
+        .expect("a rayon pool");
+    let mut out = std::io::stdout().lock();
+    for line in std::io::stdin().lock().lines() {
+        let line = line.expect("reading stdin");
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let [what, kind, n] = words[..] else {
+            panic!("--serve: expected `kernel|seq|par KIND N`, got {line:?}");
+        };
+        let kind = WorkloadKind::from_id(kind).unwrap_or_else(|| panic!("no kernel {kind:?}"));
+        let n: u64 = n
+            .parse()
+            .unwrap_or_else(|_| panic!("N must be an integer: {line:?}"));
+        let specs = vec![spec(kind, n); TASKS];
+        let start = Instant::now();
+        match what {
+            "kernel" => checked_run(&specs[0]),
+            "seq" => specs.iter().for_each(checked_run),
+            "par" => pool.install(|| specs.par_iter().for_each(checked_run)),
+            other => panic!("--serve: unknown request {other:?}"),
+        }
+        let ms = ms_since(start);
+        writeln!(out, "{ms:.3}").expect("writing stdout");
+        out.flush().expect("flushing stdout");
     }
 }
 
@@ -645,6 +689,10 @@ fn main() {
     }
     if args.calibrate {
         calibrate();
+        return;
+    }
+    if args.serve {
+        serve();
         return;
     }
     let out = args
