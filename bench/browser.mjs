@@ -3,9 +3,14 @@
 // plus independent probes in plain JS for the legs the page reports (start-up, transfer), so
 // the two can be checked against each other.
 //
-//   node bench/browser.mjs --dist dist --native native.json --out browser.json [--runs 5] [--quick]
+//   node bench/browser.mjs --dist dist --native native.json --native-bin PATH --out browser.json
+//     [--runs 5] [--quick]
 //
 // `--native` names the native benchmark's JSON: the kernels run at exactly its sizes.
+// `--native-bin` is that benchmark's executable: B1 and B2 time native Rust through it
+// (`--serve`), taking turns with the page, so both sides of each ratio see the same machine.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
@@ -33,6 +38,28 @@ const stats = (values) => {
   return { median, min: v[0], max: v.at(-1), n: v.length };
 };
 const log = (...m) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...m);
+
+/**
+ * Native Rust on call (benches/native.rs `--serve`): `time('kernel hash 1000000')` resolves to
+ * one checked run's ms. The process runs only when asked, so it never competes with the page.
+ */
+function nativeSide(bin) {
+  const child = spawn(bin, ['--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting = [];
+  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.resolve(Number(line)));
+  child.on('exit', (code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`${bin} --serve exited with ${code}`));
+  });
+  return {
+    // A pause first: the page may still be painting the run it has just reported.
+    time: (request) => new Promise((resolve) => setTimeout(resolve, 300)).then(() => new Promise((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      child.stdin.write(`${request}\n`);
+    })),
+    close: () => child.stdin.end(),
+  };
+}
+const side = want('B1') || want('B2') ? nativeSide(arg('native-bin')) : null;
 
 const server = await serve(DIST, { isolated: true });
 const context = await launch();
@@ -87,36 +114,79 @@ const model = (doc, id) => doc.models.find((m) => m.model === id);
 const repeats = (m) => (m.repeats_ms?.length ? m.repeats_ms : [m.wall_ms]);
 const out = { browser: '', runs: RUNS, quick: QUICK };
 
+/**
+ * Opens the app with `query` (warm-up on) and, once its first Run is done, unchecks warm-up:
+ * the page is warm from then on, and each Run is one measured repeat.
+ */
+async function warmPage(query) {
+  const opened = await run(`${query}&repeats=1&warmup=1`);
+  await opened.page.uncheck('[data-testid="warmup"]');
+  return opened;
+}
+
+/** The median of the round-by-round ratios `a[i] / b[i]`: drift over the rounds cancels out. */
+const pairedRatio = (a, b) => stats(a.map((x, i) => x / b[i])).median;
+
+// B1 and B2 take twice the usual rounds: the machine's speed swings by ±20% within seconds,
+// and each round gives one ratio.
+const ROUNDS = 2 * RUNS;
+
 if (want('B1')) {
-  // B1: each kernel on the UI thread (one task, warmed up, median of the repeats) at the native
-  // benchmark's sizes.
+  // B1: each kernel on the UI thread (one task) at the native benchmark's sizes, taking turns
+  // with the same kernel natively: a Run in the page, a run in Rust, …
   log('B1 kernels');
   out.kernels = [];
   for (const k of native.kernels) {
-    const { page, doc } = await run(`workload=${k.kind}&n=${k.n}&tasks=1&models=blocking&repeats=${RUNS}&warmup=1`);
+    const request = `kernel ${k.kind} ${k.n}`;
+    const { page, doc } = await warmPage(`workload=${k.kind}&n=${k.n}&tasks=1&models=blocking`);
     out.browser = doc.environment.user_agent;
-    out.kernels.push({ kind: k.kind, n: k.n, ms: stats(repeats(model(doc, 'blocking'))) });
+    await side.time(request);
+    const wasm = [];
+    const rust = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      wasm.push(model((await again(page)).doc, 'blocking').wall_ms);
+      rust.push(await side.time(request));
+    }
+    out.kernels.push({ kind: k.kind, n: k.n, ms: stats(wasm), native_ms: stats(rust), ratio: pairedRatio(wasm, rust) });
     await page.close();
   }
 }
 
 if (want('B2')) {
-  // B2: four tasks on a pool of two threads against the same four on one thread.
+  // B2: four tasks on a pool of two threads against the same four on a pool of one (the UI
+  // thread's time beside them), and natively rayon's two threads against one thread — all
+  // taking turns, round by round. A waiting page is idle: its meter rests between runs.
   log('B2 pool speed-up');
   out.pool2 = [];
   for (const k of native.kernels) {
-    // The pool's own speed-up: the same four tasks on a pool of one thread and of two (the
-    // UI thread's one-thread time is reported beside it).
-    const one = await run(`workload=${k.kind}&n=${k.n}&tasks=4&workers=1&models=blocking,pool&repeats=${RUNS}&warmup=1`);
-    const two = await run(`workload=${k.kind}&n=${k.n}&tasks=4&workers=2&models=pool&repeats=${RUNS}&warmup=1`);
-    const ui = stats(repeats(model(one.doc, 'blocking')));
-    const seq = stats(repeats(model(one.doc, 'pool')));
-    const par = stats(repeats(model(two.doc, 'pool')));
-    out.pool2.push({ kind: k.kind, n: k.n, ui_thread_ms: ui, seq_ms: seq, par_ms: par, speedup: seq.median / par.median, speedup_vs_ui_thread: ui.median / par.median });
+    const query = `workload=${k.kind}&n=${k.n}&tasks=4`;
+    const one = await warmPage(`${query}&workers=1&models=blocking,pool`);
+    const two = await warmPage(`${query}&workers=2&models=pool`);
+    const [seqRequest, parRequest] = [`seq ${k.kind} ${k.n}`, `par ${k.kind} ${k.n}`];
+    await side.time(seqRequest);
+    await side.time(parRequest);
+    const [ui, seq, par, rustSeq, rustPar] = [[], [], [], [], []];
+    for (let i = 0; i < ROUNDS; i++) {
+      const { doc } = await again(one.page);
+      ui.push(model(doc, 'blocking').wall_ms);
+      seq.push(model(doc, 'pool').wall_ms);
+      par.push(model((await again(two.page)).doc, 'pool').wall_ms);
+      rustSeq.push(await side.time(seqRequest));
+      rustPar.push(await side.time(parRequest));
+    }
+    const speedups = seq.map((x, i) => x / par[i]);
+    const rayonSpeedups = rustSeq.map((x, i) => x / rustPar[i]);
+    out.pool2.push({
+      kind: k.kind, n: k.n, ui_thread_ms: stats(ui), seq_ms: stats(seq), par_ms: stats(par),
+      speedup: stats(speedups).median, speedup_vs_ui_thread: pairedRatio(ui, par),
+      rayon: { seq_ms: stats(rustSeq), par_ms: stats(rustPar), speedup: stats(rayonSpeedups).median },
+      ratio: pairedRatio(speedups, rayonSpeedups),
+    });
     await one.page.close();
     await two.page.close();
   }
 }
+side?.close();
 
 if (want('B3')) {
   // B3: isolated worker start-up, per worker, as the page reports it (with its breakdown).

@@ -28,8 +28,16 @@ trunk build --release
 step "native Rust"
 # The same code path as in wasm: sha2's portable backend, not the x86 SHA instructions (a
 # target directory of its own, so the flag does not rebuild the test builds).
-RUSTFLAGS='--cfg sha2_backend="soft"' CARGO_TARGET_DIR=target/bench-native \
-  cargo bench --bench native -- --out "$OUT/native.json" "${QUICK[@]}"
+native_bench() {
+  RUSTFLAGS='--cfg sha2_backend="soft"' CARGO_TARGET_DIR=target/bench-native cargo bench --bench native "$@"
+}
+native_bench -- --out "$OUT/native.json" "${QUICK[@]}"
+# The same executable again, for the browser benchmark to take turns with (`--serve`).
+NATIVE_BIN="$(native_bench --no-run --message-format=json | node -e '
+  const lines = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean).map(JSON.parse);
+  const exe = lines.find((m) => m.target?.name === "native" && m.executable)?.executable;
+  if (!exe) throw new Error("cargo bench --no-run named no executable for the native bench");
+  console.log(exe);')"
 
 step "codecs in wasm (tests/codecs.rs, release)"
 # The copy way's codec candidates, each round trip checked; one `CODEC {json}` line per shape.
@@ -46,7 +54,8 @@ step "CPython"
 python3 bench/python/bench.py --out "$OUT/python.json" "${QUICK[@]}"
 
 step "the app in Chromium"
-node bench/browser.mjs --dist dist --native "$OUT/native.json" --out "$OUT/browser.json" "${QUICK[@]}"
+node bench/browser.mjs --dist dist --native "$OUT/native.json" --native-bin "$NATIVE_BIN" \
+  --out "$OUT/browser.json" "${QUICK[@]}"
 
 step "report"
 node bench/report.mjs --native "$OUT/native.json" --python "$OUT/python.json" \
