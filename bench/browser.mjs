@@ -189,84 +189,86 @@ if (want('B2')) {
 side?.close();
 
 if (want('B3')) {
-  // B3: isolated worker start-up, per worker, as the page reports it (with its breakdown).
+  // B3: isolated worker start-up, per worker, as the page reports it (with its breakdown),
+  // taking turns with the same start-up measured independently in plain JS: a module worker
+  // from a Blob that imports the worker bundle, instantiates it (from its URL, or a module
+  // compiled once) and posts the handshake — two at once, as the page's run starts its two
+  // workers. Round by round: the page's spawn, the probe's, the page's forkserver, the probe's,
+  // the page's warm start.
   log('B3 start methods');
-  out.start = [];
-  for (const method of ['spawn', 'forkserver', 'warm']) {
-    let { page, doc } = await run(`workload=count&n=1000&tasks=2&workers=2&models=processes&start=${method}`);
-    const perWorker = [];
-    const batchPerWorker = [];
-    const legs = [];
-    const compile = [];
-    // Twice the usual runs: start-ups swing by ±25% here, and the page's figure is compared
-    // with the probe's within 20%.
-    for (let i = 0; i < 2 * RUNS; i++) {
-      // A pause first, as between the probe's starts: back to back, the last run's workers are
-      // still being torn down while the next ones start, and the start-ups take ~50% longer.
+  const methods = ['spawn', 'forkserver', 'warm'];
+  const pages = {};
+  for (const method of methods) {
+    pages[method] = (await run(`workload=count&n=1000&tasks=2&workers=2&models=processes&start=${method}`)).page;
+  }
+  const probe = await context.newPage();
+  await probe.goto(server.url);
+  await probe.evaluate(async () => {
+    const base = location.href;
+    const boot = `self.onmessage = async ({ data }) => {
+      const t = [performance.timeOrigin + performance.now()];
+      const pkg = await import(data.js);
+      t.push(performance.timeOrigin + performance.now());
+      await pkg.default(data.wasm ? { module_or_path: data.wasm } : undefined);
+      t.push(performance.timeOrigin + performance.now());
+      self.postMessage(t);
+    };`;
+    const url = URL.createObjectURL(new Blob([boot], { type: 'text/javascript' }));
+    const module = await WebAssembly.compileStreaming(fetch(new URL('worker_bg.wasm', base)));
+    const one = async (wasm) => {
+      const t0 = performance.timeOrigin + performance.now();
+      const w = new Worker(url, { type: 'module' });
+      const got = new Promise((r) => { w.onmessage = (e) => r(e.data); });
+      w.postMessage({ js: new URL('worker.js', base).href, wasm });
+      const [started, imported, instantiated] = await got;
+      const t1 = performance.timeOrigin + performance.now();
+      w.terminate();
+      return { total_ms: t1 - t0, thread_ms: started - t0, import_ms: imported - started, instantiate_ms: instantiated - imported };
+    };
+    window.__startPair = (method) => {
+      const wasm = method === 'forkserver' ? module : undefined;
+      return Promise.all([one(wasm), one(wasm)]);
+    };
+    // Once each, to warm the HTTP cache: not counted.
+    await window.__startPair('spawn');
+    await window.__startPair('forkserver');
+  });
+  const rows = Object.fromEntries(methods.map((m) => [m, { perWorker: [], batchPerWorker: [], legs: [] }]));
+  const probeRows = { spawn: [], forkserver: [] };
+  // A pause before every start: back to back, the last run's workers are still being torn down
+  // while the next ones start, and the start-ups take ~50% longer. Twice the usual rounds:
+  // start-ups swing by ±25% here, and the page's figure is compared with the probe's within 20%.
+  for (let i = 0; i < 2 * RUNS; i++) {
+    for (const method of methods) {
+      const page = pages[method];
       await page.waitForTimeout(1000);
-      ({ doc } = await again(page));
-      const m = model(doc, 'processes');
-      perWorker.push(...(m.startup_ms.length ? m.startup_ms : [0]));
+      const m = model((await again(page)).doc, 'processes');
+      const r = rows[method];
+      r.perWorker.push(...(m.startup_ms.length ? m.startup_ms : [0]));
       // The batch's start-up (first spawn to last handshake) over its workers: CPython's
       // figure is the same (the pool's start over its two workers).
       const ups = (m.lanes ?? []).flatMap((l) => l.segments.filter((g) => g.state === 'startup'));
-      batchPerWorker.push(ups.length ? (Math.max(...ups.map((g) => g.end_ms)) - Math.min(...ups.map((g) => g.start_ms))) / m.workers : 0);
-      legs.push(...(m.ipc.startup_legs ?? []));
-      if (m.ipc.module_compile_ms != null) compile.push(m.ipc.module_compile_ms);
+      r.batchPerWorker.push(ups.length ? (Math.max(...ups.map((g) => g.end_ms)) - Math.min(...ups.map((g) => g.start_ms))) / m.workers : 0);
+      r.legs.push(...(m.ipc.startup_legs ?? []));
+      if (method in probeRows) {
+        await probe.waitForTimeout(1000);
+        probeRows[method].push(...await probe.evaluate((m) => window.__startPair(m), method));
+      }
     }
-    const leg = (name) => legs.length ? stats(legs.map((l) => l[name])) : null;
-    out.start.push({
+  }
+  out.start = methods.map((method) => {
+    const { perWorker, batchPerWorker, legs } = rows[method];
+    const leg = (name) => stats(legs.map((l) => l[name]));
+    return {
       method,
       per_worker_ms: stats(perWorker),
       batch_per_worker_ms: stats(batchPerWorker),
       legs: legs.length ? { thread_ms: leg('thread_ms'), import_ms: leg('import_ms'), instantiate_ms: leg('instantiate_ms'), handshake_ms: leg('handshake_ms') } : null,
-    });
-    await page.close();
-  }
-  // The same start-up, measured independently in plain JS: a module worker from a Blob that
-  // imports the worker bundle, instantiates it (from its URL, or a module compiled once) and
-  // posts the handshake — two at once, as the page's run starts its two workers.
-  {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    out.start_probe = await page.evaluate(async (runs) => {
-      const base = location.href;
-      const boot = `self.onmessage = async ({ data }) => {
-        const t = [performance.timeOrigin + performance.now()];
-        const pkg = await import(data.js);
-        t.push(performance.timeOrigin + performance.now());
-        await pkg.default(data.wasm ? { module_or_path: data.wasm } : undefined);
-        t.push(performance.timeOrigin + performance.now());
-        self.postMessage(t);
-      };`;
-      const url = URL.createObjectURL(new Blob([boot], { type: 'text/javascript' }));
-      const module = await WebAssembly.compileStreaming(fetch(new URL('worker_bg.wasm', base)));
-      const one = async (wasm) => {
-        const t0 = performance.timeOrigin + performance.now();
-        const w = new Worker(url, { type: 'module' });
-        const got = new Promise((r) => { w.onmessage = (e) => r(e.data); });
-        w.postMessage({ js: new URL('worker.js', base).href, wasm });
-        const [started, imported, instantiated] = await got;
-        const t1 = performance.timeOrigin + performance.now();
-        w.terminate();
-        return { total_ms: t1 - t0, thread_ms: started - t0, import_ms: imported - started, instantiate_ms: instantiated - imported };
-      };
-      const result = { spawn: [], forkserver: [] };
-      const pause = () => new Promise((r) => setTimeout(r, 1000));
-      for (let i = 0; i < runs; i++) {
-        await pause();
-        result.spawn.push(...await Promise.all([one(undefined), one(undefined)]));
-        await pause();
-        result.forkserver.push(...await Promise.all([one(module), one(module)]));
-      }
-      return result;
-    }, 2 * RUNS + 1);
-    for (const k of ['spawn', 'forkserver']) {
-      const rows = out.start_probe[k].slice(2); // the first two warm the HTTP cache
-      out.start_probe[k] = Object.fromEntries(['total_ms', 'thread_ms', 'import_ms', 'instantiate_ms'].map((f) => [f, stats(rows.map((r) => r[f]))]));
-    }
-    await page.close();
-  }
+    };
+  });
+  out.start_probe = Object.fromEntries(Object.entries(probeRows).map(([method, r]) => [method,
+    Object.fromEntries(['total_ms', 'thread_ms', 'import_ms', 'instantiate_ms'].map((f) => [f, stats(r.map((x) => x[f]))]))]));
+  for (const page of [...Object.values(pages), probe]) await page.close();
 }
 
 if (want('B4')) {
@@ -275,13 +277,56 @@ if (want('B4')) {
   log('B4 payloads');
   out.payloads = [];
   const sizes = QUICK ? [[1, 1024, 1], [10, 10240, 1]] : [[1, 1024, 1], [10, 10240, 1], [100, 51200, 2]];
+  // The app's copy way for payloads of 1 MiB and more, rebuilt in plain JS to check the page's
+  // legs, taking turns with the page's copy runs: the page copies each payload into a buffer it
+  // keeps (up to 64 MiB) and posts it; the worker reads it (the clone is deserialised on first
+  // access) and copies it into memory it keeps, as into its wasm memory (both memories shared,
+  // as the app's are). Same payload shapes.
+  const copyProbe = await context.newPage();
+  await copyProbe.goto(server.url);
+  await copyProbe.evaluate(() => {
+    const src = `let kept = [];
+      self.onmessage = (e) => {
+        const received = performance.timeOrigin + performance.now();
+        const parts = e.data;
+        if (kept.length !== parts.length || kept.some((k, i) => k.length !== parts[i].length)) {
+          kept = parts.map((p) => new Uint8Array(new SharedArrayBuffer(p.length)));
+        }
+        parts.forEach((p, i) => kept[i].set(p));
+        self.postMessage([received, performance.timeOrigin + performance.now()]);
+      };`;
+    const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+    const reply = () => new Promise((r) => { w.onmessage = (e) => r(e.data); });
+    const shapes = new Map();
+    /** One copy of `count` payloads of `kib` KiB; the first call for a shape is not timed. */
+    window.__copyOnce = async (mb, kib, count) => {
+      let shape = shapes.get(mb);
+      if (!shape) {
+        // Wasm memory is a SharedArrayBuffer on both sides (the app is built with threads).
+        shape = { payloads: Array.from({ length: count }, () => new Uint8Array(new SharedArrayBuffer(kib * 1024)).fill(7)), staging: null };
+        shapes.set(mb, shape);
+        await window.__copyOnce(mb, kib, count);
+      }
+      const got = reply();
+      const t0 = performance.timeOrigin + performance.now();
+      if (!shape.staging || mb > 64) shape.staging = shape.payloads.map((p) => new Uint8Array(p.length));
+      shape.staging.forEach((st, k) => st.set(shape.payloads[k]));
+      w.postMessage(shape.staging);
+      const posted = performance.timeOrigin + performance.now();
+      const [received, copied] = await got;
+      return { serialize_ms: posted - t0, transfer_ms: received - posted, deserialize_ms: copied - received, total_ms: copied - t0 };
+    };
+  });
+  out.copy_probe = [];
   for (const [mb, kib, tasks] of sizes) {
     for (const mode of ['copy', 'transfer', 'shared']) {
       let { page, doc } = await run(`workload=data&n=${kib}&tasks=${tasks}&chunksize=${tasks}&workers=1&models=processes&start=warm&payload=${mode}&warmup=1`);
       const rows = [];
-      // Twice the usual runs: a 1 MB request takes 2–3 ms, and its legs are compared with the
-      // probe's below within 20%.
+      const probeRows = [];
+      // Twice the usual runs: a 1 MB request takes 2–3 ms, and the copy way's legs are compared
+      // with the probe's within 20%.
       for (let i = 0; i < 2 * RUNS; i++) {
+        if (mode === 'copy') probeRows.push(await copyProbe.evaluate(([m, k, c]) => window.__copyOnce(m, k, c), [mb, kib, tasks]));
         ({ doc } = await again(page));
         const first = model(doc, 'processes').tasks[0].segments;
         const before = first.slice(0, first.findIndex((s) => s.state === 'run'));
@@ -291,9 +336,13 @@ if (want('B4')) {
       const pick = (f) => stats(rows.map((r) => r[f]));
       const total = stats(rows.map((r) => r.serialize + r.transfer + r.deserialize));
       out.payloads.push({ mb, mode, serialize_ms: pick('serialize'), transfer_ms: pick('transfer'), deserialize_ms: pick('deserialize'), total_ms: total, mb_per_s: mb / (total.median / 1000) });
+      if (probeRows.length) {
+        out.copy_probe.push({ mb, ...Object.fromEntries(['serialize_ms', 'transfer_ms', 'deserialize_ms', 'total_ms'].map((k) => [k, stats(probeRows.map((t) => t[k]))])) });
+      }
       await page.close();
     }
   }
+  await copyProbe.close();
   // The transfer and the structured-clone copy, measured independently in plain JS: post the
   // bytes to a bare worker that notes when they arrived.
   {
@@ -323,52 +372,6 @@ if (want('B4')) {
       return rows;
     }, { sizes: sizes.map(([mb]) => mb), runs: RUNS });
     out.payload_probe = out.payload_probe.map((r) => ({ mb: r.mb, mode: r.mode, post_ms: stats(r.times.map((t) => t.post_ms)), arrive_ms: stats(r.times.map((t) => t.arrive_ms)) }));
-    await page.close();
-  }
-  // The app's copy way for payloads of 1 MiB and more, rebuilt in plain JS to check the page's
-  // legs: the page copies each payload into a buffer it keeps (up to 64 MiB) and posts it; the
-  // worker reads it (the clone is deserialised on first access) and copies it into memory it
-  // keeps, as into its wasm memory (both memories shared, as the app's are). Same payload
-  // shapes as above.
-  {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    const rows = await page.evaluate(async ({ sizes, runs }) => {
-      const src = `let kept = [];
-        self.onmessage = (e) => {
-          const received = performance.timeOrigin + performance.now();
-          const parts = e.data;
-          if (kept.length !== parts.length || kept.some((k, i) => k.length !== parts[i].length)) {
-            kept = parts.map((p) => new Uint8Array(new SharedArrayBuffer(p.length)));
-          }
-          parts.forEach((p, i) => kept[i].set(p));
-          self.postMessage([received, performance.timeOrigin + performance.now()]);
-        };`;
-      const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
-      const reply = () => new Promise((r) => { w.onmessage = (e) => r(e.data); });
-      const out = [];
-      for (const [mb, kib, count] of sizes) {
-        // Wasm memory is a SharedArrayBuffer on both sides (the app is built with threads).
-        const payloads = Array.from({ length: count }, () => new Uint8Array(new SharedArrayBuffer(kib * 1024)).fill(7));
-        const keep = mb <= 64;
-        let staging = null;
-        const times = [];
-        for (let i = 0; i <= runs; i++) {
-          const got = reply();
-          const t0 = performance.timeOrigin + performance.now();
-          if (!staging || !keep) staging = payloads.map((p) => new Uint8Array(p.length));
-          staging.forEach((s, k) => s.set(payloads[k]));
-          w.postMessage(staging);
-          const posted = performance.timeOrigin + performance.now();
-          const [received, copied] = await got;
-          if (i > 0) times.push({ serialize_ms: posted - t0, transfer_ms: received - posted, deserialize_ms: copied - received, total_ms: copied - t0 });
-        }
-        out.push({ mb, times });
-      }
-      w.terminate();
-      return out;
-    }, { sizes, runs: 2 * RUNS });
-    out.copy_probe = rows.map((r) => ({ mb: r.mb, ...Object.fromEntries(['serialize_ms', 'transfer_ms', 'deserialize_ms', 'total_ms'].map((k) => [k, stats(r.times.map((t) => t[k]))])) }));
     await page.close();
   }
 }
