@@ -7,7 +7,7 @@
 //! Why not a frame every vsync: on this project's 2-core test machine (no GPU), a page that
 //! merely asks for every frame took 6% off two workers' speed-up — the frames are produced by
 //! the same cores the models are measured on (docs/BENCHMARKS.md, B2). Ten frames a second
-//! still show a freeze at once, and cost a sixth of that.
+//! still show a freeze at once, and ask for a sixth of the frames.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
