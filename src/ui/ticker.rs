@@ -9,14 +9,15 @@
 //! the same cores the models are measured on (docs/BENCHMARKS.md, B2). Ten frames a second
 //! still show a freeze at once, and ask for a sixth of the frames.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use wasm_bindgen::prelude::*;
+use futures::future::abortable;
+use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::metrics::{Clock, LONG_TASK_MS};
-use crate::web::clock::PerformanceClock;
+use crate::web::clock::{self, PerformanceClock};
 
 /// Props of [`Ticker`].
 #[derive(Debug, Properties, PartialEq)]
@@ -49,10 +50,21 @@ pub fn ticker(props: &TickerProps) -> Html {
         // busy (13% of a core here, taken from the next run's threads: docs/BENCHMARKS.md, B2).
         // It stops showing the run's last figures.
         use_effect_with(props.running, move |&running| {
-            let frames = web_sys::window()
-                .filter(|_| running)
-                .map(|window| FrameLoop::start(window, Meter::new(view)));
-            move || drop(frames)
+            let frames = running.then(|| {
+                let meter = Rc::new(RefCell::new(Meter::new(view)));
+                let (frames, stop) = abortable(frame_loop(meter.clone()));
+                spawn_local(async move {
+                    let _ = frames.await;
+                });
+                (stop, meter)
+            });
+            move || {
+                if let Some((stop, meter)) = frames {
+                    stop.abort();
+                    // The text is shown 4 times a second: show the run's final figures.
+                    meter.borrow().write();
+                }
+            }
         });
     }
     html! {
@@ -131,94 +143,15 @@ impl Meter {
     }
 }
 
-/// A callback the loop hands to the browser, again and again.
-type Callback = Closure<dyn FnMut()>;
-
-/// The meter's frame loop, from [`FrameLoop::start`] until dropped: a timer asks for a frame,
-/// the frame is counted and shown and arms the next timer.
-struct FrameLoop {
-    window: web_sys::Window,
-    state: Rc<LoopState>,
-}
-
-struct LoopState {
-    meter: RefCell<Meter>,
-    /// The timer's callback and the frame's. Each holds the state, to arm the other: dropping
-    /// the loop takes them out, which breaks the cycle.
-    on_timer: RefCell<Option<Callback>>,
-    on_frame: RefCell<Option<Callback>>,
-    /// When the current timer was due.
-    due_ms: Cell<f64>,
-    /// What is pending now: a timer or a frame (never both).
-    timer: Cell<Option<i32>>,
-    frame: Cell<Option<i32>>,
-}
-
-impl LoopState {
-    fn arm_timer(&self, window: &web_sys::Window) {
-        self.due_ms.set(PerformanceClock.now_ms() + FRAME_EVERY_MS);
-        if let Some(cb) = self.on_timer.borrow().as_ref() {
-            self.timer.set(
-                window
-                    .set_timeout_with_callback_and_timeout_and_arguments_0(
-                        cb.as_ref().unchecked_ref(),
-                        FRAME_EVERY_MS as i32,
-                    )
-                    .ok(),
-            );
-        }
-    }
-
-    fn ask_frame(&self, window: &web_sys::Window) {
-        self.timer.set(None);
-        if let Some(cb) = self.on_frame.borrow().as_ref() {
-            self.frame.set(
-                window
-                    .request_animation_frame(cb.as_ref().unchecked_ref())
-                    .ok(),
-            );
-        }
-    }
-}
-
-impl FrameLoop {
-    fn start(window: web_sys::Window, meter: Meter) -> FrameLoop {
-        let state = Rc::new(LoopState {
-            meter: RefCell::new(meter),
-            on_timer: RefCell::default(),
-            on_frame: RefCell::default(),
-            due_ms: Cell::new(0.0),
-            timer: Cell::default(),
-            frame: Cell::default(),
-        });
-        let (s, w) = (state.clone(), window.clone());
-        *state.on_timer.borrow_mut() = Some(Closure::new(move || s.ask_frame(&w)));
-        let (s, w) = (state.clone(), window.clone());
-        *state.on_frame.borrow_mut() = Some(Closure::new(move || {
-            s.frame.set(None);
-            s.meter
-                .borrow_mut()
-                .frame(PerformanceClock.now_ms(), s.due_ms.get());
-            s.arm_timer(&w);
-        }));
-        // The first frame at once: the run has just begun.
-        state.due_ms.set(PerformanceClock.now_ms());
-        state.ask_frame(&window);
-        FrameLoop { window, state }
-    }
-}
-
-impl Drop for FrameLoop {
-    fn drop(&mut self) {
-        if let Some(handle) = self.state.timer.take() {
-            self.window.clear_timeout_with_handle(handle);
-        }
-        if let Some(handle) = self.state.frame.take() {
-            let _ = self.window.cancel_animation_frame(handle);
-        }
-        self.state.on_timer.borrow_mut().take();
-        self.state.on_frame.borrow_mut().take();
-        // The text is shown 4 times a second: show the run's final figures.
-        self.state.meter.borrow().write();
+/// Paints the meter ten times a second until aborted: a frame, then a timer that asks for the
+/// next frame, and so on.
+async fn frame_loop(meter: Rc<RefCell<Meter>>) {
+    // The first frame at once: the run has just begun.
+    let mut due_ms = PerformanceClock.now_ms();
+    loop {
+        clock::animation_frame().await;
+        meter.borrow_mut().frame(PerformanceClock.now_ms(), due_ms);
+        due_ms = PerformanceClock.now_ms() + FRAME_EVERY_MS;
+        clock::sleep_ms(FRAME_EVERY_MS as i32).await;
     }
 }

@@ -152,14 +152,19 @@ pub async fn sleep_ms(ms: i32) {
 /// so this gives up after 100 ms rather than wait for the tab to come back.
 pub async fn next_paint() {
     let frames = async {
-        for _ in 0..2 {
-            let promise = Promise::new(&mut |resolve, _reject| {
-                if let Some(window) = web_sys::window() {
-                    let _ = window.request_animation_frame(&resolve);
-                }
-            });
-            let _ = JsFuture::from(promise).await;
-        }
+        animation_frame().await;
+        animation_frame().await;
     };
     futures::future::select(Box::pin(frames), Box::pin(sleep_ms(100))).await;
+}
+
+/// Resolves at the next animation frame (`requestAnimationFrame`): never, in a hidden tab or
+/// outside a window.
+pub async fn animation_frame() {
+    let promise = Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(&resolve);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
