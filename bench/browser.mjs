@@ -37,6 +37,8 @@ const stats = (values) => {
   const median = v.length % 2 ? v[Math.floor(mid)] : (v[mid - 1] + v[mid]) / 2;
   return { median, min: v[0], max: v.at(-1), n: v.length };
 };
+/** `stats` of each of `fields` over `rows`: `{ field: stats, … }`. */
+const fieldStats = (rows, fields) => Object.fromEntries(fields.map((f) => [f, stats(rows.map((r) => r[f]))]));
 const log = (...m) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...m);
 
 /**
@@ -267,7 +269,7 @@ if (want('B3')) {
     };
   });
   out.start_probe = Object.fromEntries(Object.entries(probeRows).map(([method, r]) => [method,
-    Object.fromEntries(['total_ms', 'thread_ms', 'import_ms', 'instantiate_ms'].map((f) => [f, stats(r.map((x) => x[f]))]))]));
+    fieldStats(r, ['total_ms', 'thread_ms', 'import_ms', 'instantiate_ms'])]));
   for (const page of [...Object.values(pages), probe]) await page.close();
 }
 
@@ -337,7 +339,7 @@ if (want('B4')) {
       const total = stats(rows.map((r) => r.serialize + r.transfer + r.deserialize));
       out.payloads.push({ mb, mode, serialize_ms: pick('serialize'), transfer_ms: pick('transfer'), deserialize_ms: pick('deserialize'), total_ms: total, mb_per_s: mb / (total.median / 1000) });
       if (probeRows.length) {
-        out.copy_probe.push({ mb, ...Object.fromEntries(['serialize_ms', 'transfer_ms', 'deserialize_ms', 'total_ms'].map((k) => [k, stats(probeRows.map((t) => t[k]))])) });
+        out.copy_probe.push({ mb, ...fieldStats(probeRows, ['serialize_ms', 'transfer_ms', 'deserialize_ms', 'total_ms']) });
       }
       await page.close();
     }
