@@ -90,8 +90,12 @@ impl ArcWake for TaskWaker {
 /// State shared between the scheduler and the futures its tasks await.
 #[derive(Debug, Default)]
 struct Shared {
-    /// Set by a [`YieldNow`] or [`Sleep`] when it returns `Pending`.
+    /// Set by a [`YieldNow`], [`Sleep`] or [`External`] when it returns `Pending`.
     park: Option<Park>,
+    /// The task being polled: an [`External`] makes its waker for it.
+    current: TaskId,
+    /// Where a task's waker reports that its external wait completed.
+    wakeups: Arc<Wakeups>,
 }
 
 /// Given to every task: the awaitable yield points.
@@ -121,6 +125,7 @@ impl Handle {
         External {
             shared: self.shared.clone(),
             inner: Box::pin(future),
+            waker: None,
         }
     }
 
@@ -159,12 +164,24 @@ impl<C: Clock> AsyncIo for TimerIo<C> {
 pub struct External<F> {
     shared: Rc<RefCell<Shared>>,
     inner: Pin<Box<F>>,
+    /// The waker the foreign future gets: it marks this task woken. Made on the first poll,
+    /// here rather than per task at spawn — most tasks never wait on a foreign future, and a
+    /// waker is an allocation (docs/BENCHMARKS.md, B5).
+    waker: Option<Waker>,
 }
 
 impl<F: Future> Future for External<F> {
     type Output = F::Output;
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        match self.inner.as_mut().poll(cx) {
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<F::Output> {
+        let this = &mut *self;
+        let waker = this.waker.get_or_insert_with(|| {
+            let shared = this.shared.borrow();
+            futures::task::waker(Arc::new(TaskWaker {
+                id: shared.current,
+                wakeups: shared.wakeups.clone(),
+            }))
+        });
+        match this.inner.as_mut().poll(&mut Context::from_waker(waker)) {
             Poll::Ready(out) => Poll::Ready(out),
             Poll::Pending => {
                 self.shared.borrow_mut().park = Some(Park::External);
@@ -219,8 +236,6 @@ type TaskFuture = Pin<Box<dyn Future<Output = ()>>>;
 struct Task {
     /// `None` once finished.
     future: Option<TaskFuture>,
-    /// Wakes this task from an external wait: made once, not on every poll.
-    waker: Waker,
     /// What the task is doing now, since when.
     state: State,
     since_ms: f64,
@@ -274,6 +289,7 @@ pub struct Scheduler<C: Clock> {
     timers: Vec<(f64, TaskId)>,
     /// Tasks parked on an external wait.
     waiting: Vec<TaskId>,
+    /// The tasks' wakers report here (the same as `shared`'s).
     wakeups: Arc<Wakeups>,
     /// The order in which tasks ran, one entry per tick.
     run_log: Vec<TaskId>,
@@ -296,14 +312,15 @@ impl<C: Clock> std::fmt::Debug for Scheduler<C> {
 impl<C: Clock> Scheduler<C> {
     /// An empty scheduler on `clock`.
     pub fn new(clock: C) -> Scheduler<C> {
+        let shared = Shared::default();
         Scheduler {
             clock,
-            shared: Rc::default(),
+            wakeups: shared.wakeups.clone(),
+            shared: Rc::new(RefCell::new(shared)),
             tasks: Vec::new(),
             ready: VecDeque::new(),
             timers: Vec::new(),
             waiting: Vec::new(),
-            wakeups: Arc::default(),
             run_log: Vec::new(),
             last_end_ms: f64::NAN,
             log: Vec::new(),
@@ -322,6 +339,16 @@ impl<C: Clock> Scheduler<C> {
         &self.clock
     }
 
+    /// Makes room for `tasks` more tasks, each run in one go (a batch spawned at once: its
+    /// bookkeeping then grows without reallocating).
+    pub fn reserve(&mut self, tasks: usize) {
+        self.tasks.reserve(tasks);
+        self.ready.reserve(tasks);
+        self.run_log.reserve(tasks);
+        // A `ready` and a `run` segment each.
+        self.log.reserve(2 * tasks);
+    }
+
     /// Adds a task at the back of the ready queue (`asyncio.create_task`).
     pub fn spawn(&mut self, future: impl Future<Output = ()> + 'static) -> TaskId {
         let now_ms = self.clock.now_ms();
@@ -334,10 +361,6 @@ impl<C: Clock> Scheduler<C> {
         let id = self.tasks.len();
         self.tasks.push(Task {
             future: Some(Box::pin(future)),
-            waker: futures::task::waker(Arc::new(TaskWaker {
-                id,
-                wakeups: self.wakeups.clone(),
-            })),
             state: State::Ready,
             since_ms: now_ms,
             spawned_ms: now_ms,
@@ -348,6 +371,9 @@ impl<C: Clock> Scheduler<C> {
 
     /// Moves every task whose timer is due to the ready queue, earliest deadline first.
     fn wake_due(&mut self, now_ms: f64) {
+        if self.timers.is_empty() {
+            return;
+        }
         self.timers
             .sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let due = self
@@ -367,6 +393,11 @@ impl<C: Clock> Scheduler<C> {
 
     /// Moves tasks whose external wait completed to the ready queue.
     fn wake_external(&mut self, now_ms: f64) {
+        // While no task waits, there is no lock to take on every tick: a wake-up can only be a
+        // late one, for a task that waits no more (see `forget_late_wakeups`).
+        if self.waiting.is_empty() {
+            return;
+        }
         let woken = std::mem::take(&mut *self.wakeups.woken.lock().expect("never poisoned"));
         for id in woken {
             if let Some(i) = self.waiting.iter().position(|&w| w == id) {
@@ -374,6 +405,15 @@ impl<C: Clock> Scheduler<C> {
                 self.tasks[id].enter(id, State::Ready, now_ms, &mut self.log);
                 self.ready.push_back(id);
             }
+        }
+    }
+
+    /// Drops the wake-ups of tasks that wait no more (a foreign future may wake its task more
+    /// than once), which `wake_external` leaves while no task waits: with nothing ready, they
+    /// would make [`Scheduler::woken`] resolve at once, and the driver spin.
+    fn forget_late_wakeups(&mut self) {
+        if self.waiting.is_empty() {
+            self.wakeups.woken.lock().expect("never poisoned").clear();
         }
     }
 
@@ -398,6 +438,7 @@ impl<C: Clock> Scheduler<C> {
         self.wake_due(now_ms);
         self.wake_external(now_ms);
         let Some(id) = self.ready.pop_front() else {
+            self.forget_late_wakeups();
             let until_ms = self.timers.iter().map(|t| t.0).min_by(f64::total_cmp);
             return if until_ms.is_none() && self.waiting.is_empty() {
                 Tick::Done
@@ -409,8 +450,16 @@ impl<C: Clock> Scheduler<C> {
         let task = &mut self.tasks[id];
         task.enter(id, State::Run, now_ms, &mut self.log);
         let mut future = task.future.take().expect("a ready task has its future");
-        self.shared.borrow_mut().park = None;
-        let poll = future.as_mut().poll(&mut Context::from_waker(&task.waker));
+        {
+            let mut shared = self.shared.borrow_mut();
+            shared.park = None;
+            shared.current = id;
+        }
+        // Our own awaits need no waker: they tell the scheduler why they stopped (`park`), and
+        // an `External` gives its foreign future a waker of its own.
+        let poll = future
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()));
         let end_ms = self.clock.now_ms();
         self.last_end_ms = end_ms;
         let park = self.shared.borrow_mut().park.take();

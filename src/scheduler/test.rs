@@ -223,6 +223,63 @@ fn an_external_wait_parks_the_task_until_its_future_wakes_it() {
     assert_eq!(s.segments()[0], [Segment::new(State::WaitIo, 0.0, 7.0)]);
 }
 
+/// A foreign future that is ready on its second poll, keeping the waker it was given.
+#[derive(Debug, Default)]
+struct WakesLater {
+    polled: bool,
+    waker: Rc<RefCell<Option<Waker>>>,
+}
+
+impl Future for WakesLater {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if std::mem::replace(&mut self.polled, true) {
+            return Poll::Ready(());
+        }
+        *self.waker.borrow_mut() = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+#[test]
+fn a_late_wake_up_does_not_wake_the_driver_of_an_idle_loop() {
+    let clock = FakeClock::default();
+    let mut s = Scheduler::new(clock.clone());
+    let foreign = WakesLater::default();
+    let waker = foreign.waker.clone();
+    let h = s.handle();
+    s.spawn(async move { h.external(foreign).await });
+    let h = s.handle();
+    s.spawn(async move { h.sleep_until(10.0).await });
+    assert_eq!(s.tick(), Tick::Ran(0), "task 0 parks on its foreign future");
+    assert_eq!(s.tick(), Tick::Ran(1), "task 1 sleeps");
+    let waker = waker
+        .borrow_mut()
+        .take()
+        .expect("task 0 gave its future a waker");
+    waker.wake_by_ref();
+    assert_eq!(s.tick(), Tick::Ran(0), "woken, task 0 finishes");
+    // The foreign future wakes its task again, after the task has finished.
+    waker.wake();
+    assert_eq!(
+        s.tick(),
+        Tick::Idle {
+            until_ms: Some(10.0)
+        }
+    );
+    let mut woken = s.woken();
+    let noop = futures::task::noop_waker();
+    assert!(
+        Pin::new(&mut woken)
+            .poll(&mut Context::from_waker(&noop))
+            .is_pending(),
+        "nothing new to wait for: the driver sleeps until the timer instead of spinning"
+    );
+    clock.advance(10.0);
+    assert_eq!(s.tick(), Tick::Ran(1));
+    assert_eq!(s.tick(), Tick::Done);
+}
+
 /// Counts its readings (a tiny task's cost is mostly bookkeeping; clock readings are part of it).
 #[derive(Debug, Clone, Default)]
 struct CountingClock(Rc<Cell<u32>>);

@@ -52,6 +52,7 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
     // spawn time: they are spawned in one go.
     let groups: Vec<Rc<[WorkloadSpec]>> = config.step_groups().into_iter().map(Rc::from).collect();
     let spawned_ms = clock.now_ms();
+    scheduler.reserve(config.tasks as usize);
     for task in 0..config.tasks {
         let (handle, control, answers) = (scheduler.handle(), control.clone(), answers.clone());
         let steps = groups[task as usize % groups.len()].clone();
