@@ -83,15 +83,58 @@ const instrument = (ctx) => ctx.addInitScript(() => {
 });
 await instrument(context);
 
+/**
+ * B2's diagnosis only, never a verdict: a context whose pages do nothing on the UI thread during
+ * a run that the app itself does not need. The heartbeat's 10 ms timer beats once a second, the
+ * animation frames the app asks for come from a 0 ms timer instead (nothing is painted for them),
+ * and the meter is hidden, so its figures change no pixel. The run, its threads and its results
+ * are the app's own.
+ */
+const quietContext = want('B2') ? await launch() : null;
+await quietContext?.addInitScript(() => {
+  const setInterval = window.setInterval.bind(window);
+  window.setInterval = (f, ms, ...rest) => setInterval(f, Math.max(ms, 1000), ...rest);
+  window.requestAnimationFrame = (f) => setTimeout(() => f(performance.now()), 0);
+  addEventListener('DOMContentLoaded', () => {
+    document.head.append(Object.assign(document.createElement('style'), { textContent: '.ticker { display: none }' }));
+  });
+});
+
 /** Opens the app with `query` and autorun; returns the page once its run is done. */
-async function run(query, timeout = 600_000) {
-  const page = await context.newPage();
+async function run(query, timeout = 600_000, ctx = context) {
+  const page = await ctx.newPage();
   await page.goto(`${server.url}?${query}&autorun=1`);
   return finish(page, timeout);
 }
 
+/**
+ * Resolves once the page's run has ended (`data-run-state` done, error or cancelled) with
+ * results other than `before`, when given. It listens for the attribute to change rather than
+ * polling: Playwright's `waitForFunction` polls on every animation frame, and the frames a page
+ * is asked for are made on the cores the threads are timed on (two plain wasm workers lost 6% of
+ * their speed-up to a page asking for every frame: bench/NOTES.md, B2).
+ */
+async function runEnded(page, before, timeout) {
+  await page.evaluate(({ before, timeout }) => new Promise((resolve, reject) => {
+    const ended = () => ['done', 'error', 'cancelled'].includes(document.body.dataset.runState) &&
+      (before === undefined || document.querySelector('#results-json')?.textContent !== before);
+    if (ended()) return resolve();
+    const observer = new MutationObserver(() => {
+      if (!ended()) return;
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve();
+    });
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`the run did not end within ${timeout} ms`));
+    }, timeout);
+    observer.observe(document.body, { attributes: true, attributeFilter: ['data-run-state'] });
+  }), { before, timeout });
+}
+
 async function finish(page, timeout = 600_000) {
-  await page.waitForFunction(() => ['done', 'error', 'cancelled'].includes(document.body.dataset.runState), null, { timeout });
+  await runEnded(page, undefined, timeout);
   const doc = JSON.parse(await page.textContent('#results-json'));
   for (const m of doc.models) {
     if (m.status !== 'ok' || !m.answer_ok) throw new Error(`${describe(doc)}: ${m.model} ${m.status} ${m.message ?? ''}`);
@@ -107,8 +150,7 @@ function describe(doc) {
 async function again(page) {
   const before = await page.evaluate(() => document.querySelector('#results-json')?.textContent ?? null);
   await page.click('[data-testid="run"]');
-  await page.waitForFunction((b) => ['done', 'error', 'cancelled'].includes(document.body.dataset.runState) &&
-    document.querySelector('#results-json')?.textContent !== b, before, { timeout: 600_000 });
+  await runEnded(page, before, 600_000);
   return finish(page);
 }
 
@@ -120,8 +162,8 @@ const out = { browser: '', runs: RUNS, quick: QUICK };
  * Opens the app with `query` (warm-up on) and, once its first Run is done, unchecks warm-up:
  * the page is warm from then on, and each Run is one measured repeat.
  */
-async function warmPage(query) {
-  const opened = await run(`${query}&repeats=1&warmup=1`);
+async function warmPage(query, ctx = context) {
+  const opened = await run(`${query}&repeats=1&warmup=1`, undefined, ctx);
   await opened.page.uncheck('[data-testid="warmup"]');
   return opened;
 }
@@ -157,38 +199,49 @@ if (want('B1')) {
 if (want('B2')) {
   // B2: four tasks on a pool of two threads against the same four on a pool of one (the UI
   // thread's time beside them), and natively rayon's two threads against one thread — all
-  // taking turns, round by round. A waiting page is idle: its meter rests between runs.
+  // taking turns, round by round. A waiting page is idle: its meter rests between runs. The same
+  // pools on quiet pages (`quietContext`) take their turns too: what the live page's own work
+  // during a run (heartbeat, meter) costs the threads, on a machine whose two cores they fill.
   log('B2 pool speed-up');
   out.pool2 = [];
   for (const k of native.kernels) {
     const query = `workload=${k.kind}&n=${k.n}&tasks=4`;
     const one = await warmPage(`${query}&workers=1&models=blocking,pool`);
     const two = await warmPage(`${query}&workers=2&models=pool`);
+    const quietOne = await warmPage(`${query}&workers=1&models=pool`, quietContext);
+    const quietTwo = await warmPage(`${query}&workers=2&models=pool`, quietContext);
     const [seqRequest, parRequest] = [`seq ${k.kind} ${k.n}`, `par ${k.kind} ${k.n}`];
     await side.time(seqRequest);
     await side.time(parRequest);
-    const [ui, seq, par, rustSeq, rustPar] = [[], [], [], [], []];
+    const [ui, seq, par, quietSeq, quietPar, rustSeq, rustPar] = [[], [], [], [], [], [], []];
     for (let i = 0; i < ROUNDS; i++) {
       const { doc } = await again(one.page);
       ui.push(model(doc, 'blocking').wall_ms);
       seq.push(model(doc, 'pool').wall_ms);
       par.push(model((await again(two.page)).doc, 'pool').wall_ms);
+      quietSeq.push(model((await again(quietOne.page)).doc, 'pool').wall_ms);
+      quietPar.push(model((await again(quietTwo.page)).doc, 'pool').wall_ms);
       rustSeq.push(await side.time(seqRequest));
       rustPar.push(await side.time(parRequest));
     }
     const speedups = seq.map((x, i) => x / par[i]);
     const rayonSpeedups = rustSeq.map((x, i) => x / rustPar[i]);
+    const quietSpeedups = quietSeq.map((x, i) => x / quietPar[i]);
     out.pool2.push({
       kind: k.kind, n: k.n, ui_thread_ms: stats(ui), seq_ms: stats(seq), par_ms: stats(par),
       speedup: stats(speedups).median, speedup_vs_ui_thread: pairedRatio(ui, par),
       rayon: { seq_ms: stats(rustSeq), par_ms: stats(rustPar), speedup: stats(rayonSpeedups).median },
       ratio: pairedRatio(speedups, rayonSpeedups),
+      quiet: {
+        seq_ms: stats(quietSeq), par_ms: stats(quietPar), speedup: stats(quietSpeedups).median,
+        ratio: pairedRatio(quietSpeedups, rayonSpeedups),
+      },
     });
-    await one.page.close();
-    await two.page.close();
+    for (const opened of [one, two, quietOne, quietTwo]) await opened.page.close();
   }
 }
 side?.close();
+await quietContext?.close();
 
 if (want('B3')) {
   // B3: isolated worker start-up, per worker, as the page reports it (with its breakdown),

@@ -146,6 +146,14 @@ ${table(['kernel', 'n', 'wasm ms', 'native ms (taking turns)', 'ratio', '≤ 1.1
 ${table(['kernel', 'UI thread ms', 'pool of 1 ms', 'pool of 2 ms', 'pool speed-up (1 → 2)', 'vs UI thread', 'rayon 1 thread ms', 'rayon 2 threads ms', 'native speed-up (rayon)', 'ratio', '≥ 0.95', 'rayon alone'],
   b2.map((r) => [r.kind, ms(r.ui_thread_ms), ms(r.seq_ms), ms(r.par_ms), f(r.speedup, 2), f(r.speedup_vs_ui_thread, 2), ms(r.rayon.seq_ms), ms(r.rayon.par_ms), f(r.rayon.speedup, 2), f(r.ratio, 2), met(r.ok), f(r.alone.speedup, 2)]))}
 
+The same pools, taking the same turns, on quiet pages (a diagnosis, not the verdict): the page's
+heartbeat held to one beat a second, the animation frames it asks for served by a 0 ms timer, the
+meter hidden. What the live page does during a run that these do not is what its UI thread and
+its painting take from two threads that fill both cores.
+
+${table(['kernel', 'quiet pool of 1 ms', 'quiet pool of 2 ms', 'quiet speed-up', 'ratio to rayon', 'live speed-up', 'live ratio'],
+  b2.map((r) => [r.kind, ms(r.quiet.seq_ms), ms(r.quiet.par_ms), f(r.quiet.speedup, 2), f(r.quiet.ratio, 2), f(r.speedup, 2), f(r.ratio, 2)]))}
+
 ## B3 — isolated worker start-up, per worker
 
 Two workers started at once, as CPython's \`ProcessPoolExecutor(2)\` starts them. "Per worker" is
