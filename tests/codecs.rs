@@ -135,7 +135,7 @@ fn median(mut xs: Vec<f64>) -> f64 {
 /// candidates taking turns so that the machine's drift touches them alike.
 fn compare(count: usize, kib: u64, runs: usize) {
     let payloads: Vec<Vec<u8>> = (0..count).map(|_| data::payload(kib)).collect();
-    let mut times = vec![[(); 4].map(|()| Vec::new()); CANDIDATES.len()];
+    let mut times = vec![<[Vec<f64>; 4]>::default(); CANDIDATES.len()];
     for run in 0..=runs {
         for (times, (name, encode, decode)) in times.iter_mut().zip(CANDIDATES) {
             drop(decode(&encode(&payloads)));
