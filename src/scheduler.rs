@@ -92,8 +92,8 @@ impl ArcWake for TaskWaker {
 struct Shared {
     /// Set by a [`YieldNow`], [`Sleep`] or [`External`] when it returns `Pending`.
     park: Option<Park>,
-    /// The task being polled: an [`External`] makes its waker for it.
-    current: TaskId,
+    /// The task being polled, while one is: an [`External`] makes its waker for it.
+    current: Option<TaskId>,
     /// Where a task's waker reports that its external wait completed.
     wakeups: Arc<Wakeups>,
 }
@@ -166,7 +166,10 @@ pub struct External<F> {
     inner: Pin<Box<F>>,
     /// The waker the foreign future gets: it marks this task woken. Made on the first poll,
     /// here rather than per task at spawn — most tasks never wait on a foreign future, and a
-    /// waker is an allocation (docs/BENCHMARKS.md, B5).
+    /// waker is an allocation (docs/BENCHMARKS.md, B5). It wakes the task, not whatever polled
+    /// this future: await an `External` from the task itself, not inside a combinator that
+    /// gives its children wakers of their own (`FuturesUnordered`, `buffer_unordered`), which
+    /// would never hear of the wake-up.
     waker: Option<Waker>,
 }
 
@@ -177,7 +180,9 @@ impl<F: Future> Future for External<F> {
         let waker = this.waker.get_or_insert_with(|| {
             let shared = this.shared.borrow();
             futures::task::waker(Arc::new(TaskWaker {
-                id: shared.current,
+                id: shared
+                    .current
+                    .expect("an External is polled by its task, in a tick"),
                 wakeups: shared.wakeups.clone(),
             }))
         });
@@ -393,8 +398,10 @@ impl<C: Clock> Scheduler<C> {
 
     /// Moves tasks whose external wait completed to the ready queue.
     fn wake_external(&mut self, now_ms: f64) {
-        // While no task waits, there is no lock to take on every tick: a wake-up can only be a
-        // late one, for a task that waits no more (see `forget_late_wakeups`).
+        // While no task waits, there is no lock to take on every tick: a wake-up now is a late
+        // one, for a task that waits no more (see `forget_late_wakeups`), or an early one, from
+        // the task being parked on its foreign future this very tick — it joins `waiting` when
+        // its poll returns, and the next tick finds the wake-up.
         if self.waiting.is_empty() {
             return;
         }
@@ -453,7 +460,7 @@ impl<C: Clock> Scheduler<C> {
         {
             let mut shared = self.shared.borrow_mut();
             shared.park = None;
-            shared.current = id;
+            shared.current = Some(id);
         }
         // Our own awaits need no waker: they tell the scheduler why they stopped (`park`), and
         // an `External` gives its foreign future a waker of its own.
@@ -462,7 +469,11 @@ impl<C: Clock> Scheduler<C> {
             .poll(&mut Context::from_waker(Waker::noop()));
         let end_ms = self.clock.now_ms();
         self.last_end_ms = end_ms;
-        let park = self.shared.borrow_mut().park.take();
+        let park = {
+            let mut shared = self.shared.borrow_mut();
+            shared.current = None;
+            shared.park.take()
+        };
         let task = &mut self.tasks[id];
         match (poll, park) {
             (Poll::Ready(()), _) => {

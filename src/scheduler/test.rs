@@ -245,20 +245,21 @@ impl Future for WakesLater {
 fn a_late_wake_up_does_not_wake_the_driver_of_an_idle_loop() {
     let clock = FakeClock::default();
     let mut s = Scheduler::new(clock.clone());
+    let h = s.handle();
+    s.spawn(async move { h.sleep_until(10.0).await });
+    // The foreign future's task is task 1: its waker must be made for the task being polled.
     let foreign = WakesLater::default();
     let waker = foreign.waker.clone();
     let h = s.handle();
     s.spawn(async move { h.external(foreign).await });
-    let h = s.handle();
-    s.spawn(async move { h.sleep_until(10.0).await });
-    assert_eq!(s.tick(), Tick::Ran(0), "task 0 parks on its foreign future");
-    assert_eq!(s.tick(), Tick::Ran(1), "task 1 sleeps");
+    assert_eq!(s.tick(), Tick::Ran(0), "task 0 sleeps");
+    assert_eq!(s.tick(), Tick::Ran(1), "task 1 parks on its foreign future");
     let waker = waker
         .borrow_mut()
         .take()
-        .expect("task 0 gave its future a waker");
+        .expect("task 1 gave its future a waker");
     waker.wake_by_ref();
-    assert_eq!(s.tick(), Tick::Ran(0), "woken, task 0 finishes");
+    assert_eq!(s.tick(), Tick::Ran(1), "woken, task 1 finishes");
     // The foreign future wakes its task again, after the task has finished.
     waker.wake();
     assert_eq!(
@@ -276,7 +277,7 @@ fn a_late_wake_up_does_not_wake_the_driver_of_an_idle_loop() {
         "nothing new to wait for: the driver sleeps until the timer instead of spinning"
     );
     clock.advance(10.0);
-    assert_eq!(s.tick(), Tick::Ran(1));
+    assert_eq!(s.tick(), Tick::Ran(0));
     assert_eq!(s.tick(), Tick::Done);
 }
 
