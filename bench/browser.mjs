@@ -84,24 +84,29 @@ const instrument = (ctx) => ctx.addInitScript(() => {
 await instrument(context);
 
 /**
- * B2's diagnosis only, never a verdict: a context whose pages do nothing on the UI thread during
- * a run that the app itself does not need. The heartbeat's 10 ms timer beats once a second, the
- * animation frames the app asks for come from a 0 ms timer instead (nothing is painted for them),
- * and the meter is hidden, so its figures change no pixel. The run, its threads and its results
- * are the app's own.
+ * For B2's diagnosis only, never a verdict: a browser whose pages do nothing on the UI thread
+ * during a run that the app itself does not need. The heartbeat's 10 ms timer beats once a
+ * second, the animation frames the app asks for come from a 0 ms timer instead (nothing is
+ * painted for them), and the meter is hidden, so its figures change no pixel. The run, its
+ * threads and its results are the app's own. Launched in B2 and closed after it, so no idle
+ * browser sits beside the other measurements.
  */
-const quietContext = want('B2') ? await launch() : null;
-await quietContext?.addInitScript(() => {
-  const setInterval = window.setInterval.bind(window);
-  window.setInterval = (f, ms, ...rest) => setInterval(f, Math.max(ms, 1000), ...rest);
-  window.requestAnimationFrame = (f) => setTimeout(() => f(performance.now()), 0);
-  addEventListener('DOMContentLoaded', () => {
-    document.head.append(Object.assign(document.createElement('style'), { textContent: '.ticker { display: none }' }));
+async function launchQuiet() {
+  const quiet = await launch();
+  await quiet.addInitScript(() => {
+    // The app's one `setInterval` is the heartbeat (web/clock.rs).
+    const setInterval = window.setInterval.bind(window);
+    window.setInterval = (f, ms, ...rest) => setInterval(f, Math.max(Number(ms) || 0, 1000), ...rest);
+    window.requestAnimationFrame = (f) => setTimeout(() => f(performance.now()), 0);
+    addEventListener('DOMContentLoaded', () => {
+      document.head.append(Object.assign(document.createElement('style'), { textContent: '.ticker { display: none }' }));
+    });
   });
-});
+  return quiet;
+}
 
 /** Opens the app with `query` and autorun; returns the page once its run is done. */
-async function run(query, timeout = 600_000, ctx = context) {
+async function run(query, { timeout = 600_000, ctx = context } = {}) {
   const page = await ctx.newPage();
   await page.goto(`${server.url}?${query}&autorun=1`);
   return finish(page, timeout);
@@ -118,18 +123,27 @@ async function runEnded(page, before, timeout) {
   await page.evaluate(({ before, timeout }) => new Promise((resolve, reject) => {
     const ended = () => ['done', 'error', 'cancelled'].includes(document.body.dataset.runState) &&
       (before === undefined || document.querySelector('#results-json')?.textContent !== before);
-    if (ended()) return resolve();
-    const observer = new MutationObserver(() => {
-      if (!ended()) return;
+    const stop = () => {
       observer.disconnect();
+      clearInterval(slowLook);
       clearTimeout(timer);
-      resolve();
-    });
+    };
+    const look = () => {
+      if (ended()) {
+        stop();
+        resolve();
+      }
+    };
+    const observer = new MutationObserver(look);
+    observer.observe(document.body, { attributes: true, attributeFilter: ['data-run-state'] });
+    // Should the flag go up before the results change (the app waits for them a hundred turns at
+    // most), no attribute change would follow: look again once a second as well.
+    const slowLook = setInterval(look, 1000);
     const timer = setTimeout(() => {
-      observer.disconnect();
+      stop();
       reject(new Error(`the run did not end within ${timeout} ms`));
     }, timeout);
-    observer.observe(document.body, { attributes: true, attributeFilter: ['data-run-state'] });
+    look();
   }), { before, timeout });
 }
 
@@ -163,7 +177,7 @@ const out = { browser: '', runs: RUNS, quick: QUICK };
  * the page is warm from then on, and each Run is one measured repeat.
  */
 async function warmPage(query, ctx = context) {
-  const opened = await run(`${query}&repeats=1&warmup=1`, undefined, ctx);
+  const opened = await run(`${query}&repeats=1&warmup=1`, { ctx });
   await opened.page.uncheck('[data-testid="warmup"]');
   return opened;
 }
@@ -200,16 +214,17 @@ if (want('B2')) {
   // B2: four tasks on a pool of two threads against the same four on a pool of one (the UI
   // thread's time beside them), and natively rayon's two threads against one thread — all
   // taking turns, round by round. A waiting page is idle: its meter rests between runs. The same
-  // pools on quiet pages (`quietContext`) take their turns too: what the live page's own work
+  // pools on quiet pages (`launchQuiet`) take their turns too: what the live page's own work
   // during a run (heartbeat, meter) costs the threads, on a machine whose two cores they fill.
   log('B2 pool speed-up');
+  const quiet = await launchQuiet();
   out.pool2 = [];
   for (const k of native.kernels) {
     const query = `workload=${k.kind}&n=${k.n}&tasks=4`;
     const one = await warmPage(`${query}&workers=1&models=blocking,pool`);
     const two = await warmPage(`${query}&workers=2&models=pool`);
-    const quietOne = await warmPage(`${query}&workers=1&models=pool`, quietContext);
-    const quietTwo = await warmPage(`${query}&workers=2&models=pool`, quietContext);
+    const quietOne = await warmPage(`${query}&workers=1&models=pool`, quiet);
+    const quietTwo = await warmPage(`${query}&workers=2&models=pool`, quiet);
     const [seqRequest, parRequest] = [`seq ${k.kind} ${k.n}`, `par ${k.kind} ${k.n}`];
     await side.time(seqRequest);
     await side.time(parRequest);
@@ -239,9 +254,9 @@ if (want('B2')) {
     });
     for (const opened of [one, two, quietOne, quietTwo]) await opened.page.close();
   }
+  await quiet.close();
 }
 side?.close();
-await quietContext?.close();
 
 if (want('B3')) {
   // B3: isolated worker start-up, per worker, as the page reports it (with its breakdown),
