@@ -294,8 +294,6 @@ pub struct Scheduler<C: Clock> {
     timers: Vec<(f64, TaskId)>,
     /// Tasks parked on an external wait.
     waiting: Vec<TaskId>,
-    /// The tasks' wakers report here (the same as `shared`'s).
-    wakeups: Arc<Wakeups>,
     /// The order in which tasks ran, one entry per tick.
     run_log: Vec<TaskId>,
     /// When the last tick ended.
@@ -317,11 +315,9 @@ impl<C: Clock> std::fmt::Debug for Scheduler<C> {
 impl<C: Clock> Scheduler<C> {
     /// An empty scheduler on `clock`.
     pub fn new(clock: C) -> Scheduler<C> {
-        let shared = Shared::default();
         Scheduler {
             clock,
-            wakeups: shared.wakeups.clone(),
-            shared: Rc::new(RefCell::new(shared)),
+            shared: Rc::default(),
             tasks: Vec::new(),
             ready: VecDeque::new(),
             timers: Vec::new(),
@@ -405,7 +401,7 @@ impl<C: Clock> Scheduler<C> {
         if self.waiting.is_empty() {
             return;
         }
-        let woken = std::mem::take(&mut *self.wakeups.woken.lock().expect("never poisoned"));
+        let woken = std::mem::take(&mut *self.wakeups().woken.lock().expect("never poisoned"));
         for id in woken {
             if let Some(i) = self.waiting.iter().position(|&w| w == id) {
                 self.waiting.swap_remove(i);
@@ -415,19 +411,25 @@ impl<C: Clock> Scheduler<C> {
         }
     }
 
+    /// Where the tasks' wakers report (held in `shared`, where an [`External`] finds it). Looked
+    /// up only while a task waits or the loop is idle, never on a busy tick.
+    fn wakeups(&self) -> Arc<Wakeups> {
+        self.shared.borrow().wakeups.clone()
+    }
+
     /// Drops the wake-ups of tasks that wait no more (a foreign future may wake its task more
     /// than once), which `wake_external` leaves while no task waits: with nothing ready, they
     /// would make [`Scheduler::woken`] resolve at once, and the driver spin.
     fn forget_late_wakeups(&mut self) {
         if self.waiting.is_empty() {
-            self.wakeups.woken.lock().expect("never poisoned").clear();
+            self.wakeups().woken.lock().expect("never poisoned").clear();
         }
     }
 
     /// Resolves once an external wait has completed (the driver awaits it when idle).
     pub fn woken(&self) -> Woken {
         Woken {
-            wakeups: self.wakeups.clone(),
+            wakeups: self.wakeups(),
         }
     }
 
