@@ -149,6 +149,11 @@ async function runEnded(page, before, timeout) {
 
 async function finish(page, timeout = 600_000) {
   await runEnded(page, undefined, timeout);
+  return results(page);
+}
+
+/** The page's results, every model checked ok. */
+async function results(page) {
   const doc = JSON.parse(await page.textContent('#results-json'));
   for (const m of doc.models) {
     if (m.status !== 'ok' || !m.answer_ok) throw new Error(`${describe(doc)}: ${m.model} ${m.status} ${m.message ?? ''}`);
@@ -165,7 +170,7 @@ async function again(page) {
   const before = await page.evaluate(() => document.querySelector('#results-json')?.textContent ?? null);
   await page.click('[data-testid="run"]');
   await runEnded(page, before, 600_000);
-  return finish(page);
+  return results(page);
 }
 
 const model = (doc, id) => doc.models.find((m) => m.model === id);
