@@ -7,6 +7,8 @@
 //! and the fastest model is set beside the seed's advice ([`decision_table`]). Where the two
 //! disagree is the interesting part: a browser is not CPython, and the table says so honestly.
 
+use std::borrow::Borrow;
+
 use serde::Serialize;
 
 use crate::config::RunConfig;
@@ -140,8 +142,9 @@ pub struct DecisionRow {
 /// answer or a cancelled run says nothing about a model. A model's time in a class is its best
 /// (minimum) over runs, and within a run over its repeats, so one noisy run does not decide a
 /// row. Rows come in [`WorkloadClass::ALL`] order, one per class with any counted result; ties
-/// go to the model listed first in [`Model::ALL`].
-pub fn decision_table(history: &[Results]) -> Vec<DecisionRow> {
+/// go to the model listed first in [`Model::ALL`]. The page keeps its runs shared (`Rc`), hence
+/// any `Borrow<Results>`.
+pub fn decision_table<R: Borrow<Results>>(history: &[R]) -> Vec<DecisionRow> {
     WorkloadClass::ALL
         .into_iter()
         .filter_map(|class| row(class, history))
@@ -149,12 +152,13 @@ pub fn decision_table(history: &[Results]) -> Vec<DecisionRow> {
 }
 
 /// The row of one class, if any run of that class produced a counted result.
-fn row(class: WorkloadClass, history: &[Results]) -> Option<DecisionRow> {
+fn row<R: Borrow<Results>>(class: WorkloadClass, history: &[R]) -> Option<DecisionRow> {
     let mut best: Vec<(Model, f64)> = Vec::new();
     let mut runs = 0;
     for results in history
         .iter()
-        .filter(|r| WorkloadClass::of(&r.config) == class)
+        .map(Borrow::borrow)
+        .filter(|r: &&Results| WorkloadClass::of(&r.config) == class)
     {
         let mut counted = false;
         for result in results

@@ -5,6 +5,8 @@
 //! article's claim, in numbers, and why not when it did not. The names are fixed: documentation
 //! pages link to them. `quick` sizes keep every preset to a few seconds (tests, embeds).
 
+use std::borrow::Borrow;
+
 use crate::config::{AsyncMode, PayloadMode, RunConfig, StartMethod};
 use crate::metrics::percentile;
 use crate::models::Model;
@@ -389,8 +391,14 @@ impl Preset {
         }
     }
 
-    /// Whether `runs` (one per step, in order) reproduce the claim.
-    pub fn verdict(&self, runs: &[Results]) -> Verdict {
+    /// Whether `runs` (one per step, in order) reproduce the claim. (The page keeps its runs
+    /// shared, hence any `Borrow<Results>`.)
+    pub fn verdict<R: Borrow<Results>>(&self, runs: &[R]) -> Verdict {
+        let runs: Vec<&Results> = runs.iter().map(Borrow::borrow).collect();
+        self.verdict_of(&runs)
+    }
+
+    fn verdict_of(&self, runs: &[&Results]) -> Verdict {
         let undecided = |text: &str| Verdict {
             agrees: None,
             text: text.to_string(),

@@ -35,6 +35,50 @@ pub enum Phase {
     Done,
 }
 
+/// A document the page's state and its views share: a clone counts a reference, and two are
+/// equal when they are the same document.
+///
+/// A run's results hold thousands of tasks. The state is cloned at every action (progress comes
+/// a few times a second) and each view's props are compared at every render, so holding the
+/// results by value copied them, and the session's history with them, at every step: after ten
+/// runs of 1024 tiny tasks × 4 models, a progress render alone was a long task (50–57 ms).
+#[derive(Debug, Default)]
+pub struct Shared<T>(Rc<T>);
+
+impl<T> Shared<T> {
+    /// Shares `value`.
+    pub fn new(value: T) -> Self {
+        Shared(Rc::new(value))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> yew::html::ImplicitClone for Shared<T> {}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::borrow::Borrow<T> for Shared<T> {
+    fn borrow(&self) -> &T {
+        &self.0
+    }
+}
+
 /// The page's state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageState {
@@ -46,9 +90,12 @@ pub struct PageState {
     progress: u32,
     /// The last run was cancelled.
     cancelled: bool,
-    results: Option<Results>,
+    results: Option<Shared<Results>>,
+    /// `results` as the page's `#results-json` shows it, once a run is done: written once per
+    /// run, not at every render (1.3 MB after 1024 tasks × 4 models).
+    results_json: Option<AttrValue>,
     /// The session's finished runs, newest last, for the decision table.
-    history: Vec<Results>,
+    history: Shared<Vec<Shared<Results>>>,
     /// A preset's current step: (index, count, label).
     step: Option<(usize, usize, String)>,
     /// Runs finished or loaded so far: an embed posts the results to its host at each.
@@ -60,6 +107,16 @@ pub struct PageState {
 /// Most runs the decision table remembers.
 const HISTORY: usize = 50;
 
+impl Shared<Vec<Shared<Results>>> {
+    /// The history with `runs` added, the oldest forgotten beyond [`HISTORY`].
+    fn remembering(&self, runs: impl IntoIterator<Item = Shared<Results>>) -> Self {
+        let mut history: Vec<_> = self.iter().cloned().chain(runs).collect();
+        let extra = history.len().saturating_sub(HISTORY);
+        history.drain(..extra);
+        Shared::new(history)
+    }
+}
+
 /// What can happen to the page.
 #[derive(Debug)]
 pub enum Action {
@@ -70,15 +127,16 @@ pub enum Action {
     /// A run started.
     Start,
     /// The run's document as it stands (after each model, or a preset's step).
-    Results(Box<Results>),
+    Results(Shared<Results>),
     /// This model started (and which run of it, e.g. " (run 2 of 3)").
     Running(Model, String),
     /// A preset moved to its step `.0` of `.1`, labelled `.2`.
     PresetStep(usize, usize, String),
     /// The running model has finished this many tasks.
     Progress(u32),
-    /// The whole run finished (`.0`: because it was cancelled); `.1` goes to the history.
-    Done(bool, Vec<Results>),
+    /// The whole run finished (`.0`: because it was cancelled); `.1` goes to the history; `.2` is
+    /// the final document's JSON, if a step finished.
+    Done(bool, Vec<Shared<Results>>, Option<String>),
     /// A results file was loaded: show it as if it had just run.
     Imported(Box<Results>),
     /// The theme toggle was pressed.
@@ -105,7 +163,7 @@ impl Reducible for PageState {
             }
             Action::Results(results) => {
                 next.env.count_per_ms = results.environment.count_per_ms;
-                next.results = Some(*results);
+                next.results = Some(results);
             }
             Action::Running(model, detail) => {
                 next.phase = Phase::Running(model, detail);
@@ -113,20 +171,23 @@ impl Reducible for PageState {
             }
             Action::PresetStep(at, of, label) => next.step = Some((at, of, label)),
             Action::Progress(done) => next.progress = done,
-            Action::Done(cancelled, finished) => {
+            Action::Done(cancelled, finished, json) => {
                 next.phase = Phase::Done;
                 next.cancelled = cancelled;
                 next.step = None;
-                next.history.extend(finished);
+                next.history = next.history.remembering(finished);
+                if let Some(json) = json {
+                    next.results_json = Some(json.into());
+                }
                 next.finished += 1;
-                let extra = next.history.len().saturating_sub(HISTORY);
-                next.history.drain(..extra);
             }
             Action::Imported(results) => {
                 next.phase = Phase::Done;
                 next.cancelled = false;
-                next.history.push((*results).clone());
-                next.results = Some(*results);
+                let results = Shared::new(*results);
+                next.history = next.history.remembering([results.clone()]);
+                next.results_json = Some(results.to_json_compact().into());
+                next.results = Some(results);
                 next.finished += 1;
             }
             Action::NextTheme => {
@@ -209,7 +270,7 @@ async fn run_plan(
             dispatch.dispatch(Action::PresetStep(at, steps.len(), step.label.clone()));
         }
         let mut doc = Results::new(env.clone(), step.config.clone(), notices.clone());
-        dispatch.dispatch(Action::Results(Box::new(doc.clone())));
+        dispatch.dispatch(Action::Results(Shared::new(doc.clone())));
         // The models run `cpu:n ms` steps as count loops sized by this browser's measured speed.
         let config = step.config.resolved(env.count_per_ms);
         failed |= run_models(&config, &env, &control, &dispatch, &mut doc).await;
@@ -218,37 +279,59 @@ async fn run_plan(
     finished.set(true);
     let cancelled = control.is_cancelled() && !control.is_stalled();
     failed |= control.is_stalled();
-    let history: Vec<Results> = done.iter().map(|(_, doc)| doc.clone()).collect();
-    let mut final_json = None;
-    if let Some((_, last)) = done.last() {
-        let mut last = last.clone();
-        if let Plan::Preset(preset, quick) = plan {
-            let runs: Vec<Results> = done.iter().map(|(_, doc)| doc.clone()).collect();
+    // The steps go to the history as they are; a preset's last step is shown with its report.
+    let (history, last): (Vec<Shared<Results>>, _) = match plan {
+        Plan::Config(_) => {
+            let history: Vec<_> = done.into_iter().map(|(_, doc)| Shared::new(doc)).collect();
+            let last = history.last().cloned();
+            (history, last)
+        }
+        Plan::Preset(preset, quick) => {
+            let history: Vec<_> = done
+                .iter()
+                .map(|(_, doc)| Shared::new(doc.clone()))
+                .collect();
             let verdict = if cancelled {
                 crate::presets::Verdict {
                     agrees: None,
                     text: "Cancelled before every run finished.".into(),
                 }
             } else {
-                preset.verdict(&runs)
+                preset.verdict(&history)
             };
-            last.preset = Some(PresetReport {
-                name: preset.name.to_string(),
-                quick,
-                verdict,
-                steps: done,
+            let last = done.last().cloned().map(move |(_, mut last)| {
+                last.preset = Some(PresetReport {
+                    name: preset.name.to_string(),
+                    quick,
+                    verdict,
+                    steps: done,
+                });
+                Shared::new(last)
             });
+            (history, last)
         }
-        final_json = Some(last.to_json_compact());
-        dispatch.dispatch(Action::Results(Box::new(last)));
-    }
-    dispatch.dispatch(Action::Done(cancelled, history));
+    };
+    let json = match last {
+        Some(last) => {
+            dispatch.dispatch(Action::Results(last.clone()));
+            // The JSON in a task of its own: after 1024 tasks × 4 models it is 1.3 MB and takes
+            // ~20 ms to write, and the page's final render (every view) takes ~40 ms more.
+            web::clock::yield_now().await;
+            let json = last.to_json_compact();
+            web::clock::yield_now().await;
+            Some(json)
+        }
+        None => None,
+    };
+    let shown = json.is_some();
+    let before = location::results_run();
+    dispatch.dispatch(Action::Done(cancelled, history, json));
     // Flag completion only once the final document is in the DOM: automation reads it as soon
     // as the flag is up. Yew renders in a microtask, so one turn is normally enough; one more
     // lets the timeline draw its bars, which it does a turn after the rest of the page.
     for _ in 0..100 {
         web::clock::yield_now().await;
-        if final_json.is_none() || location::results_json() == final_json {
+        if !shown || location::results_run() != before {
             break;
         }
     }
@@ -343,7 +426,7 @@ async fn run_models(
             failed |= result.status == Status::Error
                 || (result.status == Status::Ok && !result.answer_ok);
             doc.push(result);
-            dispatch.dispatch(Action::Results(Box::new(doc.clone())));
+            dispatch.dispatch(Action::Results(Shared::new(doc.clone())));
         }
     }
     failed
@@ -401,7 +484,8 @@ pub fn app() -> Html {
             progress: 0,
             cancelled: false,
             results: None,
-            history: Vec::new(),
+            results_json: None,
+            history: Shared::default(),
             step: None,
             finished: 0,
             theme: {
@@ -488,7 +572,7 @@ pub fn app() -> Html {
 
     // The host-page API (`host`): a page that frames this one may pick a preset, run it and
     // receive the results. The listener reads the latest results through this cell.
-    let latest = use_mut_ref(|| None::<Results>);
+    let latest = use_mut_ref(|| None::<Shared<Results>>);
     *latest.borrow_mut() = state.results.clone().filter(|_| state.phase == Phase::Done);
     let host = use_mut_ref(|| None::<(js_sys::Object, String)>);
     {
@@ -631,9 +715,10 @@ pub fn app() -> Html {
             }
         }
     };
-    let results_json = match (&state.phase, &state.results) {
-        (Phase::Done, Some(results)) => html! {
-            <script type="application/json" id="results-json">{ results.to_json_compact() }</script>
+    // `data-run` tells a run's document from the one before (`run_plan` waits for it).
+    let results_json = match (&state.phase, &state.results_json) {
+        (Phase::Done, Some(json)) => html! {
+            <script type="application/json" id="results-json" data-run={state.finished.to_string()}>{ json.clone() }</script>
         },
         _ => html! {},
     };

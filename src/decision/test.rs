@@ -199,7 +199,7 @@ fn failed_wrong_and_stopped_results_are_ignored() {
     assert!(decision_table(&[empty.clone()]).is_empty());
     let cpu_run = run(cpu, &[(Model::Blocking, 400.0)]);
     assert_eq!(decision_table(&[empty, cpu_run])[0].runs, 1);
-    assert!(decision_table(&[]).is_empty());
+    assert!(decision_table::<Results>(&[]).is_empty());
 }
 
 #[test]

@@ -140,5 +140,5 @@ fn the_siege_verdict_reads_the_staircase_the_flat_top_and_the_processes() {
     ];
     assert_eq!(siege.verdict(&runs).agrees, Some(false));
     // Missing models: undecided, not a wrong verdict.
-    assert_eq!(siege.verdict(&[]).agrees, None);
+    assert_eq!(siege.verdict::<Results>(&[]).agrees, None);
 }

@@ -10,7 +10,7 @@ use crate::report::{ModelResult, Results, Status};
 #[derive(Debug, Properties, PartialEq)]
 pub struct ResultsProps {
     /// The run so far.
-    pub results: Results,
+    pub results: super::Shared<Results>,
     /// The model running now, if any.
     pub running: Option<Model>,
 }

@@ -25,7 +25,7 @@ fn indented(json: &str) -> String {
 #[derive(Debug, Properties, PartialEq)]
 pub struct ShareProps {
     /// The run to export, if there is one.
-    pub results: Option<Results>,
+    pub results: Option<super::Shared<Results>>,
     /// A results file was loaded.
     pub on_import: Callback<Results>,
 }

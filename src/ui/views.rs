@@ -17,6 +17,7 @@ use crate::models::Model;
 use crate::python;
 use crate::report::{Results, Status};
 use crate::trace::State;
+use crate::ui::Shared;
 
 /// Buttons that save the chart of view `testid` as an SVG or a PNG file.
 fn svg_button(testid: &'static str) -> Html {
@@ -42,7 +43,7 @@ const CHART_WIDTH: f64 = 960.0;
 #[derive(Debug, Properties, PartialEq)]
 pub struct RunProps {
     /// The run.
-    pub results: Results,
+    pub results: Shared<Results>,
 }
 
 /// The legend of trace states, shared by the timeline.
@@ -526,7 +527,7 @@ pub fn latency(props: &RunProps) -> Html {
 #[derive(Debug, Properties, PartialEq)]
 pub struct HistoryProps {
     /// The session's finished runs.
-    pub history: Vec<Results>,
+    pub history: Shared<Vec<Shared<Results>>>,
 }
 
 /// The seed's decision table, each row next to what the user's own runs measured for that class

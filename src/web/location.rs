@@ -47,12 +47,13 @@ pub fn set_run_state(state: &str) {
     }
 }
 
-/// The text of the page's `#results-json` element, if it is there.
-pub fn results_json() -> Option<String> {
+/// Which run's document the page's `#results-json` element holds (its `data-run`), if it is
+/// there. Cheaper than its text, which is megabytes after a large run.
+pub fn results_run() -> Option<String> {
     web_sys::window()?
         .document()?
         .get_element_by_id("results-json")?
-        .text_content()
+        .get_attribute("data-run")
 }
 
 /// The page's colour theme: `auto` (the OS preference), `light` or `dark`.
