@@ -205,7 +205,7 @@ ${table(['model', 'ours µs per extra task', 'ours µs per task at 1024', 'CPyth
 
 All CPython dispatch figures: ${python.dispatch.map((d) => `${d.what} ${f(d.per_task_us.median)} µs`).join('; ')}.
 
-## B6 — the UI thread while the models compute (count 1e8 × 4 on 2 workers)
+## B6 — the UI thread while the models compute (count 1e8 × 4 on 2 workers; 1024 tiny tasks, results drawn)
 
 ${table(['model', 'longest long task ms', 'long tasks (> 50 ms)', 'longest heartbeat gap ms', 'wall ms'],
   browser.responsiveness.map((r) => [r.model, r.longest_task_ms == null ? 'none' : f(r.longest_task_ms), r.long_tasks, f(r.heartbeat_longest_gap_ms), f(r.wall_ms, 0)]))}

@@ -760,3 +760,70 @@ fn every_state_has_its_class_and_the_legend_shows_what_is_drawn() {
         assert_eq!(times, usize::from(state != State::Ready), "{state:?}");
     }
 }
+
+#[test]
+fn markup_escapes_whatever_could_end_an_attribute_or_open_a_tag() {
+    assert_eq!(markup::escape("thread 1"), "thread 1");
+    assert_eq!(
+        markup::escape(r#"a "b" <c> & 'd'"#),
+        "a &quot;b&quot; &lt;c&gt; &amp; &#39;d&#39;"
+    );
+}
+
+#[test]
+fn timeline_bars_are_written_as_the_components_drew_them() {
+    let odd_lane = r#"worker "1" <x>"#;
+    let r = results(vec![result(
+        Model::Pool,
+        10.0,
+        vec![
+            task(0, "thread 0", &[(State::Run, 0.0, 4.0)]),
+            task(
+                1,
+                odd_lane,
+                &[(State::WaitGil, 0.0, 2.0), (State::Run, 2.0, 6.0)],
+            ),
+        ],
+    )]);
+    let layout = timeline(&r, &TimelineView::full(&r), 600.0);
+    let texts: Vec<String> = layout.bars.iter().map(markup::describe).collect();
+    let text = markup::timeline_bars(&layout.bars, &texts);
+    assert!(text.starts_with(r#"<g class="bars">"#) && text.ends_with("</g>"));
+    assert_eq!(text.matches("<rect ").count(), layout.bars.len());
+    assert_eq!(layout.bars.len(), 3);
+    for (i, bar) in layout.bars.iter().enumerate() {
+        let x = format!(r#"x="{:.2}""#, bar.x);
+        let at = text
+            .find(&format!(r#"data-i="{i}""#))
+            .expect("every bar is numbered");
+        let rect = &text[text[..at].rfind("<rect").unwrap()..];
+        let rect = &rect[..rect.find("/>").unwrap()];
+        assert!(rect.contains(&x), "{rect}");
+        assert!(rect.contains(&format!(r#"class="bar {}""#, state_class(bar.state))));
+        assert!(rect.contains(&format!(r#"data-task="{}""#, bar.task.unwrap())));
+    }
+    // The lane is escaped wherever it is written, so it stays an attribute's text.
+    assert!(!text.contains(odd_lane));
+    assert!(text.contains(r#"data-lane="worker &quot;1&quot; &lt;x&gt;""#));
+    assert!(text.contains(r#"data-state="wait_gil""#));
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("task 1") && t.contains("waiting for the GIL"))
+    );
+}
+
+#[test]
+fn latency_bars_carry_tooltips_only_when_asked() {
+    let tasks = (0..4)
+        .map(|i| task(i, "thread 0", &[(State::Run, 0.0, f64::from(i + 1))]))
+        .collect();
+    let layout = latency(&result(Model::Pool, 5.0, tasks), 400.0, 200.0);
+    let with = markup::latency_bars(&layout.bars, true);
+    let without = markup::latency_bars(&layout.bars, false);
+    assert_eq!(with.matches(r#"data-testid="latency-bar""#).count(), 4);
+    assert_eq!(with.matches("<title>").count(), 4);
+    assert!(with.contains("<title>task 3: 4.0 ms</title>"));
+    assert_eq!(without.matches("<title>").count(), 0);
+    assert_eq!(without.matches("</rect>").count(), 4);
+}

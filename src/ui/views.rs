@@ -11,12 +11,11 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::chart::{self, TimelineView};
+use crate::chart::{self, TimelineView, markup};
 use crate::decision;
 use crate::models::Model;
 use crate::python;
 use crate::report::{Results, Status};
-use crate::trace::State;
 use crate::ui::Shared;
 
 /// Buttons that save the chart of view `testid` as an SVG or a PNG file.
@@ -55,12 +54,6 @@ fn legend() -> Html {
             }) }
         </ul>
     }
-}
-
-fn state_id(state: State) -> String {
-    serde_json::to_string(&state)
-        .map(|s| s.trim_matches('"').to_string())
-        .unwrap_or_default()
 }
 
 /// Most bars of a chart that get a tooltip of their own.
@@ -112,7 +105,14 @@ pub fn timeline(props: &RunProps) -> Html {
         use_effect_with(full, move |full| view.set(*full));
     }
     let selected = use_state(|| None::<String>);
-    let layout = chart::timeline(&props.results, &view, CHART_WIDTH);
+    // Laid out and written once per document and window, not again at every hover.
+    let drawing = use_memo((props.results.clone(), *view), |(results, view)| {
+        let layout = chart::timeline(results, view, CHART_WIDTH);
+        let texts: Rc<Vec<String>> = Rc::new(layout.bars.iter().map(markup::describe).collect());
+        let bars = Html::from_html_unchecked(markup::timeline_bars(&layout.bars, &texts).into());
+        (layout, texts, bars)
+    });
+    let (layout, texts, bars) = &*drawing;
     // A new document draws its lanes first and its bars in the browser's next turn: hundreds
     // of bars in the same task as the rest of the page made one long task (docs/BENCHMARKS.md,
     // B6). The key tells documents apart.
@@ -170,27 +170,6 @@ pub fn timeline(props: &RunProps) -> Html {
     // on hover or focus. One pair of listeners on the chart serves every bar (found by its
     // `data-i`): hundreds of bars with closures and tooltips of their own made the page's
     // render after a run a long task (docs/BENCHMARKS.md, B6).
-    let texts: Rc<Vec<String>> = Rc::new(
-        layout
-            .bars
-            .iter()
-            .map(|bar| {
-                let what = match (bar.task, bar.segments) {
-                    (Some(task), 1) => format!("task {task}"),
-                    (_, 1) => bar.lane.clone(),
-                    (_, n) => format!("{n} segments, each under a pixel wide"),
-                };
-                format!(
-                    "{} · {} · {what}: {} from {:.1} ms for {:.1} ms",
-                    bar.model.info().label,
-                    bar.lane,
-                    chart::state_label(bar.state),
-                    bar.start_ms,
-                    bar.end_ms - bar.start_ms
-                )
-            })
-            .collect(),
-    );
     let show = {
         let (selected, texts) = (selected.clone(), texts.clone());
         move |target: Option<web_sys::EventTarget>| {
@@ -209,17 +188,6 @@ pub fn timeline(props: &RunProps) -> Html {
         Callback::from(move |e: MouseEvent| show(e.target()))
     };
     let on_focus = Callback::from(move |e: FocusEvent| show(e.target()));
-    let bars = layout.bars.iter().zip(texts.iter()).enumerate().map(|(i, (bar, text))| {
-        html! {
-            <rect class={classes!("bar", chart::state_class(bar.state))} tabindex="0"
-                x={format!("{:.2}", bar.x)} y={format!("{:.2}", bar.y)}
-                width={format!("{:.2}", bar.width)} height={format!("{:.2}", bar.height)}
-                data-i={i.to_string()} data-model={bar.model.info().id} data-lane={bar.lane.clone()}
-                data-state={state_id(bar.state)} data-task={bar.task.map(|t| t.to_string())}
-                data-segments={(bar.segments > 1).then(|| bar.segments.to_string())}
-                aria-label={text.clone()} />
-        }
-    });
     let label = format!(
         "Timeline of {} models, {} to {}: one lane per thread or worker, coloured by state",
         layout.groups.len(),
@@ -262,7 +230,7 @@ pub fn timeline(props: &RunProps) -> Html {
                             <text x="12" y={format!("{:.1}", row.y + row.height / 2.0 + 4.0)} class="muted">{ &row.lane }</text>
                         </g>
                     }) }
-                    if show_bars { { for bars } }
+                    if show_bars { { bars.clone() } }
                 </svg>
             </div>
             <p class="detail" data-testid="timeline-detail" aria-live="polite">
@@ -485,14 +453,7 @@ pub fn latency(props: &RunProps) -> Html {
                     <line class="axis" x1={format!("{left:.1}")} x2={format!("{right:.1}")} y1={format!("{bottom:.1}")} y2={format!("{bottom:.1}")} />
                     // Tooltips while they help; a thousand of them only slow the page down (the
                     // data table has every number).
-                    { for layout.bars.iter().map(|b| html! {
-                        <rect class="bar state-run" data-testid="latency-bar" x={format!("{:.1}", b.x)} y={format!("{:.1}", b.y)}
-                            width={format!("{:.1}", b.width)} height={format!("{:.1}", b.height)}>
-                            if layout.bars.len() <= MAX_TOOLTIPS && b.tasks == 1 {
-                                <title>{ format!("task {}: {:.1} ms", b.task, b.latency_ms) }</title>
-                            }
-                        </rect>
-                    }) }
+                    { Html::from_html_unchecked(markup::latency_bars(&layout.bars, layout.bars.len() <= MAX_TOOLTIPS).into()) }
                     { for layout.markers.iter().map(|m| html! {
                         <g>
                             <line class="marker" x1={format!("{left:.1}")} x2={format!("{right:.1}")} y1={format!("{:.1}", m.y)} y2={format!("{:.1}", m.y)} />
