@@ -32,7 +32,9 @@
 //! * [`gil`]: the thread pool's simulated GIL — the lock's rules (design note beside it) and the
 //!   [`gil::Gate`] seam every blocking task passes through.
 //! * [`chart`]: the geometry of every view (scales, ticks, the timeline's lanes and bars, the
-//!   comparison, scaling and latency charts), pure so it is tested on the host.
+//!   comparison, scaling and latency charts), pure so it is tested on the host; and
+//!   [`chart::markup`], the charts' many bars written as SVG text, for the page to hand over in
+//!   one piece.
 //! * [`decision`]: the decision table built from the user's own runs, beside the seed's.
 //! * [`python`]: what each model stands for in Python: a snippet of the current configuration
 //!   and a "what you are seeing" explanation of a result.
