@@ -60,16 +60,16 @@ pub fn describe(bar: &Bar) -> String {
     )
 }
 
-/// The timeline's bars in one `<g class="bars">`: a focusable `<rect class="bar …">` each,
-/// numbered by `data-i` in `bars` order (the page finds a bar's description by it), with
-/// `texts[i]` as its label.
+/// The timeline's bars in one `<g class="bars">`: a `<rect class="bar …">` each, focusable but
+/// not a tab stop (the chart is one; its arrow keys walk the bars), numbered by `data-i` in
+/// `bars` order (the page finds a bar's description by it), with `texts[i]` as its label.
 pub fn timeline_bars(bars: &[Bar], texts: &[String]) -> String {
     let mut out = String::with_capacity(bars.len() * 260);
     out.push_str(r#"<g class="bars">"#);
     for (i, (bar, text)) in bars.iter().zip(texts).enumerate() {
         let _ = write!(
             out,
-            r#"<rect class="bar {}" tabindex="0" x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" data-i="{i}" data-model="{}" data-lane="{}" data-state="{}""#,
+            r#"<rect class="bar {}" tabindex="-1" x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" data-i="{i}" data-model="{}" data-lane="{}" data-state="{}""#,
             super::state_class(bar.state),
             bar.x,
             bar.y,

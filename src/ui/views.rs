@@ -92,6 +92,27 @@ pub fn lazy_details(props: &LazyDetailsProps) -> Html {
     }
 }
 
+/// Moves the focus from the timeline's focused bar (or the chart itself) to the bar `step`
+/// places on, in drawing order. The bars are not tab stops of their own: after a run of a
+/// thousand tasks, Tab would have to cross every one of them to leave the chart.
+fn step_through_bars(e: &KeyboardEvent, step: i64) {
+    let Some(chart) = e
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let at = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|a| a.get_attribute("data-i"))
+        .and_then(|i| i.parse::<i64>().ok());
+    let to = at.map_or(0, |i| (i + step).max(0));
+    if let Ok(Some(bar)) = chart.query_selector(&format!(r#"rect[data-i="{to}"]"#)) {
+        let _ = bar.unchecked_into::<web_sys::HtmlElement>().focus();
+    }
+}
+
 /// The timeline: one lane per main thread, scheduler, pool thread or worker, every model on
 /// the same time axis; zoom and pan with the buttons or, when the chart has focus, `+`, `-`,
 /// `0` and the arrow keys.
@@ -160,6 +181,11 @@ pub fn timeline(props: &RunProps) -> Html {
                 "0" => full,
                 "ArrowLeft" => view.pan(-0.2 * view.width_ms()),
                 "ArrowRight" => view.pan(0.2 * view.width_ms()),
+                "ArrowDown" | "ArrowUp" => {
+                    e.prevent_default();
+                    step_through_bars(&e, if e.key() == "ArrowDown" { 1 } else { -1 });
+                    return;
+                }
                 _ => return,
             };
             e.prevent_default();
@@ -197,7 +223,7 @@ pub fn timeline(props: &RunProps) -> Html {
     html! {
         <section class="view" data-testid="timeline" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{ "Timeline" }</h2>
-            <p class="hint">{ "Every model on the same time axis. Hover or focus a bar for its task, state, start and duration. Zoom with + / − (or the keys + − 0 ← → when the chart has focus)." }</p>
+            <p class="hint">{ "Every model on the same time axis. Hover or focus a bar for its task, state, start and duration. Zoom with + / − (or the keys + − 0 ← → when the chart has focus); ↓ ↑ step through the bars." }</p>
             <div class="toolbar" role="toolbar" aria-label="Timeline zoom and pan">
                 <button type="button" class="secondary" data-testid="zoom-in" onclick={zoom(2.0)} aria-label="Zoom in">{ "+" }</button>
                 <button type="button" class="secondary" data-testid="zoom-out" onclick={zoom(0.5)} aria-label="Zoom out">{ "−" }</button>

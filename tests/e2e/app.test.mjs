@@ -465,6 +465,19 @@ test('the views: timeline, wall time, latency, Python mapping and decision table
   assert.notEqual(await page.textContent('[data-testid="timeline-window"]'), before);
   await page.click('[data-testid="zoom-reset"]');
   assert.equal(await page.textContent('[data-testid="timeline-window"]'), before);
+  // The chart is one tab stop: ↓ ↑ walk its bars, each described as it is reached, and Tab leaves.
+  const focused = () => page.evaluate(() => document.activeElement?.dataset.i ?? null);
+  await page.focus('[data-testid="timeline-svg"]');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await focused(), '0');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await focused(), '1');
+  assert.equal(await page.textContent('[data-testid="timeline-detail"]'),
+    await page.getAttribute('[data-testid="timeline-svg"] rect.bar[data-i="1"]', 'aria-label'));
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await focused(), '0');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="timeline-svg"]'))), false);
   // Wall time: one bar per model, whiskers for the two repeats.
   assert.equal(await page.$$eval('[data-testid="comparison-bar"]', (els) => els.length), doc.models.length);
   assert.equal(await page.$$eval('[data-testid="comparison-bar"] line.whisker', (els) => els.length), doc.models.length);
