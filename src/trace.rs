@@ -34,6 +34,39 @@ pub enum State {
     Idle,
 }
 
+impl State {
+    /// Every state, in declaration order.
+    pub const ALL: [State; 10] = [
+        State::Run,
+        State::Ready,
+        State::WaitIo,
+        State::WaitGil,
+        State::Blocked,
+        State::Startup,
+        State::Serialize,
+        State::Transfer,
+        State::Deserialize,
+        State::Idle,
+    ];
+
+    /// The state's name in the results document (`run`, `wait_gil`, …), without a serialiser:
+    /// the timeline writes one per bar.
+    pub fn id(self) -> &'static str {
+        match self {
+            State::Run => "run",
+            State::Ready => "ready",
+            State::WaitIo => "wait_io",
+            State::WaitGil => "wait_gil",
+            State::Blocked => "blocked",
+            State::Startup => "startup",
+            State::Serialize => "serialize",
+            State::Transfer => "transfer",
+            State::Deserialize => "deserialize",
+            State::Idle => "idle",
+        }
+    }
+}
+
 /// One interval in one state, in ms since the model's run began.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
@@ -146,6 +179,20 @@ pub fn time_in(segments: &[Segment], state: State) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_state_is_named_as_the_results_document_names_it() {
+        for (i, state) in State::ALL.into_iter().enumerate() {
+            assert_eq!(
+                serde_json::to_string(&state).unwrap(),
+                format!("\"{}\"", state.id())
+            );
+            assert!(
+                !State::ALL[..i].contains(&state),
+                "{state:?} is listed twice"
+            );
+        }
+    }
 
     #[test]
     fn segments_clamp_skew_and_sum_by_state() {

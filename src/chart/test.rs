@@ -827,3 +827,36 @@ fn latency_bars_carry_tooltips_only_when_asked() {
     assert_eq!(without.matches("<title>").count(), 0);
     assert_eq!(without.matches("</rect>").count(), 4);
 }
+
+#[test]
+fn fixed_point_numbers_are_written_as_format_writes_them() {
+    let written = |v: f64, d: u32| {
+        let mut out = String::new();
+        markup::fixed(&mut out, v, d);
+        out
+    };
+    for v in [
+        0.0,
+        1.0,
+        0.004,
+        0.006,
+        0.125,
+        12.345_678,
+        130.0,
+        959.999,
+        1e6 + 0.25,
+        -3.75,
+        2.5e14,
+    ] {
+        for d in 0..=3 {
+            assert_eq!(
+                written(v, d),
+                format!("{v:.*}", d as usize),
+                "{v} to {d} places"
+            );
+        }
+    }
+    assert_eq!(written(-0.001, 2), "0.00");
+    assert_eq!(written(f64::NAN, 1), "NaN");
+    assert_eq!(written(1e20, 1), format!("{:.1}", 1e20));
+}
