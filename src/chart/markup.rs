@@ -35,9 +35,8 @@ pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Writes `v` with `decimals` (0 to 3) digits after the point, as `{:.N}` does (but for `-0`,
 /// written `0`, and a number so near a tie that scaling it rounds onto the tie), with integer
-/// arithmetic: core's exact float formatting
-/// takes ~2 µs a number in wasm, and the timeline writes ~8000 of them (1300 bars), which was
-/// most of the 20 ms its markup took.
+/// arithmetic: core's exact float formatting takes ~2 µs a number in wasm, and the timeline
+/// writes ~8000 of them (1300 bars), which was most of the 20 ms its markup took.
 pub fn fixed(out: &mut String, v: f64, decimals: u32) {
     let decimals = decimals.min(3);
     let unit = 10i64.pow(decimals);
@@ -55,6 +54,15 @@ pub fn fixed(out: &mut String, v: f64, decimals: u32) {
     let _ = write!(out, "{}", n / unit);
     if decimals > 0 {
         let _ = write!(out, ".{:0width$}", n % unit, width = decimals as usize);
+    }
+}
+
+/// Writes a rect's ` x="…" y="…" width="…" height="…"`, each to `decimals` places.
+fn rect_box(out: &mut String, [x, y, width, height]: [f64; 4], decimals: u32) {
+    for (name, v) in [("x", x), ("y", y), ("width", width), ("height", height)] {
+        let _ = write!(out, r#" {name}=""#);
+        fixed(out, v, decimals);
+        out.push('"');
     }
 }
 
@@ -92,16 +100,7 @@ pub fn timeline_bars(bars: &[Bar], texts: &[String]) -> String {
             r#"<rect class="bar {}" tabindex="-1""#,
             super::state_class(bar.state)
         );
-        for (name, v) in [
-            ("x", bar.x),
-            ("y", bar.y),
-            ("width", bar.width),
-            ("height", bar.height),
-        ] {
-            let _ = write!(out, r#" {name}=""#);
-            fixed(&mut out, v, 2);
-            out.push('"');
-        }
+        rect_box(&mut out, [bar.x, bar.y, bar.width, bar.height], 2);
         let _ = write!(
             out,
             r#" data-i="{i}" data-model="{}" data-lane="{}" data-state="{}""#,
@@ -128,16 +127,7 @@ pub fn latency_bars(bars: &[LatencyBar], tooltips: bool) -> String {
     out.push_str(r#"<g class="bars">"#);
     for b in bars {
         out.push_str(r#"<rect class="bar state-run" data-testid="latency-bar""#);
-        for (name, v) in [
-            ("x", b.x),
-            ("y", b.y),
-            ("width", b.width),
-            ("height", b.height),
-        ] {
-            let _ = write!(out, r#" {name}=""#);
-            fixed(&mut out, v, 1);
-            out.push('"');
-        }
+        rect_box(&mut out, [b.x, b.y, b.width, b.height], 1);
         out.push('>');
         if tooltips && b.tasks == 1 {
             let _ = write!(out, "<title>task {}: ", b.task);
