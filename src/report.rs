@@ -141,10 +141,10 @@ impl TaskRecord {
     ) -> TaskRecord {
         // Looked for before empty segments go: a task that ran within one tick of the clock
         // (5 µs in an isolated page) has an empty `run`, and it started there, not when it was
-        // queued.
+        // queued. (A segment without a time, which compacting drops, is no start.)
         let start_ms = segments
             .iter()
-            .find(|s| s.state != State::Ready)
+            .find(|s| s.state != State::Ready && s.start_ms.is_finite())
             .map_or(enqueue_ms, |s| s.start_ms);
         let segments = crate::trace::compact_vec(segments);
         let end_ms = segments.last().map_or(start_ms, |s| s.end_ms).max(start_ms);

@@ -135,7 +135,7 @@ pub enum Action {
     /// The running model has finished this many tasks.
     Progress(u32),
     /// The whole run finished (`.0`: because it was cancelled); `.1` goes to the history; `.2` is
-    /// the final document's JSON, if a step finished.
+    /// the final document's JSON, if a step ran.
     Done(bool, Vec<Shared<Results>>, Option<String>),
     /// A results file was loaded: show it as if it had just run.
     Imported(Box<Results>),
@@ -785,7 +785,7 @@ pub fn app() -> Html {
             <presets::PresetPanel
                 picked={state.url.preset.as_deref().and_then(crate::presets::find)}
                 running={running.is_some()}
-                report={state.results.as_ref().and_then(|r| r.preset.clone())}
+                results={state.results.clone()}
                 on_pick={{ let d = state.dispatcher(); Callback::from(move |p| d.dispatch(Action::Preset(p))) }}
                 on_run={start.clone()}
             />

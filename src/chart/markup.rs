@@ -33,15 +33,23 @@ pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// Writes `v` with `decimals` (0 to 3) digits after the point, as `{:.N}` does (but for `-0`,
-/// written `0`, and a number so near a tie that scaling it rounds onto the tie), with integer
-/// arithmetic: core's exact float formatting takes ~2 µs a number in wasm, and the timeline
-/// writes ~8000 of them (1300 bars), which was most of the 20 ms its markup took.
+/// Writes `v` with `decimals` (0 to 3) digits after the point, the digits `{:.N}` writes, with
+/// integer arithmetic: core's exact float formatting takes ~2 µs a number in wasm, and the
+/// timeline writes ~8000 of them (1300 bars), which was most of the 20 ms its markup took.
+///
+/// Scaling rounds, but monotonically: only a product that lands exactly on a half can round
+/// otherwise than the exact decimal value does (0.35 is a little under 0.35, and 0.35 × 10 is
+/// 3.5), so those — with `-0`, NaN, infinities and huge numbers — go to `format!`.
 pub fn fixed(out: &mut String, v: f64, decimals: u32) {
     let decimals = decimals.min(3);
     let unit = 10i64.pow(decimals);
-    let scaled = (v * unit as f64).round_ties_even();
-    if !scaled.is_finite() || scaled.abs() >= 1e15 {
+    let product = v * unit as f64;
+    let scaled = product.round();
+    if !scaled.is_finite()
+        || scaled.abs() >= 1e15
+        || product.fract().abs() == 0.5
+        || (scaled == 0.0 && v.is_sign_negative())
+    {
         let _ = write!(out, "{v:.*}", decimals as usize);
         return;
     }

@@ -835,19 +835,22 @@ fn fixed_point_numbers_are_written_as_format_writes_them() {
         markup::fixed(&mut out, v, d);
         out
     };
-    for v in [
-        0.0,
-        1.0,
-        0.004,
-        0.006,
+    // Products that land on a half (0.35 × 10 is 3.5, though 0.35 is a little under it).
+    let near_ties = [
+        0.35,
+        0.05,
+        1.15,
+        0.005,
+        2.675,
+        1.0005,
         0.125,
-        12.345_678,
-        130.0,
-        959.999,
         1e6 + 0.25,
-        -3.75,
-        2.5e14,
-    ] {
+        -0.25,
+    ];
+    let others = [
+        0.0, 1.0, 0.004, 0.006, 12.345_678, 130.0, 959.999, -3.75, -0.001, 2.5e14,
+    ];
+    for v in near_ties.into_iter().chain(others) {
         for d in 0..=3 {
             assert_eq!(
                 written(v, d),
@@ -856,7 +859,12 @@ fn fixed_point_numbers_are_written_as_format_writes_them() {
             );
         }
     }
-    assert_eq!(written(-0.001, 2), "0.00");
+    // Every 5 µs step of a 1 s clock, to two places and to one.
+    for i in 0..200_000 {
+        let v = f64::from(i) * 0.005;
+        assert_eq!(written(v, 2), format!("{v:.2}"), "{v}");
+        assert_eq!(written(v, 1), format!("{v:.1}"), "{v}");
+    }
     assert_eq!(written(f64::NAN, 1), "NaN");
     assert_eq!(written(1e20, 1), format!("{:.1}", 1e20));
 }

@@ -4,7 +4,8 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::presets::{self, Preset, PresetReport};
+use crate::presets::{self, Preset};
+use crate::report::Results;
 
 /// Props of [`PresetPanel`].
 #[derive(Debug, Properties, PartialEq)]
@@ -13,8 +14,8 @@ pub struct PresetProps {
     pub picked: Option<&'static Preset>,
     /// A run is in progress.
     pub running: bool,
-    /// The last preset run's report, if the last run was a preset.
-    pub report: Option<PresetReport>,
+    /// The last run's results: their preset report, if the last run was a preset, is shown.
+    pub results: Option<super::Shared<Results>>,
     /// A preset was picked (`None`: back to the controls).
     pub on_pick: Callback<Option<&'static Preset>>,
     /// Run was pressed.
@@ -32,8 +33,9 @@ pub fn preset_panel(props: &PresetProps) -> Html {
         })
     };
     let report = props
-        .report
+        .results
         .as_ref()
+        .and_then(|r| r.preset.as_ref())
         .filter(|r| props.picked.is_some_and(|p| p.name == r.name));
     html! {
         <section class="presets" data-testid="presets" aria-labelledby="presets-title">

@@ -92,22 +92,21 @@ pub fn lazy_details(props: &LazyDetailsProps) -> Html {
     }
 }
 
+/// The number (`data-i`) of the timeline bar that has the focus, if one has.
+fn focused_bar() -> Option<i64> {
+    web_sys::window()?
+        .document()?
+        .active_element()?
+        .get_attribute("data-i")?
+        .parse()
+        .ok()
+}
+
 /// Moves the focus from the timeline's focused bar (or the chart itself) to the bar `step`
 /// places on, in drawing order. The bars are not tab stops of their own: after a run of a
 /// thousand tasks, Tab would have to cross every one of them to leave the chart.
-fn step_through_bars(e: &KeyboardEvent, step: i64) {
-    let Some(chart) = e
-        .current_target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
-        return;
-    };
-    let at = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element())
-        .and_then(|a| a.get_attribute("data-i"))
-        .and_then(|i| i.parse::<i64>().ok());
-    let to = at.map_or(0, |i| (i + step).max(0));
+fn step_through_bars(chart: &web_sys::Element, step: i64) {
+    let to = focused_bar().map_or(0, |i| (i + step).max(0));
     if let Ok(Some(bar)) = chart.query_selector(&format!(r#"rect[data-i="{to}"]"#)) {
         let _ = bar.unchecked_into::<web_sys::HtmlElement>().focus();
     }
@@ -172,9 +171,15 @@ pub fn timeline(props: &RunProps) -> Html {
         let view = view.clone();
         Callback::from(move |_: MouseEvent| view.set(full))
     };
+    // Yew delegates events to the page's root, so the handler finds the chart by reference,
+    // not as the event's current target.
+    let chart_ref = use_node_ref();
     let on_key = {
-        let view = view.clone();
+        let (view, chart_ref) = (view.clone(), chart_ref.clone());
         Callback::from(move |e: KeyboardEvent| {
+            let Some(chart) = chart_ref.cast::<web_sys::Element>() else {
+                return;
+            };
             let next = match e.key().as_str() {
                 "+" | "=" => view.zoom(2.0, center),
                 "-" | "_" => view.zoom(0.5, center),
@@ -183,12 +188,16 @@ pub fn timeline(props: &RunProps) -> Html {
                 "ArrowRight" => view.pan(0.2 * view.width_ms()),
                 "ArrowDown" | "ArrowUp" => {
                     e.prevent_default();
-                    step_through_bars(&e, if e.key() == "ArrowDown" { 1 } else { -1 });
+                    step_through_bars(&chart, if e.key() == "ArrowDown" { 1 } else { -1 });
                     return;
                 }
                 _ => return,
             };
             e.prevent_default();
+            // A new window redraws every bar, the focused one too: the chart keeps the focus.
+            if focused_bar().is_some() {
+                let _ = chart.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
             view.set(next);
         })
     };
@@ -223,7 +232,7 @@ pub fn timeline(props: &RunProps) -> Html {
     html! {
         <section class="view" data-testid="timeline" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{ "Timeline" }</h2>
-            <p class="hint">{ "Every model on the same time axis. Hover or focus a bar for its task, state, start and duration. Zoom with + / − (or the keys + − 0 ← → when the chart has focus); ↓ ↑ step through the bars." }</p>
+            <p class="hint" id="timeline-hint">{ "Every model on the same time axis. Hover or focus a bar for its task, state, start and duration. Zoom with + / − (or the keys + − 0 ← → when the chart has focus); ↓ ↑ step through the bars." }</p>
             <div class="toolbar" role="toolbar" aria-label="Timeline zoom and pan">
                 <button type="button" class="secondary" data-testid="zoom-in" onclick={zoom(2.0)} aria-label="Zoom in">{ "+" }</button>
                 <button type="button" class="secondary" data-testid="zoom-out" onclick={zoom(0.5)} aria-label="Zoom out">{ "−" }</button>
@@ -238,6 +247,7 @@ pub fn timeline(props: &RunProps) -> Html {
             { legend() }
             <div class="chart-scroll">
                 <svg viewBox={format!("0 0 {:.0} {:.0}", layout.width, layout.height)} role="img" aria-label={label}
+                    aria-describedby="timeline-hint" ref={chart_ref}
                     tabindex="0" onkeydown={on_key} onmouseover={on_over} onfocusin={on_focus}
                     data-testid="timeline-svg">
                     { for layout.ticks.iter().map(|(x, text)| html! {

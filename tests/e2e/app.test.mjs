@@ -476,6 +476,12 @@ test('the views: timeline, wall time, latency, Python mapping and decision table
     await page.getAttribute('[data-testid="timeline-svg"] rect.bar[data-i="1"]', 'aria-label'));
   await page.keyboard.press('ArrowUp');
   assert.equal(await focused(), '0');
+  // Zooming from a bar redraws the bars; the chart keeps the focus, and its keys keep working.
+  await page.keyboard.press('+');
+  assert.notEqual(await page.textContent('[data-testid="timeline-window"]'), before);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'timeline-svg');
+  await page.keyboard.press('0');
+  assert.equal(await page.textContent('[data-testid="timeline-window"]'), before);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="timeline-svg"]'))), false);
   // Wall time: one bar per model, whiskers for the two repeats.
