@@ -314,8 +314,8 @@ async fn run_plan(
     let json = match last {
         Some(last) => {
             dispatch.dispatch(Action::Results(last.clone()));
-            // The JSON in a task of its own: after 1024 tasks × 4 models it is 1.3 MB and takes
-            // ~20 ms to write, and the page's final render (every view) takes ~40 ms more.
+            // The JSON in a task of its own: after 1024 tasks × 3 models it is 1.1 MB and takes
+            // 10–25 ms to write, and the page's final render, every view, comes on top.
             web::clock::yield_now().await;
             let json = last.to_json_compact();
             web::clock::yield_now().await;
