@@ -4,7 +4,7 @@
 //
 //   node bench/report.mjs --native native.json --python python.json --browser browser.json \
 //     --json docs/benchmarks.json --md docs/BENCHMARKS.md
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const arg = (name) => args[args.indexOf(`--${name}`) + 1];
@@ -98,7 +98,9 @@ for (const probe of browser.copy_probe ?? []) {
   if (page) pair(`copy way, ${probe.mb} MB: serialize + transfer + deserialize, ms`, page.total_ms.median, probe.total_ms.median);
 }
 const doc = {
-  generated: new Date().toISOString(),
+  // When the browser's figures were written (the run's last part), so a report made again from
+  // the same files (after NOTES.md changes) keeps the run's time.
+  generated: statSync(arg('browser')).mtime.toISOString(),
   machine: { ...native.machine, python: python.python, browser: browser.browser },
   verdicts,
   native, python, browser, codecs,
