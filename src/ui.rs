@@ -326,16 +326,15 @@ async fn run_plan(
     let shown = json.is_some();
     let before = location::results_run();
     dispatch.dispatch(Action::Done(cancelled, history, json));
-    // Flag completion only once the final document is in the DOM: automation reads it as soon
-    // as the flag is up. Yew renders in a microtask, so one turn is normally enough; one more
-    // lets the timeline draw its bars, which it does a turn after the rest of the page.
+    // Flag completion only once the final document is in the DOM and every view is drawn
+    // (some draw a turn after the rest of the page): automation reads them as soon as the flag
+    // is up. Yew renders in a microtask, so a few turns are normally enough.
     for _ in 0..100 {
         web::clock::yield_now().await;
-        if !shown || location::results_run() != before {
+        if !shown || (location::results_run() != before && !location::drawing()) {
             break;
         }
     }
-    web::clock::yield_now().await;
     location::set_run_state(match (cancelled, failed) {
         (true, _) => "cancelled",
         (false, true) => "error",
@@ -819,9 +818,11 @@ pub fn app() -> Html {
                     }
                     <views::Timeline results={results.clone()} />
                     if !embed {
-                        <views::Scaling results={results.clone()} />
-                        <views::Latency results={results.clone()} />
-                        <views::PythonMapping results={results.clone()} />
+                        <views::Later>
+                            <views::Scaling results={results.clone()} />
+                            <views::Latency results={results.clone()} />
+                            <views::PythonMapping results={results.clone()} />
+                        </views::Later>
                     }
                 }
             }

@@ -102,6 +102,37 @@ fn focused_bar() -> Option<i64> {
         .ok()
 }
 
+/// Props of [`Later`].
+#[derive(Debug, Properties, PartialEq)]
+pub struct LaterProps {
+    /// What to show, from the browser's next turn on.
+    pub children: Html,
+}
+
+/// Shows its children from the browser's next turn after it appears, not in the same task as
+/// the rest of the page: a run's views all appear when it is done, and drawn in one task, after
+/// 1024 tasks × 3 models, they made a 50–65 ms long task whenever the VM ran slow
+/// (docs/BENCHMARKS.md, B6). Until then it holds a `data-drawing` placeholder, which the run
+/// waits for before it says it is done (`location::drawing`).
+#[function_component(Later)]
+pub fn later(props: &LaterProps) -> Html {
+    let ready = use_state(|| false);
+    {
+        let ready = ready.clone();
+        use_effect_with((), move |()| {
+            wasm_bindgen_futures::spawn_local(async move {
+                crate::web::clock::yield_now().await;
+                ready.set(true);
+            });
+        });
+    }
+    if *ready {
+        props.children.clone()
+    } else {
+        html! { <div data-drawing="views"></div> }
+    }
+}
+
 /// Moves the focus from the timeline's focused bar (or the chart itself) to the bar `step`
 /// places on, in drawing order. The bars are not tab stops of their own: after a run of a
 /// thousand tasks, Tab would have to cross every one of them to leave the chart.
@@ -230,7 +261,8 @@ pub fn timeline(props: &RunProps) -> Html {
         chart::format_ms(layout.view.end_ms)
     );
     html! {
-        <section class="view" data-testid="timeline" aria-labelledby="timeline-title">
+        <section class="view" data-testid="timeline" aria-labelledby="timeline-title"
+            data-drawing={(!show_bars).then_some("bars")}>
             <h2 id="timeline-title">{ "Timeline" }</h2>
             <p class="hint" id="timeline-hint">{ "Every model on the same time axis. Hover or focus a bar for its task, state, start and duration. Zoom with + / − (or the keys + − 0 ← → when the chart has focus); ↓ ↑ step through the bars." }</p>
             <div class="toolbar" role="toolbar" aria-label="Timeline zoom and pan">

@@ -56,6 +56,15 @@ pub fn results_run() -> Option<String> {
         .get_attribute("data-run")
 }
 
+/// Whether part of the page is still to be drawn: a view that draws a turn after the rest marks
+/// itself `data-drawing` until it has.
+pub fn drawing() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-drawing]").ok().flatten())
+        .is_some()
+}
+
 /// The page's colour theme: `auto` (the OS preference), `light` or `dark`.
 pub fn theme() -> String {
     web_sys::window()
