@@ -816,7 +816,9 @@ pub fn app() -> Html {
                     if !embed {
                         <views::Comparison results={results.clone()} />
                     }
-                    <views::Timeline results={results.clone()} />
+                    <views::Later>
+                        <views::Timeline results={results.clone()} />
+                    </views::Later>
                     if !embed {
                         <views::Later>
                             <views::Scaling results={results.clone()} />

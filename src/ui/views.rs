@@ -109,11 +109,11 @@ pub struct LaterProps {
     pub children: Html,
 }
 
-/// Shows its children from the browser's next turn after it appears, not in the same task as
-/// the rest of the page: a run's views all appear when it is done, and drawn in one task, after
-/// 1024 tasks × 3 models, they made a 50–65 ms long task whenever the VM ran slow
-/// (docs/BENCHMARKS.md, B6). Until then it holds a `data-drawing` placeholder, which the run
-/// waits for before it says it is done (`location::drawing`).
+/// Shows its children from a later task than the one it appears in (a 0 ms timer's: posted
+/// messages may be handled several to a task): a run's views all appear when it is done, and
+/// drawn in one task, after 1024 tasks × 3 models, they made a 50–65 ms long task whenever the
+/// VM ran slow (docs/BENCHMARKS.md, B6). Until then it holds a `data-drawing` placeholder,
+/// which the run waits for before it says it is done (`location::drawing`).
 #[function_component(Later)]
 pub fn later(props: &LaterProps) -> Html {
     let ready = use_state(|| false);
@@ -121,7 +121,7 @@ pub fn later(props: &LaterProps) -> Html {
         let ready = ready.clone();
         use_effect_with((), move |()| {
             wasm_bindgen_futures::spawn_local(async move {
-                crate::web::clock::yield_now().await;
+                crate::web::clock::sleep_ms(0).await;
                 ready.set(true);
             });
         });
@@ -164,7 +164,7 @@ pub fn timeline(props: &RunProps) -> Html {
         (layout, texts, bars)
     });
     let (layout, texts, bars) = &*drawing;
-    // A new document draws its lanes first and its bars in the browser's next turn: hundreds
+    // A new document draws its lanes first and its bars in a later task (a 0 ms timer's): hundreds
     // of bars in the same task as the rest of the page made one long task (docs/BENCHMARKS.md,
     // B6). The key tells documents apart.
     let key = (
@@ -183,7 +183,7 @@ pub fn timeline(props: &RunProps) -> Html {
         use_effect_with(key, move |key| {
             let key = *key;
             wasm_bindgen_futures::spawn_local(async move {
-                crate::web::clock::yield_now().await;
+                crate::web::clock::sleep_ms(0).await;
                 drawn.set(Some(key));
             });
         });
