@@ -732,18 +732,7 @@ fn more_tasks_than_pixels_share_columns_as_tall_as_their_slowest() {
 
 #[test]
 fn every_state_has_its_class_and_the_legend_shows_what_is_drawn() {
-    let all = [
-        State::Run,
-        State::Ready,
-        State::WaitIo,
-        State::WaitGil,
-        State::Blocked,
-        State::Startup,
-        State::Serialize,
-        State::Transfer,
-        State::Deserialize,
-        State::Idle,
-    ];
+    let all = State::ALL;
     let classes: std::collections::BTreeSet<&str> = all.into_iter().map(state_class).collect();
     assert_eq!(classes.len(), all.len(), "classes are distinct");
     assert!(classes.iter().all(|c| c.starts_with("state-")));

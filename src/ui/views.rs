@@ -105,7 +105,7 @@ fn focused_bar() -> Option<i64> {
 /// Props of [`Later`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct LaterProps {
-    /// What to show, from the browser's next turn on.
+    /// What to show, from a later task on.
     pub children: Html,
 }
 
