@@ -493,47 +493,44 @@ if (want('B5')) {
 }
 
 if (want('B6')) {
+  /** A page with `query`, left idle half a second after its first render. */
+  const openIdle = async (query) => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}?${query}`);
+    await page.waitForSelector('[data-testid="run"]');
+    await page.waitForTimeout(500);
+    return page;
+  };
+  /** One Run of `page`'s models `ids`: the UI thread's long tasks until it ended, as row `label`. */
+  const longTasksOfRun = async (page, ids, label) => {
+    await page.evaluate(() => { window.__longtasks = []; });
+    const { doc } = await again(page);
+    // Observers report a long task a moment after it ends.
+    await page.waitForTimeout(500);
+    const longtasks = await page.evaluate(() => window.__longtasks.map((t) => t.ms));
+    return {
+      model: label,
+      longest_task_ms: longtasks.length ? Math.max(...longtasks) : null,
+      long_tasks: longtasks.length,
+      heartbeat_longest_gap_ms: Math.max(...ids.map((id) => model(doc, id).heartbeat.longest_gap_ms)),
+      wall_ms: ids.reduce((sum, id) => sum + model(doc, id).wall_ms, 0),
+    };
+  };
   // B6: the UI thread's longest task while each non-blocking model computes (count 1e8 × 4).
   log('B6 responsiveness');
   out.responsiveness = [];
   for (const id of ['async', 'pool_gil', 'pool', 'processes']) {
-    const page = await context.newPage();
-    await page.goto(`${server.url}?workload=count&n=100000000&tasks=4&workers=2&models=${id}`);
-    await page.waitForSelector('[data-testid="run"]');
-    await page.waitForTimeout(500);
-    await page.evaluate(() => { window.__longtasks = []; });
-    const { doc } = await again(page);
-    const longtasks = await page.evaluate(() => window.__longtasks.map((t) => t.ms));
-    out.responsiveness.push({
-      model: id,
-      longest_task_ms: longtasks.length ? Math.max(...longtasks) : null,
-      long_tasks: longtasks.length,
-      heartbeat_longest_gap_ms: model(doc, id).heartbeat.longest_gap_ms,
-      wall_ms: model(doc, id).wall_ms,
-    });
+    const page = await openIdle(`workload=count&n=100000000&tasks=4&workers=2&models=${id}`);
+    out.responsiveness.push(await longTasksOfRun(page, [id], id));
     await page.close();
   }
   // Many tiny tasks: 1024 on each of the three models, the page's first Run (its code still
   // cold) and the next, long tasks counted until the results are drawn — a run's results are
   // part of what the page does for it (they had been 134 + 75 ms long tasks: bench/NOTES.md).
   const ids = ['async', 'pool', 'processes'];
-  const page = await context.newPage();
-  await page.goto(`${server.url}?workload=count&n=1&tasks=1024&workers=2&models=${ids.join(',')}`);
-  await page.waitForSelector('[data-testid="run"]');
-  await page.waitForTimeout(500);
+  const page = await openIdle(`workload=count&n=1&tasks=1024&workers=2&models=${ids.join(',')}`);
   for (const which of ['first Run', 'second Run']) {
-    await page.evaluate(() => { window.__longtasks = []; });
-    const { doc } = await again(page);
-    // Observers report a long task a moment after it ends.
-    await page.waitForTimeout(500);
-    const longtasks = await page.evaluate(() => window.__longtasks.map((t) => t.ms));
-    out.responsiveness.push({
-      model: `${ids.join(', ')}: 1024 tiny tasks each, results drawn (${which})`,
-      longest_task_ms: longtasks.length ? Math.max(...longtasks) : null,
-      long_tasks: longtasks.length,
-      heartbeat_longest_gap_ms: Math.max(...ids.map((id) => model(doc, id).heartbeat.longest_gap_ms)),
-      wall_ms: ids.reduce((sum, id) => sum + model(doc, id).wall_ms, 0),
-    });
+    out.responsiveness.push(await longTasksOfRun(page, ids, `${ids.join(', ')}: 1024 tiny tasks each, results drawn (${which})`));
   }
   await page.close();
 }
