@@ -315,10 +315,13 @@ async fn run_plan(
         Some(last) => {
             dispatch.dispatch(Action::Results(last.clone()));
             // The JSON in a task of its own: after 1024 tasks × 3 models it is 1.1 MB and takes
-            // 10–25 ms to write, and the page's final render, every view, comes on top.
-            web::clock::yield_now().await;
+            // 10–30 ms to write, and the page's final render comes on top. Zero-delay timers, not
+            // `yield_now`: Chromium handles a port's messages several to a task, so the message
+            // posted after the JSON was handled in the JSON's task, and the two made one long
+            // task of 50–65 ms in a page's first run (docs/BENCHMARKS.md, B6).
+            web::clock::sleep_ms(0).await;
             let json = last.to_json_compact();
-            web::clock::yield_now().await;
+            web::clock::sleep_ms(0).await;
             Some(json)
         }
         None => None,
@@ -813,14 +816,18 @@ pub fn app() -> Html {
             if let Some(results) = &state.results {
                 <results::ResultsTable results={results.clone()} {running} />
                 if running.is_none() {
+                    // Drawn a task apart each (`views::Later`); the timeline draws its bars a
+                    // turn after itself, so the views after it take turn 3.
                     if !embed {
-                        <views::Comparison results={results.clone()} />
+                        <views::Later turn={0}>
+                            <views::Comparison results={results.clone()} />
+                        </views::Later>
                     }
-                    <views::Later>
+                    <views::Later turn={1}>
                         <views::Timeline results={results.clone()} />
                     </views::Later>
                     if !embed {
-                        <views::Later>
+                        <views::Later turn={3}>
                             <views::Scaling results={results.clone()} />
                             <views::Latency results={results.clone()} />
                             <views::PythonMapping results={results.clone()} />

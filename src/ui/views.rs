@@ -105,23 +105,33 @@ fn focused_bar() -> Option<i64> {
 /// Props of [`Later`].
 #[derive(Debug, Properties, PartialEq)]
 pub struct LaterProps {
+    /// Its place among the page's deferred views: it appears after `turn + 1` zero-delay timers
+    /// in a row, so views with different turns appear in different tasks.
+    pub turn: u32,
     /// What to show, from a later task on.
     pub children: Html,
 }
 
-/// Shows its children from a later task than the one it appears in (a 0 ms timer's: posted
-/// messages may be handled several to a task): a run's views all appear when it is done, and
-/// drawn in one task, after 1024 tasks × 3 models, they made a 50–65 ms long task whenever the
-/// VM ran slow (docs/BENCHMARKS.md, B6). Until then it holds a `data-drawing` placeholder,
-/// which the run waits for before it says it is done (`location::drawing`).
+/// Shows its children from a later task than the one it appears in: a run's views all appear
+/// when it is done, and drawn in one task, after 1024 tasks × 3 models, they made a long task of
+/// 50–120 ms when the VM ran slow (docs/BENCHMARKS.md, B6). Until then it holds a
+/// `data-drawing` placeholder, which the run waits for before it says it is done
+/// (`location::drawing`).
+///
+/// Why a chain of timers, one per turn: in this threaded build a future waits for its wake-up
+/// with `Atomics.waitAsync`, whose promises the browser may settle several in one task, so
+/// views waiting on timers that fire together were all drawn in one task. Each round of timers
+/// now makes one view ready; the others set their next timer.
 #[function_component(Later)]
 pub fn later(props: &LaterProps) -> Html {
     let ready = use_state(|| false);
     {
         let ready = ready.clone();
-        use_effect_with((), move |()| {
+        use_effect_with(props.turn, move |&turn| {
             wasm_bindgen_futures::spawn_local(async move {
-                crate::web::clock::sleep_ms(0).await;
+                for _ in 0..=turn {
+                    crate::web::clock::sleep_ms(0).await;
+                }
                 ready.set(true);
             });
         });
