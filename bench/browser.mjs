@@ -4,7 +4,7 @@
 // the two can be checked against each other.
 //
 //   node bench/browser.mjs --dist dist --native native.json --native-bin PATH --out browser.json
-//     [--runs 5] [--quick]
+//     [--runs 5] [--quick] [--only B1,B2,…] [--quiet]
 //
 // `--native` names the native benchmark's JSON: the kernels run at exactly its sizes.
 // `--native-bin` is that benchmark's executable: B1 and B2 time native Rust through it
@@ -23,6 +23,8 @@ const arg = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const QUICK = args.includes('--quick');
+// `--quiet`: B2 also times its pools on quiet pages (a diagnosis; see launchQuiet).
+const QUIET = args.includes('--quiet');
 const RUNS = Number(arg('runs', QUICK ? 3 : 5));
 const DIST = resolve(arg('dist', 'dist')) + '/';
 const OUT = arg('out', 'browser.json');
@@ -42,6 +44,13 @@ const fieldStats = (rows, fields) => Object.fromEntries(fields.map((f) => [f, st
 const log = (...m) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...m);
 
 /**
+ * The pause before every timed run, native or in a page: the run before may still be finishing
+ * behind its result (painting, a garbage collection on V8's helper threads), and on two cores
+ * whatever it does comes out of the next run's threads. Both sides wait alike.
+ */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+/**
  * Native Rust on call (benches/native.rs `--serve`): `time('kernel hash 1000000')` resolves to
  * one checked run's ms. The process runs only when asked, so it never competes with the page.
  */
@@ -52,15 +61,111 @@ function nativeSide(bin) {
   child.on('exit', (code) => {
     for (const w of waiting.splice(0)) w.reject(new Error(`${bin} --serve exited with ${code}`));
   });
+  // A pause first: the page may still be painting the run it has just reported.
+  const time = (request) => settle().then(() => new Promise((resolve, reject) => {
+    waiting.push({ resolve, reject });
+    child.stdin.write(`${request}\n`);
+  }));
   return {
-    // A pause first: the page may still be painting the run it has just reported.
-    time: (request) => new Promise((resolve) => setTimeout(resolve, 300)).then(() => new Promise((resolve, reject) => {
-      waiting.push({ resolve, reject });
-      child.stdin.write(`${request}\n`);
-    })),
+    time,
+    /** `time`, and the CPU each of the process's threads had meanwhile (`threadCpu`). */
+    timed: async (request) => {
+      await settle();
+      const before = threadCpu([child.pid]);
+      const ms = await time(request);
+      return { ms, cpu: cpuSince(before, threadCpu([child.pid])) };
+    },
     close: () => child.stdin.end(),
   };
 }
+
+/**
+ * CPU time each thread has had so far, ms, keyed `pid/tid`, with the thread's name: Linux's
+ * scheduler statistics (/proc/PID/task/TID/schedstat: ns on a CPU, exact, where /proc/…/stat
+ * counts 10 ms ticks). `pids`: the processes to read; by default every Chromium process. Empty
+ * where there is no /proc.
+ */
+function threadCpu(pids) {
+  const out = new Map();
+  let all = pids;
+  if (!all) {
+    try {
+      all = readdirSync('/proc').filter((d) => /^\d+$/.test(d) && readSafe(`/proc/${d}/comm`)?.startsWith('chrom'));
+    } catch {
+      return out;
+    }
+  }
+  for (const pid of all) {
+    let tids = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch { /* the process has ended */ }
+    for (const tid of tids) {
+      const ns = Number(readSafe(`/proc/${pid}/task/${tid}/schedstat`)?.split(' ')[0]);
+      if (Number.isFinite(ns)) out.set(`${pid}/${tid}`, { name: readSafe(`/proc/${pid}/task/${tid}/comm`)?.trim() ?? '', ms: ns / 1e6 });
+    }
+  }
+  return out;
+}
+
+function readSafe(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's CPU time so far, ms, summed over its CPUs: busy, idle and stolen by the host. */
+function machineCpu() {
+  const fields = readSafe('/proc/stat')?.split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  if (!fields) return undefined;
+  const tick = 10; // USER_HZ is 100 on Linux
+  const [idle, iowait, steal] = [fields[3], fields[4], fields[7] ?? 0];
+  const all = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: (all - idle - iowait - steal) * tick, idle: (idle + iowait) * tick, steal: steal * tick };
+}
+
+/**
+ * For B2's diagnosis: one Run of `page`, with the machine's and every Chromium thread's CPU read
+ * twice while it runs, from 15% to 75% of `expectMs` (the run's usual wall time), so the window
+ * holds nothing but the run — no start, no drawing of its results. Shares are of the window's
+ * two cores. Not part of any ratio: the readings themselves take a few ms of CPU from the run.
+ */
+async function midRun(page, expectMs) {
+  const before = await page.evaluate(() => document.querySelector('#results-json')?.textContent ?? null);
+  await settle();
+  await page.click('[data-testid="run"]');
+  await new Promise((resolve) => setTimeout(resolve, 0.15 * expectMs));
+  const [t0, m0, c0] = [performance.now(), machineCpu(), threadCpu()];
+  await new Promise((resolve) => setTimeout(resolve, 0.6 * expectMs));
+  const [c1, m1, t1] = [threadCpu(), machineCpu(), performance.now()];
+  await runEnded(page, before, 600_000);
+  const { doc } = await results(page);
+  const cores = 2 * (t1 - t0);
+  const byName = new Map();
+  for (const t of cpuSince(c0, c1)) byName.set(t.name, (byName.get(t.name) ?? 0) + t.ms);
+  return {
+    wall_ms: model(doc, 'pool').wall_ms, window_ms: t1 - t0,
+    threads: Object.fromEntries([...byName].map(([name, ms]) => [name, ms / cores])),
+    machine: m0 && { busy: (m1.busy - m0.busy) / cores, idle: (m1.idle - m0.idle) / cores, steal: (m1.steal - m0.steal) / cores },
+  };
+}
+
+/** Each thread's CPU between two `threadCpu` readings, ms, busiest first: `[{ name, ms }]`. */
+const cpuSince = (before, after) => [...after]
+  .map(([key, t]) => ({ name: t.name, ms: t.ms - (before.get(key)?.ms ?? 0) }))
+  .filter((t) => t.ms > 0)
+  .sort((a, b) => b.ms - a.ms);
+
+/**
+ * The share of `threads` cores that the `threads` busiest of `cpu` (named `prefix…`) had during
+ * a run of `wallMs`: 1 when they ran all the time. Undefined without /proc.
+ */
+const cpuShare = (cpu, threads, wallMs, prefix = '') => {
+  const busiest = cpu.filter((t) => t.name.startsWith(prefix)).slice(0, threads);
+  return busiest.length ? busiest.reduce((a, t) => a + t.ms, 0) / (threads * wallMs) : undefined;
+};
 const side = want('B1') || want('B2') ? nativeSide(arg('native-bin')) : null;
 
 const server = await serve(DIST, { isolated: true });
@@ -165,12 +270,18 @@ function describe(doc) {
   return `${doc.config.workload} n=${doc.config.n} × ${doc.config.tasks}`;
 }
 
-/** Clicks Run again on `page` and returns the new results. */
-async function again(page) {
+/**
+ * Clicks Run again on `page` and returns the new results; with `cpu`, also what each Chromium
+ * thread had of the CPUs from the click to the done flag (`cpuSince`).
+ */
+async function again(page, { cpu = false } = {}) {
   const before = await page.evaluate(() => document.querySelector('#results-json')?.textContent ?? null);
+  await settle();
+  const threadsBefore = cpu ? threadCpu() : null;
   await page.click('[data-testid="run"]');
   await runEnded(page, before, 600_000);
-  return results(page);
+  const threadsAfter = cpu ? threadCpu() : null;
+  return { ...(await results(page)), cpu: cpu ? cpuSince(threadsBefore, threadsAfter) : undefined };
 }
 
 const model = (doc, id) => doc.models.find((m) => m.model === id);
@@ -189,10 +300,23 @@ async function warmPage(query, ctx = context) {
 
 /** The median of the round-by-round ratios `a[i] / b[i]`: drift over the rounds cancels out. */
 const pairedRatio = (a, b) => stats(a.map((x, i) => x / b[i])).median;
+/** The middle half of the round-by-round ratios `a[i] / b[i]`: `[first quartile, third]`. */
+const pairedSpread = (a, b) => {
+  const v = a.map((x, i) => x / b[i]).sort((p, q) => p - q);
+  const at = (q) => {
+    const i = q * (v.length - 1);
+    return v[Math.floor(i)] + (v[Math.ceil(i)] - v[Math.floor(i)]) * (i - Math.floor(i));
+  };
+  return [at(0.25), at(0.75)];
+};
 
-// B1 and B2 take twice the usual rounds: the machine's speed swings by ±20% within seconds,
-// and each round gives one ratio.
+// B1 takes twice the usual rounds: the machine's speed swings by ±20% within seconds, and each
+// round gives one ratio. B2 takes four times: each of its ratios comes from four runs (two
+// speed-ups), each run's wall time the slower of two vCPUs, so a round's ratio swings by ±15%
+// (bench/NOTES.md, B2).
 const ROUNDS = 2 * RUNS;
+const B2_ROUNDS = 4 * RUNS;
+out.rounds = { B1: ROUNDS, B2: B2_ROUNDS };
 
 if (want('B1')) {
   // B1: each kernel on the UI thread (one task) at the native benchmark's sizes, taking turns
@@ -215,34 +339,96 @@ if (want('B1')) {
   }
 }
 
+/**
+ * The share of `threads` lanes' time that a run's tasks were running, by its own trace (1 when
+ * no thread ever waited for work): where `cpuShare` is lower, a thread had a task to run and no
+ * CPU to run it on.
+ */
+const busyShare = (m, threads) => m.tasks
+  .flatMap((t) => t.segments.filter((seg) => seg.state === 'run'))
+  .reduce((a, seg) => a + seg.end_ms - seg.start_ms, 0) / (threads * m.wall_ms);
+
+/**
+ * B2's CPU accounting, where /proc has it: how much of their cores each side's threads got
+ * (median shares; 1 = all the time), what Chromium's other threads took during a pool of 2's run
+ * (from the click to the done flag, so the drawing of the results is in it), and the ratio once
+ * each speed-up is divided by the share of two cores its threads got over the share one thread
+ * got — whether the pool, given the CPU rayon gets, would keep up with rayon.
+ */
+function b2Cpu({ shareSeq, sharePar, rustShareSeq, rustSharePar, others, busyPar, speedups, rayonSpeedups }) {
+  if ([shareSeq, sharePar, rustShareSeq, rustSharePar].some((v) => v.some((x) => x === undefined))) return undefined;
+  const perCpu = (speedup, i, one, two) => speedup * (one[i] / two[i]);
+  const pool = speedups.map((x, i) => perCpu(x, i, shareSeq, sharePar));
+  const rayon = rayonSpeedups.map((x, i) => perCpu(x, i, rustShareSeq, rustSharePar));
+  return {
+    pool_share_one: stats(shareSeq).median, pool_share_two: stats(sharePar).median,
+    rayon_share_one: stats(rustShareSeq).median, rayon_share_two: stats(rustSharePar).median,
+    others_ms: stats(others), pool_busy_two: stats(busyPar).median,
+    ratio_per_cpu: pairedRatio(pool, rayon), ratio_per_cpu_spread: pairedSpread(pool, rayon),
+  };
+}
+
+/**
+ * `midRun`'s readings summed up: median shares of the two cores for the machine (busy, idle,
+ * stolen) and for the Chromium threads by name, the busiest first (DedicatedWorker is the pool,
+ * `chromium` a process's main thread: the page's UI thread, the browser's).
+ */
+function midRunStats(inside) {
+  const names = [...new Set(inside.flatMap((r) => Object.keys(r.threads)))];
+  const threads = names
+    .map((name) => ({ name, share: stats(inside.map((r) => r.threads[name] ?? 0)).median }))
+    .filter((t) => t.share >= 0.005)
+    .sort((a, b) => b.share - a.share);
+  const machine = inside[0].machine && Object.fromEntries(['busy', 'idle', 'steal']
+    .map((k) => [k, stats(inside.map((r) => r.machine[k])).median]));
+  return { runs: inside.length, window_ms: stats(inside.map((r) => r.window_ms)).median, threads, machine };
+}
+
 if (want('B2')) {
   // B2: four tasks on a pool of two threads against the same four on a pool of one (the UI
   // thread's time beside them), and natively rayon's two threads against one thread — all
-  // taking turns, round by round. A waiting page is idle: its meter rests between runs. The same
-  // pools on quiet pages (`launchQuiet`) take their turns too: what the live page's own work
-  // during a run (heartbeat, meter) costs the threads, on a machine whose two cores they fill.
+  // taking turns, round by round, each side's one-thread run beside the other's and its
+  // two-thread run likewise (a vCPU's speed changes from one second to the next). A waiting
+  // page is idle: its meter rests between runs. With `--quiet`, the same pools on quiet pages
+  // (`launchQuiet`) take their turns too: what the live page's own work during a run
+  // (heartbeat, meter) costs the threads, on a machine whose two cores they fill.
   log('B2 pool speed-up');
-  const quiet = await launchQuiet();
+  const quiet = QUIET ? await launchQuiet() : null;
   out.pool2 = [];
   for (const k of native.kernels) {
     const query = `workload=${k.kind}&n=${k.n}&tasks=4`;
     const one = await warmPage(`${query}&workers=1&models=blocking,pool`);
     const two = await warmPage(`${query}&workers=2&models=pool`);
-    const quietOne = await warmPage(`${query}&workers=1&models=pool`, quiet);
-    const quietTwo = await warmPage(`${query}&workers=2&models=pool`, quiet);
+    const quietOne = quiet && await warmPage(`${query}&workers=1&models=pool`, quiet);
+    const quietTwo = quiet && await warmPage(`${query}&workers=2&models=pool`, quiet);
     const [seqRequest, parRequest] = [`seq ${k.kind} ${k.n}`, `par ${k.kind} ${k.n}`];
     await side.time(seqRequest);
     await side.time(parRequest);
     const [ui, seq, par, quietSeq, quietPar, rustSeq, rustPar] = [[], [], [], [], [], [], []];
-    for (let i = 0; i < ROUNDS; i++) {
-      const { doc } = await again(one.page);
-      ui.push(model(doc, 'blocking').wall_ms);
-      seq.push(model(doc, 'pool').wall_ms);
-      par.push(model((await again(two.page)).doc, 'pool').wall_ms);
-      quietSeq.push(model((await again(quietOne.page)).doc, 'pool').wall_ms);
-      quietPar.push(model((await again(quietTwo.page)).doc, 'pool').wall_ms);
-      rustSeq.push(await side.time(seqRequest));
-      rustPar.push(await side.time(parRequest));
+    // Each run's threads' share of their cores (`cpuShare`), and what every other Chromium
+    // thread had during the pool of 2's run, ms.
+    const [shareSeq, sharePar, rustShareSeq, rustSharePar, others, busyPar] = [[], [], [], [], [], []];
+    for (let i = 0; i < B2_ROUNDS; i++) {
+      const oneRun = await again(one.page, { cpu: true });
+      ui.push(model(oneRun.doc, 'blocking').wall_ms);
+      seq.push(model(oneRun.doc, 'pool').wall_ms);
+      shareSeq.push(cpuShare(oneRun.cpu, 1, seq.at(-1), 'DedicatedWorker'));
+      const rustOne = await side.timed(seqRequest);
+      rustSeq.push(rustOne.ms);
+      rustShareSeq.push(cpuShare(rustOne.cpu, 1, rustOne.ms));
+      const twoRun = await again(two.page, { cpu: true });
+      par.push(model(twoRun.doc, 'pool').wall_ms);
+      sharePar.push(cpuShare(twoRun.cpu, 2, par.at(-1), 'DedicatedWorker'));
+      busyPar.push(busyShare(model(twoRun.doc, 'pool'), 2));
+      const pool = new Set(twoRun.cpu.filter((t) => t.name.startsWith('DedicatedWorker')).slice(0, 2));
+      others.push(twoRun.cpu.filter((t) => !pool.has(t)).reduce((a, t) => a + t.ms, 0));
+      const rustTwo = await side.timed(parRequest);
+      rustPar.push(rustTwo.ms);
+      rustSharePar.push(cpuShare(rustTwo.cpu, 2, rustTwo.ms));
+      if (quiet) {
+        quietSeq.push(model((await again(quietOne.page)).doc, 'pool').wall_ms);
+        quietPar.push(model((await again(quietTwo.page)).doc, 'pool').wall_ms);
+      }
     }
     const speedups = seq.map((x, i) => x / par[i]);
     const rayonSpeedups = rustSeq.map((x, i) => x / rustPar[i]);
@@ -251,15 +437,20 @@ if (want('B2')) {
       kind: k.kind, n: k.n, ui_thread_ms: stats(ui), seq_ms: stats(seq), par_ms: stats(par),
       speedup: stats(speedups).median, speedup_vs_ui_thread: pairedRatio(ui, par),
       rayon: { seq_ms: stats(rustSeq), par_ms: stats(rustPar), speedup: stats(rayonSpeedups).median },
-      ratio: pairedRatio(speedups, rayonSpeedups),
-      quiet: {
+      ratio: pairedRatio(speedups, rayonSpeedups), ratio_spread: pairedSpread(speedups, rayonSpeedups),
+      cpu: b2Cpu({ shareSeq, sharePar, rustShareSeq, rustSharePar, others, busyPar, speedups, rayonSpeedups }),
+      quiet: quiet && {
         seq_ms: stats(quietSeq), par_ms: stats(quietPar), speedup: stats(quietSpeedups).median,
-        ratio: pairedRatio(quietSpeedups, rayonSpeedups),
+        ratio: pairedRatio(quietSpeedups, rayonSpeedups), ratio_spread: pairedSpread(quietSpeedups, rayonSpeedups),
       },
     });
-    for (const opened of [one, two, quietOne, quietTwo]) await opened.page.close();
+    // Then a few runs of the pool of 2 read from inside (`midRun`): who had the two cores.
+    const inside = [];
+    for (let i = 0; i < RUNS && process.platform === 'linux'; i++) inside.push(await midRun(two.page, stats(par).median));
+    if (out.pool2.at(-1).cpu && inside.length) out.pool2.at(-1).cpu.mid_run = midRunStats(inside);
+    for (const opened of [one, two, quietOne, quietTwo]) await opened?.page.close();
   }
-  await quiet.close();
+  await quiet?.close();
 }
 side?.close();
 

@@ -4,20 +4,25 @@
 #   2. CPython doing the same with concurrent.futures, asyncio and pickle (bench/python/bench.py),
 #   3. the app in headless Chromium, through its own results JSON (bench/browser.mjs), and the
 #      copy way's codec candidates in wasm (tests/codecs.rs),
-# and writes docs/BENCHMARKS.md and docs/benchmarks.json (bench/report.mjs). About 15 minutes;
+# and writes docs/BENCHMARKS.md and docs/benchmarks.json (bench/report.mjs). About 20 minutes;
 # run it on an otherwise idle machine. `--quick`: small sizes, a few minutes, report in
-# target/bench/ (docs/ untouched).
+# target/bench/ (docs/ untouched). `--quiet`: B2 also times its pools on quiet pages, a
+# diagnosis of what the live page's own work costs them (bench/NOTES.md, B2), ~6 minutes more.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/setup.sh
 
 QUICK=()
+QUIET=()
 DOCS=docs
-if [[ "${1:-}" == "--quick" ]]; then
-  QUICK=(--quick)
-  DOCS=target/bench
-fi
+for flag in "$@"; do
+  case "$flag" in
+    --quick) QUICK=(--quick); DOCS=target/bench ;;
+    --quiet) QUIET=(--quiet) ;;
+    *) echo "usage: bash scripts/bench.sh [--quick] [--quiet]" >&2; exit 2 ;;
+  esac
+done
 OUT=target/bench
 mkdir -p "$OUT" "$DOCS"
 step() { printf '\n[bench %s] === %s ===\n' "$(date +%H:%M:%S)" "$*"; }
@@ -55,7 +60,7 @@ python3 bench/python/bench.py --out "$OUT/python.json" "${QUICK[@]}"
 
 step "the app in Chromium"
 node bench/browser.mjs --dist dist --native "$OUT/native.json" --native-bin "$NATIVE_BIN" \
-  --out "$OUT/browser.json" "${QUICK[@]}"
+  --out "$OUT/browser.json" "${QUICK[@]}" "${QUIET[@]}"
 
 step "report"
 node bench/report.mjs --native "$OUT/native.json" --python "$OUT/python.json" \
