@@ -61,18 +61,18 @@ function nativeSide(bin) {
   child.on('exit', (code) => {
     for (const w of waiting.splice(0)) w.reject(new Error(`${bin} --serve exited with ${code}`));
   });
-  // A pause first: the page may still be painting the run it has just reported.
-  const time = (request) => settle().then(() => new Promise((resolve, reject) => {
+  const send = (request) => new Promise((resolve, reject) => {
     waiting.push({ resolve, reject });
     child.stdin.write(`${request}\n`);
-  }));
+  });
   return {
-    time,
+    // A pause first: the page may still be painting the run it has just reported.
+    time: (request) => settle().then(() => send(request)),
     /** `time`, and the CPU each of the process's threads had meanwhile (`threadCpu`). */
     timed: async (request) => {
       await settle();
       const before = threadCpu([child.pid]);
-      const ms = await time(request);
+      const ms = await send(request);
       return { ms, cpu: cpuSince(before, threadCpu([child.pid])) };
     },
     close: () => child.stdin.end(),
@@ -133,9 +133,7 @@ function machineCpu() {
  * two cores. Not part of any ratio: the readings themselves take a few ms of CPU from the run.
  */
 async function midRun(page, expectMs) {
-  const before = await page.evaluate(() => document.querySelector('#results-json')?.textContent ?? null);
-  await settle();
-  await page.click('[data-testid="run"]');
+  const before = await clickRun(page);
   await new Promise((resolve) => setTimeout(resolve, 0.15 * expectMs));
   const [t0, m0, c0] = [performance.now(), machineCpu(), threadCpu()];
   await new Promise((resolve) => setTimeout(resolve, 0.6 * expectMs));
@@ -271,14 +269,26 @@ function describe(doc) {
 }
 
 /**
+ * Clicks `page`'s Run after the pause every timed run gets (`settle`), calling `justBefore`
+ * right before the click; returns the results JSON the page showed before it (for `runEnded`).
+ */
+async function clickRun(page, justBefore = () => {}) {
+  const before = await page.evaluate(() => document.querySelector('#results-json')?.textContent ?? null);
+  await settle();
+  justBefore();
+  await page.click('[data-testid="run"]');
+  return before;
+}
+
+/**
  * Clicks Run again on `page` and returns the new results; with `cpu`, also what each Chromium
  * thread had of the CPUs from the click to the done flag (`cpuSince`).
  */
 async function again(page, { cpu = false } = {}) {
-  const before = await page.evaluate(() => document.querySelector('#results-json')?.textContent ?? null);
-  await settle();
-  const threadsBefore = cpu ? threadCpu() : null;
-  await page.click('[data-testid="run"]');
+  let threadsBefore = null;
+  const before = await clickRun(page, () => {
+    if (cpu) threadsBefore = threadCpu();
+  });
   await runEnded(page, before, 600_000);
   const threadsAfter = cpu ? threadCpu() : null;
   return { ...(await results(page)), cpu: cpu ? cpuSince(threadsBefore, threadsAfter) : undefined };

@@ -316,9 +316,9 @@ async fn run_plan(
             dispatch.dispatch(Action::Results(last.clone()));
             // The JSON in a task of its own: after 1024 tasks × 3 models it is 1.1 MB and takes
             // 10–30 ms to write, and the page's final render comes on top. Zero-delay timers, not
-            // `yield_now`: Chromium handles a port's messages several to a task, so the message
-            // posted after the JSON was handled in the JSON's task, and the two made one long
-            // task of 50–65 ms in a page's first run (docs/BENCHMARKS.md, B6).
+            // `yield_now`: measured, the wake-up after the message posted behind the JSON came in
+            // the JSON's own task (wake-ups may share a task: see `views::Later`), and the two
+            // made one long task of 50–65 ms in a page's first run (docs/BENCHMARKS.md, B6).
             web::clock::sleep_ms(0).await;
             let json = last.to_json_compact();
             web::clock::sleep_ms(0).await;

@@ -119,8 +119,9 @@ impl Yielder {
 /// Gives the event loop a turn: resolves in a new macrotask, after input, timers and rendering
 /// that were already due.
 ///
-/// Chromium may handle a port's messages several to a task, so two pieces of work that must not
-/// share one task (each tens of ms) are separated by [`sleep_ms`]`(0)` instead.
+/// Measured in this threaded build, the wake-up after its message may come in the same task as
+/// the work before it (see `ui::views::Later`), so two pieces of work that must not share one
+/// task (each tens of ms) are separated by [`sleep_ms`]`(0)` instead.
 ///
 /// Why a MessageChannel and not `setTimeout(0)`: browsers clamp nested timeouts to ≥ 4 ms, which
 /// would make a 1 ms slice cost 5 ms. A posted message is a macrotask with no clamp.
