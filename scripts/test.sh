@@ -31,7 +31,7 @@ cargo test --target wasm32-unknown-unknown --test browser
 step "release build (trunk build --release)"
 trunk build --release
 # The thread pool needs a wasm memory that is imported *and* shared (see .cargo/config.toml).
-MEMORY="$(python3 ../shared/tools/wasm_memory_info.py dist/app-*_bg.wasm | grep 'import memory')"
+MEMORY="$(python3 tools/wasm_memory_info.py dist/app-*_bg.wasm | grep 'import memory')"
 echo "app wasm: $MEMORY"
 grep -q "'shared': True" <<<"$MEMORY"
 

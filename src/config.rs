@@ -246,8 +246,9 @@ fn default_stall_s() -> u32 {
 impl Default for RunConfig {
     fn default() -> Self {
         RunConfig {
-            workload: WorkloadKind::Count,
-            n: WorkloadKind::Count.default_size(),
+            // The seed's heavy_func loop, for a quarter second of this machine's time.
+            workload: WorkloadKind::Cpu,
+            n: WorkloadKind::Cpu.default_size(),
             tasks: 4,
             workers: None,
             models: Model::DEFAULT.to_vec(),
@@ -291,20 +292,6 @@ impl RunConfig {
             Some(groups) if !groups.is_empty() => groups.clone(),
             _ => vec![vec![self.spec()]],
         }
-    }
-
-    /// These settings with every `cpu:n ms` step made a count loop sized by `count_per_ms`
-    /// (see [`WorkloadSpec::resolve`]), as the models run them.
-    pub fn resolved(&self, count_per_ms: Option<u64>) -> RunConfig {
-        let mut config = self.clone();
-        let spec = self.spec().resolve(count_per_ms);
-        (config.workload, config.n) = (spec.kind, spec.n);
-        if let Some(groups) = &mut config.steps {
-            for step in groups.iter_mut().flatten() {
-                *step = step.resolve(count_per_ms);
-            }
-        }
-        config
     }
 
     /// The answer every task should give, if they all should give the same one.
@@ -582,10 +569,10 @@ mod tests {
     }
 
     #[test]
-    fn cpu_milliseconds_become_a_count_loop_at_the_measured_speed() {
+    fn cpu_milliseconds_are_known_only_once_run() {
+        // A `cpu` step's iterations depend on the machine: no answer is promised in advance,
+        // and a task with one has none either, while fixed steps keep theirs.
         let config = RunConfig {
-            workload: WorkloadKind::Cpu,
-            n: 50,
             steps: Some(vec![vec![
                 WorkloadSpec {
                     kind: WorkloadKind::Cpu,
@@ -598,34 +585,23 @@ mod tests {
             ]]),
             ..RunConfig::default()
         };
-        let resolved = config.resolved(Some(1_000));
-        assert_eq!(
-            (resolved.workload, resolved.n),
-            (WorkloadKind::Count, 50_000)
-        );
-        assert_eq!(
-            resolved.task_steps(0),
-            [
-                WorkloadSpec {
-                    kind: WorkloadKind::Count,
-                    n: 20_000
-                },
-                WorkloadSpec {
-                    kind: WorkloadKind::Io,
-                    n: 20
-                }
-            ]
-        );
-        assert_eq!(resolved.common_expected(), Some(20_020));
-        // Unmeasured: the nominal speed, and the oracle agrees with the kernel.
-        let nominal = RunConfig {
-            steps: None,
-            ..config
+        assert_eq!(config.common_expected(), None);
+        let fixed = RunConfig {
+            workload: WorkloadKind::Count,
+            n: 1_000,
+            ..RunConfig::default()
         };
+        assert_eq!(fixed.common_expected(), Some(1_000));
+    }
+
+    #[test]
+    fn the_default_experiment_computes_for_a_quarter_second() {
+        let config = RunConfig::default();
         assert_eq!(
-            nominal.common_expected(),
-            nominal.resolved(None).common_expected()
+            (config.workload, config.n, config.tasks),
+            (WorkloadKind::Cpu, 250, 4)
         );
+        assert!(config.validate().is_ok());
     }
 
     #[test]
@@ -717,6 +693,7 @@ mod tests {
             ),
             (
                 RunConfig {
+                    workload: WorkloadKind::Count,
                     n: 2_000_000_000,
                     tasks: 3,
                     ..base.clone()

@@ -210,6 +210,7 @@ mod tests {
         let ok = Checked {
             answer: 7,
             ok: true,
+            ..Default::default()
         };
         let tasks = vec![
             TaskRecord::single_run(0, "thread 0".into(), 0.0, 1.0, 5.0, ok),

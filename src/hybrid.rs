@@ -137,19 +137,18 @@ pub fn run_threads(
                 // The holder's slice: one step of its kernel, or its return into Python.
                 let ended = match &mut thread.phase {
                     Phase::Compute(runner) => {
-                        let done = runner.step();
+                        let done = runner.step(clock);
                         on_slice();
-                        done.then(|| Some(runner.answer()))
+                        done.then(|| Some(runner.checked(&thread.steps[thread.step])))
                     }
                     // Back from a wait (its answer is already checked): the step is over.
                     _ => Some(None),
                 };
                 let now = rules.at(clock.now_ms());
                 match ended {
-                    Some(answer) => {
-                        if let Some(answer) = answer {
-                            let spec = &thread.steps[thread.step];
-                            thread.checks.push(Checked::of(spec, answer));
+                    Some(checked) => {
+                        if let Some(checked) = checked {
+                            thread.checks.push(checked);
                         }
                         thread.show(State::Run, now);
                         rules.release(holder, now);

@@ -230,7 +230,6 @@ pub fn run_parent<F>(
     submit: impl FnOnce(Job),
     child: F,
     t0: f64,
-    expected: Option<u64>,
 ) -> Option<(TaskRecord, ChildWork)>
 where
     F: FnOnce() -> ChildWork + Send + 'static,
@@ -288,7 +287,7 @@ where
         Segment::new(State::Run, start, blocked_at),
         Segment::new(State::Blocked, blocked_at, clock.now_ms() - t0),
     ];
-    let record = TaskRecord::from_segments(task, lane, 0.0, segments, checked, expected);
+    let record = TaskRecord::from_segments(task, lane, 0.0, segments, checked);
     Some((record, work))
 }
 
@@ -339,7 +338,9 @@ mod tests {
                         segments: vec![],
                         checked: (!child_control.is_cancelled()).then_some(Checked {
                             answer: 7,
+                            expected: Some(7),
                             ok: true,
+                            cpu: None,
                         }),
                     }
                 };
@@ -356,7 +357,6 @@ mod tests {
                     submit,
                     child,
                     0.0,
-                    Some(7),
                 );
                 tx.send(result.map(|(r, _)| r.answer)).unwrap();
             });

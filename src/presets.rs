@@ -227,10 +227,12 @@ impl Preset {
                 let models = [Model::Async, Model::PoolGil, Model::Pool, Model::Processes];
                 vec![
                     step(
-                        "CPU-bound: count loop",
+                        "CPU-bound: the count loop",
                         RunConfig {
-                            workload: WorkloadKind::Count,
-                            n: pick(100_000_000, 20_000_000),
+                            // In this machine's time: long enough that the work, not the
+                            // workers' start-up (30–70 ms, 700 in WebKit), decides the ranking.
+                            workload: WorkloadKind::Cpu,
+                            n: pick(350, 150),
                             tasks: 4,
                             workers: Some(cores),
                             ..config(&models)
@@ -282,8 +284,8 @@ impl Preset {
                     step(
                         "the other way round: CPU-heavy, tiny payloads",
                         RunConfig {
-                            workload: WorkloadKind::Count,
-                            n: pick(100_000_000, 30_000_000),
+                            workload: WorkloadKind::Cpu,
+                            n: pick(350, 100),
                             tasks: 4,
                             workers: Some(cores),
                             ..config(&[Model::Blocking, Model::Processes])
@@ -297,6 +299,8 @@ impl Preset {
                     step(
                         format!("chunksize {k}"),
                         RunConfig {
+                            // Fixed and tiny on purpose (≈ 0.3–5 µs anywhere): the messages are
+                            // what is measured, and any kernel time only dilutes them.
                             workload: WorkloadKind::Count,
                             n: 1_000,
                             tasks: 256,
@@ -312,8 +316,9 @@ impl Preset {
                 .collect(),
             "start-methods" => {
                 let base = RunConfig {
-                    workload: WorkloadKind::Count,
-                    n: 1_000_000,
+                    // A token task: the start-up is what is measured.
+                    workload: WorkloadKind::Cpu,
+                    n: 5,
                     tasks: cores,
                     workers: Some(cores),
                     ..config(&[Model::Processes])
@@ -338,8 +343,8 @@ impl Preset {
             }
             "recursive-submit-deadlock" => {
                 let base = RunConfig {
-                    workload: WorkloadKind::Count,
-                    n: pick(10_000_000, 1_000_000),
+                    workload: WorkloadKind::Cpu,
+                    n: pick(35, 5),
                     tasks: 2,
                     workers: Some(2),
                     ..config(&[Model::Pool])
@@ -364,8 +369,9 @@ impl Preset {
             "gil-vs-free-threading" => vec![step(
                 format!("1 to {} threads", cores.max(4)),
                 RunConfig {
-                    workload: WorkloadKind::Count,
-                    n: pick(50_000_000, 10_000_000),
+                    // Many GIL switch intervals per task on any machine.
+                    workload: WorkloadKind::Cpu,
+                    n: pick(175, 50),
                     tasks: cores.max(4) * 2,
                     workers: Some(cores.max(4)),
                     sweep: true,

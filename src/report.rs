@@ -12,12 +12,12 @@ use crate::gil::GilReport;
 use crate::metrics::{Distribution, Heartbeat};
 use crate::models::Model;
 use crate::trace::{LaneRecord, Segment, State, time_in};
-use crate::workloads::Checked;
+use crate::workloads::{Checked, CpuTime};
 
 /// The `schema` field of every results document.
 pub const RESULTS_SCHEMA: &str = "concurrency-playground/results";
 /// The `version` field; bumped when the shape changes.
-pub const RESULTS_VERSION: u32 = 4;
+pub const RESULTS_VERSION: u32 = 5;
 
 /// What the page found out about the browser.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,8 +30,9 @@ pub struct Environment {
     pub timer_resolution_ms: Option<f64>,
     /// `navigator.userAgent`.
     pub user_agent: String,
-    /// The count loop's measured speed on the page's thread, iterations per ms: what sizes
-    /// `cpu:n` (ms) steps.
+    /// The count loop's measured speed on the page's thread, iterations per ms: shown beside
+    /// `cpu:n` (ms) steps to say how much work that is here. It sizes nothing: a `cpu` step
+    /// times itself.
     #[serde(default)]
     pub count_per_ms: Option<u64>,
 }
@@ -98,6 +99,9 @@ pub struct TaskRecord {
     pub expected: Option<u64>,
     /// Whether it matched the oracle (for several steps: every step did).
     pub ok: bool,
+    /// Its `cpu:n` steps together: the time they asked for and computed (absent without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<CpuTime>,
     /// What it was doing from enqueue to end, in order.
     pub segments: Vec<Segment>,
     /// Isolated workers only: encoded bytes of the request and of the reply.
@@ -119,14 +123,11 @@ impl TaskRecord {
             Segment::new(State::Ready, enqueue_ms, start_ms),
             Segment::new(State::Run, start_ms, end_ms),
         ];
-        TaskRecord::from_segments(
-            task,
-            lane,
-            enqueue_ms,
-            segments,
-            checked,
-            Some(checked.answer),
-        )
+        let checked = Checked {
+            expected: Some(checked.answer),
+            ..checked
+        };
+        TaskRecord::from_segments(task, lane, enqueue_ms, segments, checked)
     }
 
     /// A task from its segments (in order, the first starting at its start): start is where the
@@ -137,7 +138,6 @@ impl TaskRecord {
         enqueue_ms: f64,
         segments: Vec<Segment>,
         checked: Checked,
-        expected: Option<u64>,
     ) -> TaskRecord {
         // Looked for before empty segments go: a task that ran within one tick of the clock
         // (5 µs in an isolated page) has an empty `run`, and it started there, not when it was
@@ -155,8 +155,9 @@ impl TaskRecord {
             start_ms,
             end_ms,
             answer: checked.answer,
-            expected,
+            expected: checked.expected,
             ok: checked.ok,
+            cpu: checked.cpu,
             segments,
             bytes: None,
         }
@@ -584,6 +585,7 @@ mod tests {
         let checked = Checked {
             answer,
             ok: answer == 25,
+            ..Default::default()
         };
         TaskRecord::single_run(
             task,
@@ -600,6 +602,7 @@ mod tests {
         let checked = Checked {
             answer: 1,
             ok: true,
+            ..Default::default()
         };
         let t = TaskRecord::single_run(5, "thread 1".into(), 0.0, 60.09, 60.09, checked);
         assert_eq!((t.enqueue_ms, t.start_ms, t.end_ms), (0.0, 60.09, 60.09));
@@ -664,6 +667,7 @@ mod tests {
                 Checked {
                     answer: 25,
                     ok: true,
+                    ..Default::default()
                 },
             ),
             TaskRecord::single_run(
@@ -675,6 +679,7 @@ mod tests {
                 Checked {
                     answer: 25,
                     ok: true,
+                    ..Default::default()
                 },
             ),
             TaskRecord::single_run(
@@ -686,6 +691,7 @@ mod tests {
                 Checked {
                     answer: 25,
                     ok: true,
+                    ..Default::default()
                 },
             ),
             TaskRecord::single_run(
@@ -697,6 +703,7 @@ mod tests {
                 Checked {
                     answer: 25,
                     ok: true,
+                    ..Default::default()
                 },
             ),
         ];
@@ -734,6 +741,7 @@ mod tests {
         let checked = Checked {
             answer: config.n,
             ok: true,
+            ..Default::default()
         };
         let task = TaskRecord::single_run(0, "worker 0".into(), 0.0, 6.0, 8.0, checked);
         let mut r = ModelResult::from_tasks(Model::Processes, &config, 10.0, hb, vec![task]);
@@ -780,7 +788,7 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&doc.to_json()).unwrap();
         assert_eq!(json["schema"], RESULTS_SCHEMA);
         assert_eq!(json["version"], RESULTS_VERSION);
-        assert_eq!(json["config"]["workload"], "count");
+        assert_eq!(json["config"]["workload"], "cpu");
         let back: Results = serde_json::from_str(&doc.to_json()).unwrap();
         assert_eq!(back, doc);
     }

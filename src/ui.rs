@@ -271,9 +271,7 @@ async fn run_plan(
         }
         let mut doc = Results::new(env.clone(), step.config.clone(), notices.clone());
         dispatch.dispatch(Action::Results(Shared::new(doc.clone())));
-        // The models run `cpu:n ms` steps as count loops sized by this browser's measured speed.
-        let config = step.config.resolved(env.count_per_ms);
-        failed |= run_models(&config, &env, &control, &dispatch, &mut doc).await;
+        failed |= run_models(&step.config, &env, &control, &dispatch, &mut doc).await;
         done.push((step.label.clone(), doc));
     }
     finished.set(true);
@@ -762,6 +760,7 @@ pub fn app() -> Html {
                 <span data-testid="cap-speed">
                     { "count loop: " }
                     <strong>{ env.count_per_ms.map_or("measured at each run".to_string(), |r| format!("{:.0} M iterations/s", r as f64 / 1e3)) }</strong>
+                    { env.count_per_ms.map(|r| crate::workloads::timed::work_here(r, &state.url.config)).unwrap_or_default() }
                 </span>
                 <span data-testid="cap-timer">
                     { "timer resolution: " }

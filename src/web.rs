@@ -56,9 +56,10 @@ pub fn probe() -> Environment {
 }
 
 /// Measures the count loop's speed on this thread, iterations per ms: the best of a few short
-/// runs (the first ones may still run in the baseline compiler). About 50 ms in all; each run
-/// does it before its models start, so `cpu:n` steps are sized by the speed of the moment. The
-/// browser gets a turn between the measurements, so none of them is a long task for the page.
+/// runs (the first ones may still run in the baseline compiler). About 50 ms in all, before each
+/// run's models start. It sizes nothing (a `cpu:n` step times itself): the page shows it to say
+/// how many iterations `n` ms are on this machine, and the results record it. The browser gets a
+/// turn between the measurements, so none of them is a long task for the page.
 pub async fn count_per_ms() -> Option<u64> {
     let clock = clock::PerformanceClock;
     let iterations = 4 * crate::workloads::count_loop::SLICE;
@@ -70,7 +71,7 @@ pub async fn count_per_ms() -> Option<u64> {
     for _ in 0..4 {
         clock::yield_now().await;
         let t0 = clock.now_ms();
-        if crate::workloads::run_to_end(&spec).ok {
+        if crate::workloads::run_to_end(&spec, &clock).ok {
             best_ms = best_ms.min(clock.now_ms() - t0);
         }
     }

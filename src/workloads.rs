@@ -10,6 +10,7 @@
 //! ([`io`]) goes through a seam instead, so each model waits its own real way.
 
 pub mod io;
+pub mod timed;
 // The kernels live in their own crate, compiled for speed while the rest of the page is
 // compiled for size (see Cargo.toml).
 pub use kernels::{count_loop, data, hash_chain, mandelbrot, primes};
@@ -25,6 +26,7 @@ use crate::metrics::Clock;
 use crate::report::TaskRecord;
 use crate::trace::{Segment, State};
 use io::{AsyncIo, BlockingIo};
+pub use timed::{CpuTime, TimedCpu};
 
 /// Which kernel a task runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -32,8 +34,8 @@ use io::{AsyncIo, BlockingIo};
 pub enum WorkloadKind {
     /// The seed's `heavy_func`: `count += 1`, `n` times. Answer: `n`.
     Count,
-    /// CPU-bound for about `n` ms: the count loop, sized by this browser's measured speed
-    /// (`Environment::count_per_ms`, see [`WorkloadSpec::resolve`]). Answer: the iterations.
+    /// CPU-bound for `n` ms of the task's own running time: the count loop in verified chunks
+    /// until its budget is spent, on any machine ([`timed`]). Answer: the iterations done.
     Cpu,
     /// Count the primes below `n` with a segmented sieve. Answer: π(n) from a table.
     Primes,
@@ -88,7 +90,7 @@ impl WorkloadKind {
     pub fn label(self) -> &'static str {
         match self {
             WorkloadKind::Count => "Count loop (the seed's heavy_func)",
-            WorkloadKind::Cpu => "CPU-bound: compute for n ms (count loop, calibrated)",
+            WorkloadKind::Cpu => "CPU-bound: compute for n ms (the count loop, timed)",
             WorkloadKind::Primes => "Count primes below n (segmented sieve)",
             WorkloadKind::Mandelbrot => "Mandelbrot n × n (uneven rows)",
             WorkloadKind::Hash => "SHA-256 hash chain of length n",
@@ -98,12 +100,13 @@ impl WorkloadKind {
         }
     }
 
-    /// The default size: the seed's 100 000 000 iterations; for the others, a size that takes
-    /// a similar fraction of a second.
+    /// The default size: 250 ms of computing for `cpu` (the default experiment), the seed's
+    /// 100 000 000 iterations for the count loop; for the others, a size that takes a fraction
+    /// of a second on a 2020s core.
     pub fn default_size(self) -> u64 {
         match self {
             WorkloadKind::Count => 100_000_000,
-            WorkloadKind::Cpu => 300,
+            WorkloadKind::Cpu => 250,
             WorkloadKind::Primes => 100_000_000,
             WorkloadKind::Mandelbrot => 1024,
             WorkloadKind::Hash => 1_000_000,
@@ -235,27 +238,12 @@ impl WorkloadSpec {
         }
     }
 
-    /// This step with CPU time made concrete: `cpu:n` (ms) becomes a count loop of
-    /// `n × count_per_ms` iterations, this browser's measured speed. Other steps are unchanged;
-    /// without a measurement, [`NOMINAL_COUNT_PER_MS`] is used.
-    pub fn resolve(self, count_per_ms: Option<u64>) -> WorkloadSpec {
-        match self.kind {
-            WorkloadKind::Cpu => WorkloadSpec {
-                kind: WorkloadKind::Count,
-                n: self
-                    .n
-                    .saturating_mul(count_per_ms.unwrap_or(NOMINAL_COUNT_PER_MS).max(1))
-                    .min(count_loop::MAX_N),
-            },
-            _ => self,
-        }
-    }
-
-    /// The known answer, from the oracle beside each kernel.
+    /// The known answer, from the oracle beside each kernel; `None` for a `cpu` step, whose
+    /// iterations are known only once it has run (its [`TimedCpu`] checks them).
     pub fn expected(&self) -> Option<u64> {
         match self.kind {
             WorkloadKind::Count => Some(self.n),
-            WorkloadKind::Cpu => self.n.checked_mul(NOMINAL_COUNT_PER_MS),
+            WorkloadKind::Cpu => None,
             WorkloadKind::Primes => primes::expected(self.n),
             WorkloadKind::Mandelbrot => mandelbrot::expected(self.n),
             WorkloadKind::Hash => hash_chain::expected(self.n),
@@ -278,9 +266,7 @@ impl WorkloadSpec {
     pub fn runner(&self) -> Option<Runner> {
         Some(match self.kind {
             WorkloadKind::Count => Runner::Count(count_loop::CountLoop::new(self.n)),
-            WorkloadKind::Cpu => Runner::Count(count_loop::CountLoop::new(
-                self.n.saturating_mul(NOMINAL_COUNT_PER_MS),
-            )),
+            WorkloadKind::Cpu => Runner::Timed(TimedCpu::new(self.n)),
             WorkloadKind::Primes => Runner::Primes(primes::PrimeCounter::new(self.n)),
             WorkloadKind::Mandelbrot => Runner::Mandelbrot(mandelbrot::Mandelbrot::new(self.n)),
             WorkloadKind::Hash => Runner::Hash(hash_chain::HashChain::new(self.n)),
@@ -290,8 +276,8 @@ impl WorkloadSpec {
     }
 }
 
-/// Count-loop iterations per ms assumed before the page has measured its own (about what a
-/// 2020s core does in wasm): sizes `cpu:n` steps on the host and prices I/O waits in the cap.
+/// Count-loop iterations per ms of a slow 2020s core in wasm: only prices `cpu` and `io` steps
+/// in the batch's work cap (`config::MAX_TOTAL_WORK`), which is about time on one core.
 pub const NOMINAL_COUNT_PER_MS: u64 = 300_000;
 
 /// A resumable kernel: one [`Runner::step`] does one slice (≈ 1 ms) of work.
@@ -299,6 +285,8 @@ pub const NOMINAL_COUNT_PER_MS: u64 = 300_000;
 pub enum Runner {
     /// See [`count_loop`].
     Count(count_loop::CountLoop),
+    /// See [`timed`].
+    Timed(TimedCpu),
     /// See [`primes`].
     Primes(primes::PrimeCounter),
     /// See [`mandelbrot`].
@@ -310,10 +298,12 @@ pub enum Runner {
 }
 
 impl Runner {
-    /// Does one slice. Returns `true` once the task is complete.
-    pub fn step(&mut self) -> bool {
+    /// Does one slice. Returns `true` once the task is complete. Only a timed step reads
+    /// `clock`: the time inside its calls is its running time.
+    pub fn step(&mut self, clock: &(impl Clock + ?Sized)) -> bool {
         match self {
             Runner::Count(r) => r.step(),
+            Runner::Timed(r) => r.step(clock),
             Runner::Primes(r) => r.step(),
             Runner::Mandelbrot(r) => r.step(),
             Runner::Hash(r) => r.step(),
@@ -325,28 +315,54 @@ impl Runner {
     pub fn answer(&self) -> u64 {
         match self {
             Runner::Count(r) => r.answer(),
+            Runner::Timed(r) => r.answer(),
             Runner::Primes(r) => r.answer(),
             Runner::Mandelbrot(r) => r.answer(),
             Runner::Hash(r) => r.answer(),
             Runner::Data(r) => r.answer(),
         }
     }
+
+    /// The finished step `spec`, checked: against its oracle, or for a timed step against the
+    /// iterations its chunks asked for, with the time it asked for and computed.
+    pub fn checked(&self, spec: &WorkloadSpec) -> Checked {
+        match self {
+            Runner::Timed(r) => Checked {
+                answer: r.answer(),
+                expected: Some(r.expected()),
+                ok: r.is_done() && r.answer() == r.expected(),
+                cpu: Some(r.time()),
+            },
+            _ => Checked::of(spec, self.answer()),
+        }
+    }
 }
 
 /// The outcome of one task, checked against its oracle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Checked {
     /// What the kernel computed.
     pub answer: u64,
-    /// Whether it equals [`WorkloadSpec::expected`].
+    /// What it should have computed: [`WorkloadSpec::expected`], or for a `cpu` step the
+    /// iterations it asked for (known once it ran).
+    #[serde(default)]
+    pub expected: Option<u64>,
+    /// Whether it equals `expected`.
     pub ok: bool,
+    /// For `cpu` steps: the time asked for and computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<CpuTime>,
 }
 
 impl Checked {
+    /// `answer` for a step of fixed size, checked against its oracle.
     pub(crate) fn of(spec: &WorkloadSpec, answer: u64) -> Checked {
+        let expected = spec.expected();
         Checked {
             answer,
-            ok: spec.expected() == Some(answer),
+            expected,
+            ok: expected == Some(answer),
+            cpu: None,
         }
     }
 
@@ -355,7 +371,9 @@ impl Checked {
     fn start(steps: usize) -> Checked {
         Checked {
             answer: 0,
+            expected: Some(0),
             ok: steps > 0,
+            cpu: None,
         }
     }
 
@@ -363,7 +381,12 @@ impl Checked {
     fn then(self, next: Checked) -> Checked {
         Checked {
             answer: self.answer + next.answer,
+            expected: self.expected.zip(next.expected).map(|(a, b)| a + b),
             ok: self.ok && next.ok,
+            cpu: match (self.cpu, next.cpu) {
+                (Some(a), Some(b)) => Some(a.plus(b)),
+                (a, b) => a.or(b),
+            },
         }
     }
 }
@@ -372,10 +395,10 @@ impl Checked {
 ///
 /// # Panics
 /// For an I/O wait, which needs a clock: use [`run_blocking`].
-pub fn run_to_end(spec: &WorkloadSpec) -> Checked {
+pub fn run_to_end(spec: &WorkloadSpec, clock: &impl Clock) -> Checked {
     let mut runner = spec.runner().expect("run_to_end runs CPU kernels only");
-    while !runner.step() {}
-    Checked::of(spec, runner.answer())
+    while !runner.step(clock) {}
+    runner.checked(spec)
 }
 
 /// Runs a task to the end on a thread that may block (blocking, thread pool and worker models),
@@ -460,7 +483,7 @@ pub fn run_blocking(
         _ => spec.runner().expect("a CPU kernel"),
     };
     let finished = loop {
-        if runner.step() {
+        if runner.step(clock) {
             break true;
         }
         control.tick();
@@ -477,7 +500,7 @@ pub fn run_blocking(
     // Read before letting go, so this turn ends before the next holder's begins.
     on_segment(State::Run, mark, clock.now_ms());
     gate.release();
-    finished.then(|| Checked::of(spec, runner.answer()))
+    finished.then(|| runner.checked(spec))
 }
 
 /// Runs a task as a coroutine (the async model), checking `control` at every await.
@@ -528,7 +551,7 @@ where
     }
     let mut runner = spec.runner().expect("a CPU kernel");
     loop {
-        let done = runner.step();
+        let done = runner.step(clock);
         control.tick();
         on_slice();
         if done {
@@ -539,7 +562,7 @@ where
             return None;
         }
     }
-    Some(Checked::of(spec, runner.answer()))
+    Some(runner.checked(spec))
 }
 
 /// The known answer of a task made of `steps`: the sum of the steps' answers.
@@ -636,12 +659,7 @@ pub fn run_pool_task(
     let lane = pool_lane(rayon::current_thread_index());
     // Submitted with the whole batch at t0: the wait before the start is queueing.
     Some(TaskRecord::from_segments(
-        task,
-        lane,
-        0.0,
-        segments,
-        checked,
-        expected_of(steps),
+        task, lane, 0.0, segments, checked,
     ))
 }
 

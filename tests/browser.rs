@@ -13,11 +13,11 @@ use playground::metrics::Clock;
 use playground::models::Model;
 use playground::nested::Nesting;
 use playground::protocol::{FromWorker, ISOLATION_CELL, Payloads, TaskRun, ToWorker};
-use playground::report::{ModelResult, Status};
+use playground::report::{ModelResult, Status, TaskRecord};
 use playground::trace::State;
 use playground::web::processes::{Process, WorkerBundle};
 use playground::web::{self, event_loop, thread_pool};
-use playground::workloads::{Checked, WorkloadKind, WorkloadSpec};
+use playground::workloads::{WorkloadKind, WorkloadSpec};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -61,6 +61,9 @@ async fn pool_turn() -> futures::lock::MutexGuard<'static, ()> {
     POOL.lock().await
 }
 
+/// A batch of `tasks` tasks of `kind` sized `n`. Work that stands for time is
+/// `WorkloadKind::Cpu` (n ms of the task's own computing, on any machine); iteration-sized
+/// kernels are used only where their exact answer or their tininess is the point.
 fn small(kind: WorkloadKind, n: u64, tasks: u32, workers: Option<u32>) -> RunConfig {
     RunConfig {
         workload: kind,
@@ -69,6 +72,15 @@ fn small(kind: WorkloadKind, n: u64, tasks: u32, workers: Option<u32>) -> RunCon
         workers,
         ..RunConfig::default()
     }
+}
+
+/// Time `task` spent in `state`, ms: the sum of its segments in it.
+fn time_in(task: &TaskRecord, state: State) -> f64 {
+    task.segments
+        .iter()
+        .filter(|s| s.state == state)
+        .map(|s| s.duration_ms())
+        .sum()
 }
 
 /// Whether any two tasks were in `state` at the same instant (their segments intersect).
@@ -127,13 +139,7 @@ async fn an_isolated_worker_answers_over_the_typed_protocol() {
             assert_eq!(task.steps[0].state, State::Run);
             assert!(received_ms <= decoded_ms && decoded_ms <= task.start_ms);
             assert_eq!(task.id, 7);
-            assert_eq!(
-                task.checked,
-                Checked {
-                    answer: 9_592,
-                    ok: true
-                }
-            );
+            assert_eq!((task.checked.answer, task.checked.ok), (9_592, true));
             assert!(task.start_ms <= task.end_ms);
         }
         other => panic!("unexpected reply {other:?}"),
@@ -186,12 +192,13 @@ async fn isolated_workers_do_not_share_memory_with_each_other_or_the_page() {
 
 #[wasm_bindgen_test]
 async fn async_tasks_interleave_on_one_thread_and_verify() {
-    let config = small(WorkloadKind::Count, 5_000_000, 3, None);
+    let config = small(WorkloadKind::Cpu, 20, 3, None);
     let result = event_loop::run(&config, &Arc::new(RunControl::default())).await;
     assert_eq!(result.status, Status::Ok);
     assert!(result.answer_ok, "{result:?}");
     assert_eq!(result.threads_used, ["main"]);
-    // 3 tasks of 5 slices each, round robin: far more switches than the 2 of a sequential run.
+    // 3 tasks of 20 ms, in slices of ~1 ms of computing, round robin: far more switches than
+    // the 2 of a sequential run.
     assert!(
         result.task_switches.unwrap() >= 6,
         "{:?}",
@@ -205,9 +212,11 @@ async fn the_pool_runs_on_exactly_the_requested_threads_and_resizes_without_relo
     let env = web::probe();
     let control = Arc::new(RunControl::default());
     // 3 threads (more than this machine's cores is allowed), again, 5, then 3 again. No other
-    // test uses these sizes, so the first pool is new whatever ran before.
+    // test uses these sizes, so the first pool is new whatever ran before. Tasks of 20 ms are
+    // long beside a thread taking the next one from the queue: every thread gets some, on any
+    // machine.
     for (threads, fresh) in [(3, true), (3, false), (5, true), (3, true)] {
-        let config = small(WorkloadKind::Primes, 10_000_000, 3 * threads, Some(threads));
+        let config = small(WorkloadKind::Cpu, 20, 3 * threads, Some(threads));
         let result = thread_pool::run(Model::Pool, &config, &env, &control).await;
         assert_eq!(result.status, Status::Ok, "{:?}", result.message);
         assert!(result.answer_ok, "{result:?}");
@@ -226,7 +235,8 @@ async fn the_pool_runs_on_exactly_the_requested_threads_and_resizes_without_relo
 async fn cancelling_the_pool_stops_its_threads_at_the_next_slice() {
     let _turn = pool_turn().await;
     let env = web::probe();
-    let config = small(WorkloadKind::Count, 2_000_000_000, 2, Some(2));
+    // 5 s of computing per task: nobody finishes before the cancel at 300 ms, on any machine.
+    let config = small(WorkloadKind::Cpu, 5_000, 2, Some(2));
     let control = Arc::new(RunControl::default());
     let canceller = control.clone();
     wasm_bindgen_futures::spawn_local(async move {
@@ -240,8 +250,8 @@ async fn cancelling_the_pool_stops_its_threads_at_the_next_slice() {
 
 #[wasm_bindgen_test]
 async fn cancelling_stops_the_async_and_worker_models_early() {
-    // Long enough that nobody finishes before the cancel lands (seconds of work per task).
-    let config = small(WorkloadKind::Count, 2_000_000_000, 2, Some(2));
+    // Long enough that nobody finishes before the cancel lands (5 s of computing per task).
+    let config = small(WorkloadKind::Cpu, 5_000, 2, Some(2));
     let env = web::probe();
     for model in [Model::Async, Model::Processes] {
         let control = Arc::new(RunControl::default());
@@ -272,7 +282,9 @@ async fn cancelling_stops_the_async_and_worker_models_early() {
 
 #[wasm_bindgen_test]
 async fn naive_async_cpu_work_makes_the_other_tasks_wait_cooperative_interleaves() {
-    let cooperative = small(WorkloadKind::Count, 5_000_000, 3, None);
+    // 40 ms of computing per task: several beats of the page's 10 ms heartbeat, so a gap that
+    // covers a task means something on any machine.
+    let cooperative = small(WorkloadKind::Cpu, 40, 3, None);
     let naive = RunConfig {
         async_mode: AsyncMode::Naive,
         ..cooperative.clone()
@@ -364,9 +376,10 @@ async fn an_io_batch_overlaps_in_async_and_pool_but_not_on_the_blocking_main_thr
 #[wasm_bindgen_test]
 async fn with_the_gil_at_most_one_pool_thread_computes_at_any_instant() {
     let _turn = pool_turn().await;
+    // 40 ms tasks: 20 switch intervals each, so the lock changes hands on any machine.
     let config = RunConfig {
         switch_ms: 2,
-        ..small(WorkloadKind::Count, 30_000_000, 4, Some(2))
+        ..small(WorkloadKind::Cpu, 40, 4, Some(2))
     };
     let env = web::probe();
     let control = Arc::new(RunControl::default());
@@ -526,7 +539,8 @@ async fn chunks_batch_tasks_per_message_and_start_methods_cost_what_they_say() {
 async fn recursive_submit_deadlocks_in_one_pool_is_stopped_and_completes_with_two() {
     let _turn = pool_turn().await;
     let env = web::probe();
-    let base = small(WorkloadKind::Count, 2_000_000, 2, Some(2));
+    // The deadlock is structural (every worker blocked on a queued sub-task): a little work.
+    let base = small(WorkloadKind::Cpu, 10, 2, Some(2));
     let same = RunConfig {
         nested: Nesting::SamePool,
         ..base.clone()
@@ -573,14 +587,18 @@ async fn recursive_submit_deadlocks_in_one_pool_is_stopped_and_completes_with_tw
 
 #[wasm_bindgen_test]
 async fn the_hybrid_runs_each_workers_share_as_threads_under_its_own_gil() {
-    // Seed 002's last siege in small: five long requests and a short one on two processes.
+    // Seed 002's last siege in small: five long requests and a short one on two processes. The
+    // long ones compute for 20 GIL switch intervals each, so every thread takes many turns and
+    // the comparison below is between times of this run, not two switch intervals against a
+    // guess at this machine's speed.
+    let switch_ms = RunConfig::default().switch_ms;
     let long = WorkloadSpec {
-        kind: WorkloadKind::Count,
-        n: 20_000_000,
+        kind: WorkloadKind::Cpu,
+        n: u64::from(20 * switch_ms),
     };
     let short = WorkloadSpec {
-        kind: WorkloadKind::Count,
-        n: 100_000,
+        kind: WorkloadKind::Cpu,
+        n: 1,
     };
     let mut profiles = vec![vec![long]; 5];
     profiles.push(vec![short]);
@@ -623,15 +641,15 @@ async fn the_hybrid_runs_each_workers_share_as_threads_under_its_own_gil() {
             .iter()
             .any(|t| t.segments.iter().any(|s| s.state == State::WaitGil))
     );
-    // The short request answered on its own, long before its worker's long ones (times from
-    // when the worker began its share, after its start-up).
-    let took = |task: u32| {
-        let t = r.tasks.iter().find(|t| t.task == task).unwrap();
-        t.end_ms - t.start_ms
-    };
+    // The short request answered on its own, long before its worker's long ones: it took less
+    // than half the time one long request on its worker spent computing, both measured in this
+    // run (task times from when the worker began its share, after its start-up).
+    let task = |id: u32| r.tasks.iter().find(|t| t.task == id).unwrap();
+    let took = |id: u32| task(id).end_ms - task(id).start_ms;
+    let long_ran = time_in(task(1), State::Run);
     assert!(
-        took(5) < 0.5 * took(1),
-        "short {} vs long {}",
+        took(5) < 0.5 * long_ran,
+        "short took {} ms; long computed {long_ran} ms of {} ms",
         took(5),
         took(1)
     );

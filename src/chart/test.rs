@@ -7,6 +7,8 @@ use crate::workloads::Checked;
 const OK: Checked = Checked {
     answer: 1,
     ok: true,
+    expected: Some(1),
+    cpu: None,
 };
 
 fn task(id: u32, lane: &str, segments: &[(State, f64, f64)]) -> TaskRecord {
@@ -14,7 +16,7 @@ fn task(id: u32, lane: &str, segments: &[(State, f64, f64)]) -> TaskRecord {
         .iter()
         .map(|&(state, start, end)| Segment::new(state, start, end))
         .collect();
-    TaskRecord::from_segments(id, lane.to_string(), 0.0, segments, OK, Some(1))
+    TaskRecord::from_segments(id, lane.to_string(), 0.0, segments, OK)
 }
 
 fn result(model: Model, wall_ms: f64, tasks: Vec<TaskRecord>) -> ModelResult {

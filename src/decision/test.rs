@@ -32,7 +32,11 @@ fn profile(steps: Vec<Vec<WorkloadSpec>>) -> RunConfig {
 fn result(model: Model, config: &RunConfig, wall_ms: f64, ok: bool) -> ModelResult {
     let tasks = (0..config.tasks)
         .map(|t| {
-            let checked = Checked { answer: 1, ok };
+            let checked = Checked {
+                answer: 1,
+                ok,
+                ..Default::default()
+            };
             TaskRecord::single_run(t, "main".into(), 0.0, 0.0, wall_ms, checked)
         })
         .collect();

@@ -67,6 +67,7 @@ fn result(model: Model, latencies: &[f64]) -> ModelResult {
                 Checked {
                     answer: 1,
                     ok: true,
+                    ..Default::default()
                 },
             )
         })

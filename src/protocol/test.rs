@@ -74,6 +74,8 @@ fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
                     checked: Checked {
                         answer: 168,
                         ok: true,
+                        expected: Some(168),
+                        cpu: None,
                     },
                     start_ms: 1.5,
                     end_ms: 2.5,
@@ -204,6 +206,8 @@ fn the_worker_body_runs_and_times_a_task() {
         checked: Checked {
             answer: 168,
             ok: true,
+            expected: Some(168),
+            cpu: None,
         },
         start_ms: at,
         end_ms: at + 3.0,
@@ -382,6 +386,8 @@ fn ran(id: u32, start: f64, end: f64) -> TaskDone {
         checked: Checked {
             answer: 1,
             ok: true,
+            expected: Some(1),
+            cpu: None,
         },
         start_ms: start,
         end_ms: end,

@@ -348,7 +348,9 @@ fn env(isolated: bool) -> Environment {
 fn ok() -> Checked {
     Checked {
         answer: 1,
+        expected: Some(1),
         ok: true,
+        cpu: None,
     }
 }
 
@@ -376,7 +378,7 @@ fn parallel(model: Model, c: &RunConfig, wall_ms: f64, segments: Vec<Vec<Segment
         .into_iter()
         .enumerate()
         .map(|(t, segs)| {
-            TaskRecord::from_segments(t as u32, format!("thread {t}"), 0.0, segs, ok(), Some(1))
+            TaskRecord::from_segments(t as u32, format!("thread {t}"), 0.0, segs, ok())
         })
         .collect();
     let beats: Vec<f64> = (1..)
@@ -616,6 +618,7 @@ fn other_statuses_get_their_own_sentence() {
             Checked {
                 answer: 3,
                 ok: false,
+                ..Default::default()
             },
         )],
     ));

@@ -175,6 +175,8 @@ fn the_kernels_run_as_scheduler_tasks() {
     let ok = Some(workloads::Checked {
         answer: 78_498,
         ok: true,
+        expected: Some(78_498),
+        cpu: None,
     });
     assert_eq!(*answers.borrow(), [ok, ok]);
     let switches = s.run_log().windows(2).filter(|w| w[0] != w[1]).count();

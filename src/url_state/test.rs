@@ -103,7 +103,7 @@ fn out_of_range_values_fall_back_and_say_why() {
     assert_eq!(notices.len(), 3, "{notices:?}");
     assert!(notices[0].contains("power of ten"), "{notices:?}");
 
-    let (state, notices) = decode("n=4e9&tasks=64");
+    let (state, notices) = decode("workload=count&n=4e9&tasks=64");
     assert_eq!(state.config.validate(), Ok(()));
     assert!(notices[0].starts_with("`n × tasks`"), "{notices:?}");
 }

@@ -54,14 +54,12 @@ pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
         )
         .expect("never cancelled");
         control.task_done();
-        let expected = workloads::expected_of(&steps);
         tasks.push(TaskRecord::from_segments(
             task,
             "main".into(),
             0.0,
             segments,
             checked,
-            expected,
         ));
     }
     let t1 = clock.now_ms();

@@ -72,8 +72,7 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
                 if checked.is_some() {
                     control.task_done();
                 }
-                answers.borrow_mut()[task as usize] =
-                    checked.map(|c| (c, workloads::expected_of(&steps)));
+                answers.borrow_mut()[task as usize] = checked;
             },
             spawned_ms,
         );
@@ -118,7 +117,7 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
         .iter()
         .enumerate()
         .filter_map(|(task, answer)| {
-            let (checked, expected) = (*answer)?;
+            let checked = (*answer)?;
             let segments: Vec<_> = segments[task]
                 .iter()
                 .map(|s| Segment::new(s.state, s.start_ms - t0, s.end_ms - t0))
@@ -129,7 +128,6 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
                 spawned[task] - t0,
                 segments,
                 checked,
-                expected,
             ))
         })
         .collect();

@@ -333,7 +333,6 @@ impl Batch {
             })
             .map(|record| (record, None)),
             _ => {
-                let expected = workloads::expected_of(&steps);
                 let (child_control, child_gil, child_io) =
                     (self.control.clone(), self.gil.clone(), io());
                 let in_sub_pool = self.sub_pool.is_some();
@@ -371,7 +370,6 @@ impl Batch {
                     submit,
                     child,
                     t0,
-                    expected,
                 )
                 .map(|(record, child)| (record, Some(child)))
             }

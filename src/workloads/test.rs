@@ -33,10 +33,12 @@ fn count_loop_counts_every_iteration() {
             n,
         };
         assert_eq!(
-            run_to_end(&spec),
+            run_to_end(&spec, &SystemClock),
             Checked {
                 answer: n,
-                ok: true
+                ok: true,
+                expected: Some(n),
+                cpu: None
             },
             "n = {n}"
         );
@@ -89,10 +91,12 @@ fn prime_counter_matches_the_oracle_table_up_to_ten_million() {
         };
         assert_eq!(spec.expected(), Some(count));
         assert_eq!(
-            run_to_end(&spec),
+            run_to_end(&spec, &SystemClock),
             Checked {
                 answer: count,
-                ok: true
+                ok: true,
+                expected: Some(count),
+                cpu: None
             },
             "n = 10^{k}"
         );
@@ -119,7 +123,9 @@ fn a_wrong_answer_is_reported_not_hidden() {
         Checked::of(&spec, 24),
         Checked {
             answer: 24,
-            ok: false
+            ok: false,
+            expected: Some(25),
+            cpu: None
         }
     );
 }
@@ -143,7 +149,7 @@ fn cooperative_run_gives_the_same_answer_in_as_many_slices_as_steps() {
         &HostIo::default(),
         || slices += 1,
     ));
-    assert_eq!(checked, Some(run_to_end(&spec)));
+    assert_eq!(checked, Some(run_to_end(&spec, &SystemClock)));
     assert_eq!(slices, 6);
     assert_eq!(pauses, 5, "no pause after the last slice");
 }
@@ -404,6 +410,81 @@ fn with_the_gil_pool_threads_take_turns_and_wait_for_it() {
 }
 
 #[test]
+fn a_cpu_step_computes_its_own_time_and_waiting_for_the_gil_is_not_counted() {
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Cpu,
+        n: 30,
+    };
+    for gil in [true, false] {
+        let (records, _) = pool_run(gil, &[spec], 2);
+        for r in &records {
+            let cpu = r.cpu.expect("a cpu step reports its time");
+            assert!(r.ok && r.expected == Some(r.answer), "{r:?}");
+            assert_eq!(cpu.requested_ms, 30.0);
+            assert!(
+                (30.0..=33.0).contains(&cpu.measured_ms),
+                "gil {gil}: {cpu:?}"
+            );
+            // The trace's run time agrees: it holds what was counted (and any time the OS
+            // took the core, which the step left out).
+            let run = crate::trace::time_in(&r.segments, State::Run);
+            assert!(run >= cpu.measured_ms * 0.99, "gil {gil}: run {run} {cpu:?}");
+        }
+        if gil {
+            // Under the GIL the two never computed at once, so the later one finished at
+            // least both budgets after the first began, and it waited for the lock meanwhile.
+            let first = records.iter().map(|r| r.start_ms).fold(f64::MAX, f64::min);
+            let last = records.iter().map(|r| r.end_ms).fold(0.0, f64::max);
+            assert!(last - first >= 60.0, "{first} .. {last}");
+            let waited: f64 = records
+                .iter()
+                .map(|r| crate::trace::time_in(&r.segments, State::WaitGil))
+                .sum();
+            assert!(waited >= 20.0, "waited {waited}");
+        }
+    }
+}
+
+#[test]
+fn a_cpu_step_takes_its_time_in_naive_and_cooperative_async_alike() {
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Cpu,
+        n: 20,
+    };
+    let control = RunControl::default();
+    // Each pause is a 2 ms stall: a cooperative task's time between slices is not its own.
+    let mut pauses = 0;
+    let stalled = block_on(run_async(
+        &spec,
+        &control,
+        &SystemClock,
+        || {
+            pauses += 1;
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            std::future::ready(())
+        },
+        &HostIo::default(),
+        || (),
+    ))
+    .unwrap();
+    let naive = block_on(run_async(
+        &spec,
+        &control,
+        &SystemClock,
+        || std::future::ready(()),
+        &HostIo::default(),
+        || (),
+    ))
+    .unwrap();
+    assert!(pauses >= 10, "{pauses} pauses");
+    for checked in [stalled, naive] {
+        assert!(checked.ok, "{checked:?}");
+        let cpu = checked.cpu.unwrap();
+        assert!((20.0..=22.0).contains(&cpu.measured_ms), "{cpu:?}");
+    }
+}
+
+#[test]
 fn with_the_gil_io_waits_still_overlap() {
     let wait = WorkloadSpec {
         kind: WorkloadKind::Io,
@@ -432,10 +513,12 @@ fn mandelbrot_matches_the_cpython_checksums() {
             n,
         };
         assert_eq!(
-            run_to_end(&spec),
+            run_to_end(&spec, &SystemClock),
             Checked {
                 answer: sum,
-                ok: true
+                ok: true,
+                expected: Some(sum),
+                cpu: None
             },
             "n = {n}"
         );
@@ -464,10 +547,12 @@ fn hash_chain_matches_cpython_hashlib() {
             n,
         };
         assert_eq!(
-            run_to_end(&spec),
+            run_to_end(&spec, &SystemClock),
             Checked {
                 answer: digest,
-                ok: true
+                ok: true,
+                expected: Some(digest),
+                cpu: None
             },
             "n = {n}"
         );
@@ -519,7 +604,10 @@ fn every_answer_survives_json_parse_in_javascript() {
     for kind in WorkloadKind::ALL {
         let sizes = kind.table_sizes().unwrap_or(vec![kind.max_size()]);
         for n in sizes {
-            let expected = WorkloadSpec { kind, n }.expected().unwrap();
+            // A `cpu` step's answer is its iterations: at most 10 s at even 10^6 per µs, 10^13.
+            let expected = WorkloadSpec { kind, n }
+                .expected()
+                .unwrap_or(n * 1_000_000_000);
             assert!(expected <= MAX_SAFE_INTEGER, "{kind:?} {n}: {expected}");
         }
     }
@@ -549,7 +637,9 @@ fn an_io_wait_sleeps_until_the_clock_confirms_it() {
         checked,
         Some(Checked {
             answer: 30,
-            ok: true
+            ok: true,
+            expected: Some(30),
+            cpu: None
         })
     );
     assert!(SystemClock.now_ms() - start >= 30.0);
@@ -576,7 +666,9 @@ fn an_io_wait_that_returns_early_is_a_wrong_answer() {
         Checked::of(&spec, deadline.confirmed(&Frozen)),
         Checked {
             answer: 0,
-            ok: false
+            ok: false,
+            expected: Some(30),
+            cpu: None
         }
     );
 }
@@ -642,7 +734,9 @@ fn a_task_of_several_steps_checks_every_step_and_traces_each() {
         checked,
         Some(Checked {
             answer: 183,
-            ok: true
+            ok: true,
+            expected: Some(183),
+            cpu: None
         })
     );
     let states: Vec<_> = spans.iter().map(|s| s.0).collect();
@@ -662,11 +756,14 @@ fn a_task_of_several_steps_checks_every_step_and_traces_each() {
         !combine(&[
             Checked {
                 answer: 1,
-                ok: false
+                ok: false,
+                ..Default::default()
             },
             Checked {
                 answer: 2,
-                ok: true
+                ok: true,
+                expected: Some(2),
+                cpu: None
             }
         ])
         .ok
@@ -697,7 +794,9 @@ fn a_fetch_task_counts_the_bytes_and_a_failed_request_is_a_wrong_answer() {
         ok,
         Some(Checked {
             answer: 3 * sample,
-            ok: true
+            ok: true,
+            expected: Some(3 * sample),
+            cpu: None
         })
     );
     assert_eq!(control.ticks(), 3, "one tick per request");
@@ -714,7 +813,9 @@ fn a_fetch_task_counts_the_bytes_and_a_failed_request_is_a_wrong_answer() {
         bad,
         Some(Checked {
             answer: 0,
-            ok: false
+            ok: false,
+            expected: Some(3 * sample),
+            cpu: None,
         })
     );
     assert!(
@@ -749,10 +850,12 @@ fn the_data_transform_matches_its_periodic_oracle() {
             .sum();
         assert_eq!(spec.expected(), Some(reference), "{kib} KiB");
         assert_eq!(
-            run_to_end(&spec),
+            run_to_end(&spec, &SystemClock),
             Checked {
                 answer: reference,
-                ok: true
+                ok: true,
+                expected: Some(reference),
+                cpu: None
             },
             "{kib} KiB"
         );

@@ -48,6 +48,28 @@ export async function runAgain(page, selector = '[data-testid="run"]', timeout =
   return results(page);
 }
 
+/**
+ * Waits until `label`'s model (as the status names it, e.g. `Main thread, blocking`) has
+ * started: the page names the running model, waits two animation frames so that is painted
+ * (src/web/clock.rs `next_paint`), then starts it — two frames after the name, it is under way
+ * (for the blocking model: its first task holds the thread, so these frames come after it).
+ */
+export async function modelStarted(page, label) {
+  await page.waitForFunction((label) => document.body.dataset.runState === 'running' &&
+    (document.querySelector('[data-testid="run-status"]')?.textContent ?? '').startsWith(`Running: ${label}`), label);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/** Time `task` spent in `state` (`run`, `wait_gil`, …), ms: the sum of its segments in it. */
+export function timeIn(task, state) {
+  return task.segments.filter((s) => s.state === state).reduce((a, s) => a + s.end_ms - s.start_ms, 0);
+}
+
+/** Whether `actual` is within `fraction` of `expected` (both from the same run). */
+export function near(actual, expected, fraction) {
+  return Math.abs(actual - expected) <= fraction * expected;
+}
+
 export function byModel(doc) {
   return Object.fromEntries(doc.models.map((m) => [m.model, m]));
 }
