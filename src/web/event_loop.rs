@@ -28,9 +28,6 @@ use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::EventLoopIo;
 use crate::workloads::{self, Checked, WorkloadSpec};
 
-/// A finished task's check and its oracle's expected answer.
-type Answer = (Checked, Option<u64>);
-
 /// Longest the driver sleeps without checking the cancel flag, ms.
 const CANCEL_POLL_MS: i32 = 50;
 
@@ -46,7 +43,7 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
     let t0 = clock.now_ms();
     let mut scheduler = Scheduler::new(clock);
     // Per task, once it finishes: its check and what its oracle expected.
-    let answers: Rc<RefCell<Vec<Option<Answer>>>> =
+    let answers: Rc<RefCell<Vec<Option<Checked>>>> =
         Rc::new(RefCell::new(vec![None; config.tasks as usize]));
     // The tasks share their step lists (a list each was an allocation per task), and their
     // spawn time: they are spawned in one go.

@@ -428,9 +428,24 @@ test('a run that stops making progress (a server that never answers) is stopped 
 });
 
 test('cpu:n steps compute for n ms of their own time; chunksize batches tiny tasks per message', async () => {
-  let { page, errors } = await open(context, `${isolated.url}?steps=cpu:50;cpu:100&models=blocking,pool_gil,pool&autorun=1`);
+  // Every model and mode: the six models, then naive async and sub-tasks (nested) in the pools.
+  let { page, errors } = await open(context, `${isolated.url}?steps=cpu:50;cpu:100&models=blocking,async,pool_gil,pool,processes,hybrid&autorun=1`);
   let { state, doc } = await results(page);
   assert.equal(state, 'done');
+  for (const query of ['models=async&async=naive', 'models=pool_gil,pool&nested=separate&workers=2']) {
+    const other = await open(context, `${isolated.url}?steps=cpu:50;cpu:100&${query}&autorun=1`);
+    const got = await results(other.page);
+    assert.equal(got.state, 'done', query);
+    for (const r of got.doc.models) {
+      assert.equal(r.answer_ok, true, `${query}: ${r.model}`);
+      for (const t of r.tasks) {
+        assert.equal(t.cpu.requested_ms, [50, 100][t.task], `${query}: ${r.model} task ${t.task}`);
+        assert.ok(near(t.cpu.measured_ms, t.cpu.requested_ms, 0.1), `${query}: ${r.model} task ${t.task}: ${JSON.stringify(t.cpu)}`);
+      }
+    }
+    assert.deepEqual(other.errors, [], query);
+    await other.page.close();
+  }
   // The speed is measured and shown; it sizes nothing (a cpu step times itself).
   const rate = doc.environment.count_per_ms;
   assert.ok(rate > 0, 'the page measured its count-loop speed');
@@ -448,7 +463,7 @@ test('cpu:n steps compute for n ms of their own time; chunksize batches tiny tas
   }
   // The trace agrees where a task has its thread to itself: its time in `run` is its budget,
   // within a margin for a loaded machine (a `run` bar also holds the OS's preemptions).
-  for (const id of ['blocking', 'pool']) {
+  for (const id of ['blocking', 'pool', 'processes']) {
     for (const t of m[id].tasks) {
       assert.ok(near(timeIn(t, 'run'), t.cpu.requested_ms, 0.25), `${id} task ${t.task} ran ${timeIn(t, 'run').toFixed(1)} ms of ${t.cpu.requested_ms}`);
     }
@@ -459,6 +474,21 @@ test('cpu:n steps compute for n ms of their own time; chunksize batches tiny tas
   assert.ok(m.pool_gil.wall_ms >= budgets, `pool_gil ${m.pool_gil.wall_ms.toFixed(0)} ms for ${budgets.toFixed(0)} ms of computing`);
   console.log(`# cpu:50 / cpu:100 (the loop runs ${rate} iterations/ms here) ran ${m.blocking.tasks.map((t) => timeIn(t, 'run').toFixed(0)).join(' / ')} ms on the main thread, ` +
     `${m.pool.tasks.map((t) => timeIn(t, 'run').toFixed(0)).join(' / ')} ms on the pool; pool_gil wall ${m.pool_gil.wall_ms.toFixed(0)} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // More free threads than cores: each computes its own n ms, so they share the cores and take
+  // about twice as long, as CPython threads doing fixed work do (a clock that counted the time
+  // the OS gave its core to another thread would end them all after n ms, with half the work).
+  const cores = doc.environment.hardware_concurrency;
+  ({ page, errors } = await open(context, `${isolated.url}?workload=cpu&n=100&tasks=${2 * cores}&workers=${2 * cores}&models=pool&autorun=1`));
+  ({ state, doc } = await results(page));
+  assert.equal(state, 'done');
+  const over = doc.models[0];
+  assert.equal(over.answer_ok, true);
+  assert.equal(over.threads_used.length, 2 * cores);
+  assert.ok(over.wall_ms >= 1.6 * 100, `${2 * cores} threads on ${cores} cores: ${over.wall_ms.toFixed(0)} ms for 100 ms each`);
+  console.log(`# ${2 * cores} free threads × cpu:100 on ${cores} cores: ${over.wall_ms.toFixed(0)} ms`);
   assert.deepEqual(errors, []);
   await page.close();
 
