@@ -428,7 +428,10 @@ fn a_cpu_step_computes_its_own_time_and_waiting_for_the_gil_is_not_counted() {
             // The trace's run time agrees: it holds what was counted (and any time the OS
             // took the core, which the step left out).
             let run = crate::trace::time_in(&r.segments, State::Run);
-            assert!(run >= cpu.measured_ms * 0.99, "gil {gil}: run {run} {cpu:?}");
+            assert!(
+                run >= cpu.measured_ms * 0.99,
+                "gil {gil}: run {run} {cpu:?}"
+            );
         }
         if gil {
             // Under the GIL the two never computed at once, so the later one finished at
