@@ -53,6 +53,10 @@ pub struct CpuTime {
     pub requested_ms: f64,
     /// The running time they counted (see the module note).
     pub measured_ms: f64,
+    /// Time inside the steps that was not counted: chunks interrupted (the OS gave the core to
+    /// another thread, the browser stopped the thread), ms. The trace's `run` bars include it.
+    #[serde(default)]
+    pub interrupted_ms: f64,
 }
 
 impl CpuTime {
@@ -61,6 +65,7 @@ impl CpuTime {
         CpuTime {
             requested_ms: self.requested_ms + other.requested_ms,
             measured_ms: self.measured_ms + other.measured_ms,
+            interrupted_ms: self.interrupted_ms + other.interrupted_ms,
         }
     }
 }
@@ -192,6 +197,7 @@ impl TimedCpu {
         CpuTime {
             requested_ms: self.budget_ms,
             measured_ms: self.ran_ms,
+            interrupted_ms: self.excluded_ms,
         }
     }
 
@@ -291,6 +297,7 @@ mod tests {
             let CpuTime {
                 requested_ms,
                 measured_ms,
+                ..
             } = cpu.time();
             assert_eq!(requested_ms, budget as f64);
             assert!(

@@ -461,19 +461,23 @@ test('cpu:n steps compute for n ms of their own time; chunksize batches tiny tas
       assert.ok(near(t.cpu.measured_ms, requested, 0.1), `${r.model} task ${t.task}: ${JSON.stringify(t.cpu)}`);
     }
   }
-  // The trace agrees where a task has its thread to itself: its time in `run` is its budget,
-  // within a margin for a loaded machine (a `run` bar also holds the OS's preemptions).
+  // The trace agrees where a task has its thread to itself: its time in `run` is what the step
+  // counted plus what it left out as interruptions (the OS giving the core to the browser's other
+  // threads: 1–40 ms here on a fresh page, when V8's optimising compiler runs beside it).
   for (const id of ['blocking', 'pool', 'processes']) {
     for (const t of m[id].tasks) {
-      assert.ok(near(timeIn(t, 'run'), t.cpu.requested_ms, 0.25), `${id} task ${t.task} ran ${timeIn(t, 'run').toFixed(1)} ms of ${t.cpu.requested_ms}`);
+      const run = timeIn(t, 'run');
+      const counted = t.cpu.measured_ms + t.cpu.interrupted_ms;
+      assert.ok(Math.abs(run - counted) <= 2 + 0.05 * run, `${id} task ${t.task}: run ${run.toFixed(1)} ms, counted ${t.cpu.measured_ms.toFixed(1)} + interrupted ${t.cpu.interrupted_ms.toFixed(1)}`);
     }
   }
   // Under the GIL the two take turns, and waiting for the lock is not computing: together they
   // take at least both budgets, where a clock that counted the waits would stop them early.
   const budgets = m.pool_gil.tasks.reduce((a, t) => a + t.cpu.measured_ms, 0);
   assert.ok(m.pool_gil.wall_ms >= budgets, `pool_gil ${m.pool_gil.wall_ms.toFixed(0)} ms for ${budgets.toFixed(0)} ms of computing`);
-  console.log(`# cpu:50 / cpu:100 (the loop runs ${rate} iterations/ms here) ran ${m.blocking.tasks.map((t) => timeIn(t, 'run').toFixed(0)).join(' / ')} ms on the main thread, ` +
-    `${m.pool.tasks.map((t) => timeIn(t, 'run').toFixed(0)).join(' / ')} ms on the pool; pool_gil wall ${m.pool_gil.wall_ms.toFixed(0)} ms`);
+  const runs = (id) => m[id].tasks.map((t) => `${timeIn(t, 'run').toFixed(0)} (${t.cpu.interrupted_ms.toFixed(1)} interrupted)`).join(' / ');
+  console.log(`# cpu:50 / cpu:100 (the loop runs ${rate} iterations/ms here) ran ${runs('blocking')} ms on the main thread, ` +
+    `${runs('pool')} ms on the pool, ${runs('processes')} ms in workers; pool_gil wall ${m.pool_gil.wall_ms.toFixed(0)} ms`);
   assert.deepEqual(errors, []);
   await page.close();
 
