@@ -15,7 +15,8 @@
 //! Pure core:
 //! * [`workloads`]: every task in a shape each model can run — the CPU kernels (their own crate,
 //!   `kernels/`, compiled for speed while the page is compiled for size), I/O waits, step
-//!   profiles — and their oracles.
+//!   profiles — and their oracles; [`workloads::timed`], `cpu:n`: n ms of a task's own
+//!   computing on any machine (the design note on what counts as running time is there).
 //! * [`nested`]: the recursive-submit experiment — a task blocking on a sub-task, and the
 //!   starvation rule that detects the deadlock.
 //! * [`models`]: the four concurrency models — the one place that says what each one means.

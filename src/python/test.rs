@@ -681,3 +681,42 @@ fn without_a_blocking_run_there_is_no_speedup_claim() {
     assert!(text.contains("not compared with blocking"), "{text}");
     assert!(!text.contains('×') || text.contains("at best"), "{text}");
 }
+
+#[test]
+fn every_snippet_compiles_in_cpython() {
+    // The snippets are Python a reader will paste: each must at least compile. python3 is on
+    // every machine this project runs its tests on (scripts/setup.sh's Debian, CI's).
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut snippets = Vec::new();
+    for model in Model::ALL {
+        for kind in WorkloadKind::ALL {
+            for async_mode in [AsyncMode::Cooperative, AsyncMode::Naive] {
+                let c = RunConfig {
+                    async_mode,
+                    ..config(kind, 3)
+                };
+                snippets.push(format!(
+                    "# {model:?} {kind:?} {async_mode:?}\n{}",
+                    snippet(model, &c, 2)
+                ));
+            }
+        }
+    }
+    let check = "import sys\nfor s in sys.stdin.read().split('\\0'):\n    compile(s, s.splitlines()[0], 'exec')\n";
+    let mut python = Command::new("python3")
+        .args(["-c", check])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    python
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(snippets.join("\0").as_bytes())
+        .unwrap();
+    assert!(
+        python.wait().unwrap().success(),
+        "a snippet does not compile (see above)"
+    );
+}

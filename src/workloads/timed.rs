@@ -208,8 +208,8 @@ impl TimedCpu {
 }
 
 /// What a `cpu` experiment's milliseconds are on this machine, for the page (which measured the
-/// loop at `count_per_ms`): `" here: cpu:250 ≈ 75 M iterations of heavy_func"`. Empty when the
-/// run has no `cpu` steps. The figure is the page thread's; machines of one kind differ tenfold.
+/// loop at `count_per_ms`): `" — here cpu:250 ≈ 75 M iterations of heavy_func (machines
+/// differ tenfold)"`. Empty when the run has no `cpu` steps. The figure is the page thread's.
 pub fn work_here(count_per_ms: u64, config: &crate::config::RunConfig) -> String {
     let ms: Vec<u64> = config
         .step_groups()
@@ -227,7 +227,7 @@ pub fn work_here(count_per_ms: u64, config: &crate::config::RunConfig) -> String
     } else {
         format!("{:.0} k", iterations / 1e3)
     };
-    format!(" here: cpu:{ms} ≈ {amount} iterations of heavy_func")
+    format!(" — here cpu:{ms} ≈ {amount} iterations of heavy_func (machines differ tenfold)")
 }
 
 #[cfg(test)]
@@ -356,7 +356,7 @@ mod tests {
         let config = crate::config::RunConfig::default();
         assert_eq!(
             work_here(300_000, &config),
-            " here: cpu:250 ≈ 75 M iterations of heavy_func"
+            " — here cpu:250 ≈ 75 M iterations of heavy_func (machines differ tenfold)"
         );
         let fixed = crate::config::RunConfig {
             workload: super::super::WorkloadKind::Count,
