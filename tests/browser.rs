@@ -673,3 +673,30 @@ fn staged_buffers_are_reused_for_the_same_sizes_and_hold_the_new_bytes() {
     assert!(!js_sys::Object::is(&first[0], &third[0]));
     assert_eq!(third[0].to_vec(), [5u8; 6]);
 }
+
+/// A `cpu` step computes its n ms on the page's first run, before the engine's optimising tier
+/// has compiled the loop, as on its hundredth: the time is the step's own, whatever its speed.
+#[wasm_bindgen_test]
+async fn a_cpu_step_takes_its_time_from_the_first_run_to_the_hundredth() {
+    let config = small(WorkloadKind::Cpu, 3, 1, None);
+    let mut speeds = Vec::new();
+    for run in 0..100 {
+        let result = web::blocking::run(&config, &RunControl::default()).await;
+        let task = &result.tasks[0];
+        let cpu = task.cpu.expect("a cpu step reports its time");
+        assert!(
+            task.ok && task.expected == Some(task.answer),
+            "run {run}: {task:?}"
+        );
+        assert!((3.0..=3.3).contains(&cpu.measured_ms), "run {run}: {cpu:?}");
+        speeds.push(task.answer as f64 / cpu.measured_ms);
+    }
+    let fastest = speeds.iter().copied().fold(0.0, f64::max);
+    web_sys::console::log_1(
+        &format!(
+            "cpu:3 × 100 runs: the loop ran {:.0} iterations/ms on the first, {:.0} on the last, {fastest:.0} at best",
+            speeds[0], speeds[99]
+        )
+        .into(),
+    );
+}

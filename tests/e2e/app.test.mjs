@@ -5,36 +5,14 @@
 // compared with another measured in the same run. Iteration-sized kernels (`count` with an
 // explicit n, primes, mandelbrot, hash) are left only where their exact answer, or their being
 // tiny, is the point.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, results, runAgain, byModel, modelStarted, timeIn, near, saveArtifact, screenshot, ARTIFACTS } from './browser.mjs';
+import { suite, open, results, runAgain, byModel, modelStarted, timeIn, near, saveArtifact, screenshot, ARTIFACTS } from './browser.mjs';
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
-let isolated, plain, context;
-
-before(async () => {
-  isolated = await serve(DIST, { isolated: true });
-  plain = await serve(DIST, { isolated: false });
-  context = await launch();
-});
-
-// Each test's pages go when it ends: a page left open keeps its meter painting, its warm
-// workers and its pools, and steals the CPU the next tests measure with (on 2 cores a
-// preset run late in the file had its processes run 2× slower).
-afterEach(async () => {
-  for (const page of context?.pages() ?? []) await page.close();
-});
-
-after(async () => {
-  await context?.close();
-  await isolated?.close();
-  await plain?.close();
-});
+const world = suite({ plain: true });
 
 test('autorun with the defaults: all five models verify, the pools use two threads', async () => {
-  const { page, errors } = await open(context, `${isolated.url}?autorun=1`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?autorun=1`);
   const { state, doc } = await results(page);
   await screenshot(page, 'isolated-autorun.png');
   saveArtifact('isolated-autorun.json', JSON.stringify(doc, null, 2));
@@ -121,7 +99,7 @@ test('autorun with the defaults: all five models verify, the pools use two threa
 });
 
 test('the controls run the prime kernel under every model, by keyboard and mouse', async () => {
-  const { page, errors } = await open(context, isolated.url);
+  const { page, errors } = await open(world.context, world.isolated.url);
   await page.selectOption('[data-testid="workload"]', 'primes');
   await page.fill('[data-testid="size"]', '1e6');
   await page.fill('[data-testid="tasks"]', '3');
@@ -143,7 +121,7 @@ test('the controls run the prime kernel under every model, by keyboard and mouse
 
 test('every kernel verifies under every model', async () => {
   for (const [workload, n, expected] of [['mandelbrot', 256, 3_123_776], ['hash', 10_000, 150_062_426_768_363], ['data', 4096, 130_560 * 4096]]) {
-    const { page, errors } = await open(context, `${isolated.url}?workload=${workload}&n=${n}&tasks=3&autorun=1`);
+    const { page, errors } = await open(world.context, `${world.isolated.url}?workload=${workload}&n=${n}&tasks=3&autorun=1`);
     const { state, doc } = await results(page);
     assert.equal(state, 'done', workload);
     for (const r of doc.models) {
@@ -157,7 +135,7 @@ test('every kernel verifies under every model', async () => {
 });
 
 test('an I/O-bound batch overlaps in the async, pool and worker models; the main thread waits in line', async () => {
-  const { page, errors } = await open(context, `${isolated.url}?workload=io&n=300&tasks=4&workers=4&autorun=1`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?workload=io&n=300&tasks=4&workers=4&autorun=1`);
   const { state, doc } = await results(page);
   assert.equal(state, 'done');
   const m = byModel(doc);
@@ -180,7 +158,7 @@ test('an I/O-bound batch overlaps in the async, pool and worker models; the main
 
 test('per-task step profiles: seed 001 gather of 2/3/1 waits (scaled), and mixed CPU + I/O tasks', async () => {
   // Tasks A, B, C wait 200, 300 and 100 ms: concurrently they end in the order C, A, B.
-  let { page, errors } = await open(context, `${isolated.url}?steps=io:200;io:300;io:100&models=blocking,async,pool&workers=3&autorun=1`);
+  let { page, errors } = await open(world.context, `${world.isolated.url}?steps=io:200;io:300;io:100&models=blocking,async,pool&workers=3&autorun=1`);
   let { state, doc } = await results(page);
   assert.equal(state, 'done');
   assert.equal(doc.config.tasks, 3);
@@ -199,7 +177,7 @@ test('per-task step profiles: seed 001 gather of 2/3/1 waits (scaled), and mixed
 
   // Fixed work on purpose: a task's answer is the sum of its steps', and the count loop's and
   // π(10⁶)'s are known exactly (no timing is asserted, so their speed does not matter).
-  ({ page, errors } = await open(context, `${isolated.url}?steps=count:2e7,io:50,primes:1e6&tasks=3&autorun=1`));
+  ({ page, errors } = await open(world.context, `${world.isolated.url}?steps=count:2e7,io:50,primes:1e6&tasks=3&autorun=1`));
   ({ state, doc } = await results(page));
   assert.match(await page.textContent('[data-testid="steps"]'), /count:20000000,io:50,primes:1000000/);
   assert.equal(state, 'done');
@@ -218,7 +196,7 @@ test('per-task step profiles: seed 001 gather of 2/3/1 waits (scaled), and mixed
 });
 
 test('a fetch-bound batch: real requests to the server, overlapped except on the main thread', async () => {
-  const { page, errors } = await open(context, `${isolated.url}?workload=fetch&n=10&tasks=4&workers=4&autorun=1`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?workload=fetch&n=10&tasks=4&workers=4&autorun=1`);
   const { state, doc } = await results(page);
   assert.equal(state, 'done', JSON.stringify(doc.models.map((r) => [r.model, r.status, r.message, r.answer])));
   const sample = 20_480;
@@ -232,7 +210,7 @@ test('a fetch-bound batch: real requests to the server, overlapped except on the
 });
 
 test('a data-heavy batch: the isolated workers receive a copy of each payload', async () => {
-  const { page, errors } = await open(context, `${isolated.url}?workload=data&n=16384&tasks=2&models=blocking,pool,processes&autorun=1`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?workload=data&n=16384&tasks=2&models=blocking,pool,processes&autorun=1`);
   const { state, doc } = await results(page);
   assert.equal(state, 'done');
   const m = byModel(doc);
@@ -250,7 +228,7 @@ test('a data-heavy batch: the isolated workers receive a copy of each payload', 
 
 test('naive async CPU work holds the event loop; the async-mode control is in the URL', async () => {
   // 40 ms of computing per task: several beats of the page's 10 ms timer, on any machine.
-  const { page, errors } = await open(context, `${isolated.url}?workload=cpu&n=40&models=async&tasks=3`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?workload=cpu&n=40&models=async&tasks=3`);
   await page.selectOption('[data-testid="async-mode"]', 'naive');
   await page.waitForURL(/async=naive/);
   await page.click('[data-testid="run"]');
@@ -266,7 +244,7 @@ test('naive async CPU work holds the event loop; the async-mode control is in th
 });
 
 test('bad input shows clear messages, falls back to defaults, and the page still runs', async () => {
-  const { page, errors } = await open(context, `${isolated.url}?workload=primes&n=12345&tasks=abc&bogus=1&models=async,threads`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?workload=primes&n=12345&tasks=abc&bogus=1&models=async,threads`);
   const notices = await page.textContent('[data-testid="notices"]');
   assert.match(notices, /power of ten/);
   assert.match(notices, /Malformed value `abc` for `tasks`/);
@@ -288,7 +266,7 @@ test('bad input shows clear messages, falls back to defaults, and the page still
 test('a long run shows progress, and Escape or the Cancel button stops it', async () => {
   // Sized in time, so no machine finishes before the cancel: 60 tasks of 150 ms of computing
   // on 2 workers take ~4.5 s, and the cancel comes a few tasks in.
-  const { page, errors } = await open(context, `${isolated.url}?workload=cpu&n=150&tasks=60&workers=2&models=processes`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?workload=cpu&n=150&tasks=60&workers=2&models=processes`);
   await page.click('[data-testid="run"]');
   // Progress counts finished tasks while the workers compute (the page stays live).
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="progress"]')?.value) >= 2);
@@ -339,7 +317,7 @@ test('a long run shows progress, and Escape or the Cancel button stops it', asyn
 });
 
 test('without cross-origin isolation the pool is disabled with the reason; the others run', async () => {
-  const { page, errors } = await open(context, `${plain.url}?autorun=1&workload=cpu&n=70&tasks=2&coi=0`);
+  const { page, errors } = await open(world.context, `${world.plain.url}?autorun=1&workload=cpu&n=70&tasks=2&coi=0`);
   const { state, doc } = await results(page);
   await screenshot(page, 'not-isolated.png');
   saveArtifact('not-isolated.json', JSON.stringify(doc, null, 2));
@@ -365,7 +343,7 @@ test('without cross-origin isolation the pool is disabled with the reason; the o
 });
 
 test('Python semantics from the controls: payload, chunksize and start method reach the workers', async () => {
-  const { page, errors } = await open(context, `${isolated.url}?workload=data&n=1024&tasks=8&workers=2&models=blocking,processes`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?workload=data&n=1024&tasks=8&workers=2&models=blocking,processes`);
   await page.selectOption('[data-testid="payload"]', 'transfer');
   await page.selectOption('[data-testid="start"]', 'forkserver');
   await page.fill('[data-testid="chunksize"]', '4');
@@ -390,7 +368,7 @@ test('Python semantics from the controls: payload, chunksize and start method re
 
 test('the recursive-submit deadlock is detected, explained, and a separate pool completes', async () => {
   // The deadlock is structural (every worker blocked on a queued sub-task): a little work will do.
-  const { page, errors } = await open(context, `${isolated.url}?models=pool_gil,pool&nested=same&workers=2&tasks=2&workload=cpu&n=5&autorun=1`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?models=pool_gil,pool&nested=same&workers=2&tasks=2&workload=cpu&n=5&autorun=1`);
   let { state, doc } = await results(page);
   assert.equal(state, 'done', 'a detected deadlock is the experiment\'s outcome, not a broken page');
   // Both pools deadlock: the first one's deadlock does not stop the next model.
@@ -408,9 +386,9 @@ test('the recursive-submit deadlock is detected, explained, and a separate pool 
 });
 
 test('a run that stops making progress (a server that never answers) is stopped by the watchdog', async () => {
-  isolated.hold(true);
+  world.isolated.hold(true);
   try {
-    const { page, errors } = await open(context, `${isolated.url}?workload=fetch&n=2&tasks=2&models=async,processes&stall=1&autorun=1`);
+    const { page, errors } = await open(world.context, `${world.isolated.url}?workload=fetch&n=2&tasks=2&models=async,processes&stall=1&autorun=1`);
     const started = Date.now();
     const { state, doc } = await results(page, 30_000);
     console.log(`# watchdog (stall=1 s): run state ${state} after ${Date.now() - started} ms incl. page load`);
@@ -423,17 +401,17 @@ test('a run that stops making progress (a server that never answers) is stopped 
     // The held requests show up as failed fetches once released; nothing else went wrong.
     assert.deepEqual(errors.filter((e) => !/\/io\//.test(e)), []);
   } finally {
-    isolated.hold(false);
+    world.isolated.hold(false);
   }
 });
 
 test('cpu:n steps compute for n ms of their own time; chunksize batches tiny tasks per message', async () => {
   // Every model and mode: the six models, then naive async and sub-tasks (nested) in the pools.
-  let { page, errors } = await open(context, `${isolated.url}?steps=cpu:50;cpu:100&models=blocking,async,pool_gil,pool,processes,hybrid&autorun=1`);
+  let { page, errors } = await open(world.context, `${world.isolated.url}?steps=cpu:50;cpu:100&models=blocking,async,pool_gil,pool,processes,hybrid&autorun=1`);
   let { state, doc } = await results(page);
   assert.equal(state, 'done');
   for (const query of ['models=async&async=naive', 'models=pool_gil,pool&nested=separate&workers=2']) {
-    const other = await open(context, `${isolated.url}?steps=cpu:50;cpu:100&${query}&autorun=1`);
+    const other = await open(world.context, `${world.isolated.url}?steps=cpu:50;cpu:100&${query}&autorun=1`);
     const got = await results(other.page);
     assert.equal(got.state, 'done', query);
     for (const r of got.doc.models) {
@@ -485,7 +463,7 @@ test('cpu:n steps compute for n ms of their own time; chunksize batches tiny tas
   // about twice as long, as CPython threads doing fixed work do (a clock that counted the time
   // the OS gave its core to another thread would end them all after n ms, with half the work).
   const cores = doc.environment.hardware_concurrency;
-  ({ page, errors } = await open(context, `${isolated.url}?workload=cpu&n=100&tasks=${2 * cores}&workers=${2 * cores}&models=pool&autorun=1`));
+  ({ page, errors } = await open(world.context, `${world.isolated.url}?workload=cpu&n=100&tasks=${2 * cores}&workers=${2 * cores}&models=pool&autorun=1`));
   ({ state, doc } = await results(page));
   assert.equal(state, 'done');
   const over = doc.models[0];
@@ -499,7 +477,7 @@ test('cpu:n steps compute for n ms of their own time; chunksize batches tiny tas
   // Tiny fixed work on purpose (1000 iterations: µs on any machine), so messages dominate.
   const sweep = [];
   for (const k of [1, 16, 256]) {
-    ({ page, errors } = await open(context, `${isolated.url}?workload=count&n=1000&tasks=256&workers=2&models=processes&chunksize=${k}&autorun=1`));
+    ({ page, errors } = await open(world.context, `${world.isolated.url}?workload=count&n=1000&tasks=256&workers=2&models=processes&chunksize=${k}&autorun=1`));
     ({ state, doc } = await results(page));
     const r = doc.models[0];
     assert.equal(state, 'done');
@@ -524,7 +502,7 @@ function expectedTimeline(r) {
 
 test('the views: timeline, wall time, latency, Python mapping and decision table match the results', async () => {
   // 100 ms tasks: 20 GIL switch intervals each, so the GIL pool waits for its lock on any machine.
-  const { page, errors } = await open(context, `${isolated.url}?workload=cpu&n=100&tasks=4&workers=2&repeats=2&autorun=1`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?workload=cpu&n=100&tasks=4&workers=2&repeats=2&autorun=1`);
   const { state, doc } = await results(page);
   assert.equal(state, 'done');
   for (const r of doc.models) {
@@ -590,7 +568,7 @@ test('the views: timeline, wall time, latency, Python mapping and decision table
 });
 
 test('a scaling sweep charts speedup against workers with the ideal line and an Amdahl fit', async () => {
-  const { page, errors } = await open(context, `${isolated.url}?workload=cpu&n=100&tasks=4&workers=2&models=blocking,pool_gil,pool,processes&sweep=1&autorun=1`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?workload=cpu&n=100&tasks=4&workers=2&models=blocking,pool_gil,pool,processes&sweep=1&autorun=1`);
   const { state, doc } = await results(page);
   assert.equal(state, 'done');
   assert.deepEqual(doc.scaling.map((p) => [p.model, p.workers]),
@@ -604,7 +582,7 @@ test('a scaling sweep charts speedup against workers with the ideal line and an 
 });
 
 test('keyboard only, dark theme, and a 360 px screen without horizontal scrolling', async () => {
-  const { page, errors } = await open(context, `${isolated.url}?workload=cpu&n=40&tasks=2&models=blocking,async,processes`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?workload=cpu&n=40&tasks=2&models=blocking,async,processes`);
   // Tab to the Run button and press Enter: no mouse.
   let onRun = false;
   for (let i = 0; i < 60 && !onRun; i++) {
@@ -636,7 +614,7 @@ test('keyboard only, dark theme, and a 360 px screen without horizontal scrollin
 
 /** Runs `?preset=NAME&quick=1&autorun=1` and returns the final document and the page. */
 async function preset(name) {
-  const { page, errors } = await open(context, `${isolated.url}?preset=${name}&quick=1&autorun=1`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?preset=${name}&quick=1&autorun=1`);
   const { state, doc } = await results(page, 240_000);
   assert.equal(state, 'done', `${name}: ${JSON.stringify(doc.models.map((r) => [r.model, r.status, r.message]))}`);
   assert.equal(doc.preset.name, name);
@@ -721,7 +699,7 @@ test('presets threads-vs-processes and decision-table fill the decision table', 
 });
 
 test('export and import: JSON re-renders the same views; CSV, Perfetto trace and SVG download', async () => {
-  let { page, errors } = await open(context, `${isolated.url}?workload=cpu&n=70&tasks=3&models=blocking,pool_gil,processes&autorun=1`);
+  let { page, errors } = await open(world.context, `${world.isolated.url}?workload=cpu&n=70&tasks=3&models=blocking,pool_gil,processes&autorun=1`);
   const { doc } = await results(page);
   const saved = async (testid) => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid="${testid}"]`)]);
@@ -747,7 +725,7 @@ test('export and import: JSON re-renders the same views; CSV, Perfetto trace and
   await page.close();
 
   // A fresh page loads the file and draws the same run.
-  ({ page, errors } = await open(context, isolated.url));
+  ({ page, errors } = await open(world.context, world.isolated.url));
   await page.setInputFiles('[data-testid="import"]', json.path);
   await page.waitForSelector('#results-json', { state: 'attached' });
   assert.deepEqual(JSON.parse(await page.textContent('#results-json')), doc);
@@ -760,11 +738,11 @@ test('export and import: JSON re-renders the same views; CSV, Perfetto trace and
 
 test('embed mode in a 700 × 450 frame, click-to-load, and the host-page postMessage API', async () => {
   // Click-to-load: no WebAssembly until the reader asks.
-  let { page, errors } = await open(context, `${isolated.url}embed.html?preset=asyncio-gather&quick=1`).catch(() => ({}));
+  let { page, errors } = await open(world.context, `${world.isolated.url}embed.html?preset=asyncio-gather&quick=1`).catch(() => ({}));
   if (!page) {
-    page = await context.newPage();
+    page = await world.context.newPage();
     errors = [];
-    await page.goto(`${isolated.url}embed.html?preset=asyncio-gather&quick=1`);
+    await page.goto(`${world.isolated.url}embed.html?preset=asyncio-gather&quick=1`);
   }
   const wasm = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url()); });
@@ -783,9 +761,9 @@ test('embed mode in a 700 × 450 frame, click-to-load, and the host-page postMes
 
   // Embedded in a host page (not isolated): compact, a link to the full playground, and the
   // host drives it with messages.
-  page = await context.newPage();
+  page = await world.context.newPage();
   await page.setViewportSize({ width: 760, height: 520 });
-  await page.goto(`${plain.url}__host?src=${encodeURIComponent('embed=1&preset=recursive-submit-deadlock&quick=1&coi=0')}`);
+  await page.goto(`${world.plain.url}__host?src=${encodeURIComponent('embed=1&preset=recursive-submit-deadlock&quick=1&coi=0')}`);
   const frame = await (await page.waitForSelector('#embed')).contentFrame();
   await frame.waitForSelector('[data-testid="preset-info"]');
   await page.waitForFunction(() => window.got.some((m) => m.type === 'cp_embed_ready'));
@@ -817,8 +795,8 @@ test('embed mode in a 700 × 450 frame, click-to-load, and the host-page postMes
 
 test('an isolated host frames an isolated embed; a header-less static host is isolated by the service worker, reloading once', async () => {
   // A docs page on an isolated host, framing with allow="cross-origin-isolated": the pools run.
-  let page = await context.newPage();
-  await page.goto(`${isolated.url}__host?allow=cross-origin-isolated&src=${encodeURIComponent('embed=1&models=pool&workload=cpu&n=5&tasks=2&autorun=1')}`);
+  let page = await world.context.newPage();
+  await page.goto(`${world.isolated.url}__host?allow=cross-origin-isolated&src=${encodeURIComponent('embed=1&models=pool&workload=cpu&n=5&tasks=2&autorun=1')}`);
   let frame = await (await page.waitForSelector('#embed')).contentFrame();
   await frame.waitForFunction(() => document.body.dataset.runState === 'done', null, { timeout: 60_000 });
   assert.equal(await frame.evaluate(() => crossOriginIsolated), true);
@@ -826,10 +804,10 @@ test('an isolated host frames an isolated embed; a header-less static host is is
   await page.close();
 
   // GitHub-Pages-like: no headers. The service worker adds them and the page reloads once.
-  page = await context.newPage();
+  page = await world.context.newPage();
   let loads = 0;
   page.on('load', () => { loads += 1; });
-  await page.goto(`${plain.url}?models=pool&workload=cpu&n=5&tasks=2&autorun=1`);
+  await page.goto(`${world.plain.url}?models=pool&workload=cpu&n=5&tasks=2&autorun=1`);
   await page.waitForFunction(() => self.crossOriginIsolated === true, null, { timeout: 20_000 }).catch(async () => {
     await page.waitForLoadState('load');
     await page.waitForFunction(() => self.crossOriginIsolated === true, null, { timeout: 20_000 });

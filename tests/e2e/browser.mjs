@@ -1,10 +1,40 @@
 // Page objects and the Chromium launch shared by the E2E tests.
+import { before, after, afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from './server.mjs';
 
 export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+/**
+ * One test file's world, filled in before its first test: the release build served with the
+ * isolation headers (`isolated`) and, with `plain`, without them; one Chromium (`context`).
+ * Each test's pages go when it ends: a page left open keeps its meter painting, its warm
+ * workers and its pools, and steals the CPU the next tests measure with (on 2 cores a preset
+ * run late in the file had its processes run 2× slower).
+ */
+export function suite({ plain = false } = {}) {
+  const world = { isolated: null, plain: null, context: null };
+  before(async () => {
+    world.isolated = await serve(DIST, { isolated: true });
+    if (plain) world.plain = await serve(DIST, { isolated: false });
+    world.context = await launch();
+  });
+  afterEach(async () => {
+    for (const page of world.context?.pages() ?? []) await page.close();
+  });
+  after(async () => {
+    await world.context?.close();
+    await world.isolated?.close();
+    await world.plain?.close();
+  });
+  return world;
+}
 
 /** Launches Debian's Chromium headless with a fresh profile (never a downloaded browser). */
 export async function launch() {

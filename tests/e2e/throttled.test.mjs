@@ -11,35 +11,18 @@
 // quarter of a core — the event loop, the blocking model, the async scheduler, the page's own
 // rendering and messages 4× slower in wall time — while fixed work (start-up, copies, the
 // chunksize sweep's messages, every view) simply takes 4× longer there.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, results, byModel, modelStarted, near } from './browser.mjs';
+import { suite, open, results, byModel, modelStarted, near } from './browser.mjs';
 
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const RATE = 4;
-let isolated, context;
-
-before(async () => {
-  isolated = await serve(DIST, { isolated: true });
-  context = await launch();
-});
-
-afterEach(async () => {
-  for (const page of context?.pages() ?? []) await page.close();
-});
-
-after(async () => {
-  await context?.close();
-  await isolated?.close();
-});
+const world = suite();
 
 /** Opens `query` (no autorun), throttles the page's CPU by `rate` when > 1, and runs it. */
 async function runThrottled(query, rate, button = 'run') {
-  const { page, errors } = await open(context, `${isolated.url}?${query}`);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?${query}`);
   if (rate > 1) {
-    const cdp = await context.newCDPSession(page);
+    const cdp = await world.context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   }
   await page.click(`[data-testid="${button}"]`);
@@ -81,8 +64,8 @@ test('throttled: the blocking model freezes the page, and Cancel stops a long ru
   assert.ok(m.blocking.heartbeat.longest_gap_ms >= 0.5 * shortest, JSON.stringify(m.blocking.heartbeat));
   assert.ok(m.pool.heartbeat.longest_gap_ms < 0.5 * shortest, `the pool leaves the page live: ${JSON.stringify(m.pool.heartbeat)}`);
   // Cancel: a run sized in time cannot be over before the click, however slow the page.
-  const { page, errors } = await open(context, `${isolated.url}?workload=cpu&n=4000&tasks=2&models=async`);
-  const cdp = await context.newCDPSession(page);
+  const { page, errors } = await open(world.context, `${world.isolated.url}?workload=cpu&n=4000&tasks=2&models=async`);
+  const cdp = await world.context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: RATE });
   await page.click('[data-testid="run"]');
   await modelStarted(page, 'Async scheduler');
