@@ -143,3 +143,34 @@ fn the_siege_verdict_reads_the_staircase_the_flat_top_and_the_processes() {
     // Missing models: undecided, not a wrong verdict.
     assert_eq!(siege.verdict::<Results>(&[]).agrees, None);
 }
+
+#[test]
+fn free_threads_agree_when_they_scale_past_one_core_and_the_gil_does_not() {
+    // Speed-ups at 4 threads on 2 cores: (GIL, free) -> agrees.
+    let cases = [
+        ((0.97, 1.86), true),  // an idle machine here
+        ((0.98, 1.39), true),  // a DevTools-throttled page, whose main thread spins on a core
+        ((0.98, 1.10), false), // free threads that did not scale
+        ((1.60, 1.90), false), // a GIL that let threads run at once
+    ];
+    for ((gil, free), agrees) in cases {
+        let mut doc = Results::of(Environment::bare(true, 2), vec![]);
+        for (model, speedup) in [(Model::PoolGil, gil), (Model::Pool, free)] {
+            for (workers, wall_ms) in [(1, 400.0), (4, 400.0 / speedup)] {
+                doc.scaling.push(crate::report::ScalingPoint {
+                    model,
+                    workers,
+                    wall_ms,
+                    answer_ok: true,
+                });
+            }
+        }
+        let verdict = find("gil-vs-free-threading").unwrap().verdict(&[doc]);
+        assert_eq!(
+            verdict.agrees,
+            Some(agrees),
+            "{gil} {free}: {}",
+            verdict.text
+        );
+    }
+}
