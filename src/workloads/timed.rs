@@ -51,7 +51,8 @@ const FIRST_CHUNK: u64 = 4096;
 
 /// A chunk that took longer than this many times its predicted duration was interrupted: an OS
 /// time slice given away (≥ 0.75 ms) is 15 chunks long, while the loop's own changes of speed
-/// stay within this factor.
+/// stay within this factor (the engine's baseline tier is up to ~6× slower than its optimised
+/// code, and early chunks timed in it may be judged by a speed timed after it).
 pub const GAP_FACTOR: f64 = 8.0;
 
 /// A run of chunks times the loop's speed once it has lasted this many ticks of the clock (so
@@ -80,15 +81,11 @@ pub const BLIND_CHUNKS: u32 = 8;
 /// tick comes out as 0.09985 or 0.10010.
 pub const COARSE_MS: f64 = 0.05;
 
-/// A chunk timed before the speed was known was interrupted if it took this many times what
-/// the speed predicts: more than [`GAP_FACTOR`], as those chunks may have run in the engine's
-/// baseline tier, up to ~6× slower than the code that timed the speed.
-pub const EARLY_GAP_FACTOR: f64 = 16.0;
-
-/// The largest chunk before a run of chunks is timed, iterations (≈ 16 µs on a fast machine,
-/// 1.3 ms in a slow baseline tier): so a coarse clock's first sample does not cost a short
-/// step several ms.
-const MAX_EARLY_CHUNK: u64 = 1 << 16;
+/// The largest chunk before a run of chunks is timed, iterations (≈ 4 µs on a fast machine,
+/// 40 µs here, 0.3 ms in a slow baseline tier): so a coarse clock's first sample does not cost
+/// a short step several ms, and an early chunk is short enough for a stop in it to stand out
+/// (a 1.6 ms stop in a 65536-iteration chunk, under a CPU hog, was once taken for computing).
+const MAX_EARLY_CHUNK: u64 = 1 << 14;
 
 /// Time asked for and time computed, ms: what a task record shows for its `cpu` steps.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -262,12 +259,12 @@ impl TimedCpu {
                 // The chunks before: judge them now, by the speed they helped to find.
                 for (iterations, dt) in std::mem::take(&mut self.unjudged) {
                     self.ran_ms -= dt;
-                    self.ran_ms += self.judged(iterations, dt, EARLY_GAP_FACTOR);
+                    self.ran_ms += self.judged(iterations, dt);
                 }
             }
         }
         match self.speed {
-            Some(_) => self.ran_ms += self.judged(iterations, dt, GAP_FACTOR),
+            Some(_) => self.ran_ms += self.judged(iterations, dt),
             None => {
                 self.unjudged.push((iterations, dt));
                 self.ran_ms += dt;
@@ -277,10 +274,10 @@ impl TimedCpu {
 
     /// The running time a chunk of `iterations` that took `dt` counts for, at the known speed:
     /// `dt`, or what it should have taken if it was interrupted (the rest is noted).
-    fn judged(&mut self, iterations: u64, dt: f64, factor: f64) -> f64 {
+    fn judged(&mut self, iterations: u64, dt: f64) -> f64 {
         let speed = self.speed.expect("judged by a known speed");
         let predicted = iterations as f64 / speed;
-        let limit = (factor * predicted).max(3.0 * self.resolution_ms);
+        let limit = (GAP_FACTOR * predicted).max(3.0 * self.resolution_ms);
         if dt > limit {
             self.excluded_ms += dt - predicted;
             predicted
