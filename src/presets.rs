@@ -642,12 +642,23 @@ impl Preset {
                 // Free threads scale with the cores the machine gives them, which may be fewer
                 // than it has: with a page throttled by DevTools (whose stopped main thread
                 // spins: 87% of a core when idle, against 15%), two cores gave four free threads
-                // 1.39–1.52×. Clearly above one core's 1.0, as the GIL's is not.
+                // 1.39–1.52×; beside a program that keeps a core busy, 1.0×. So the verdict asks
+                // what the free threads' own clocks say they got — the share of their computing
+                // time they were on a core, times the threads — decides only where that was more
+                // than one core's worth, and then asks that they used most of it.
+                let offered = get(0, Model::Pool)
+                    .and_then(cores_offered)
+                    .map_or(f64::from(cores), |o| o.min(f64::from(cores)));
+                if cores >= 2 && offered < 1.15 {
+                    return undecided(&format!(
+                        "At {n} threads the free threads got only {offered:.1} cores' worth of CPU here (something else is using the others): free-threading cannot show its scaling, and the GIL's {gil:.2}× beside its {free:.2}× decides nothing. Try again on an idle machine."
+                    ));
+                }
                 Verdict {
-                    agrees: Some(gil < 1.15 && (cores < 2 || free > 1.25)),
+                    agrees: Some(gil < 1.15 && (cores < 2 || (free > 1.1 && free >= 0.75 * offered))),
                     text: format!(
                         "At {n} threads: with the GIL {gil:.2}× the one-thread speed, free-threaded {free:.2}×{}.",
-                        if cores < 2 { " (one core here: nothing can scale)".to_string() } else { format!(" on {cores} cores") }
+                        if cores < 2 { " (one core here: nothing can scale)".to_string() } else { format!(" on {cores} cores (the free threads got {offered:.1} cores' worth)") }
                     ),
                 }
             }
@@ -658,6 +669,19 @@ impl Preset {
             _ => undecided("Unknown preset."),
         }
     }
+}
+
+/// The cores a pooled run's threads got while they computed, from their `cpu` steps' own
+/// clocks: each thread was on a core for `measured / (measured + interrupted)` of its computing,
+/// so the threads together had that share times their number. `None` without `cpu` steps.
+fn cores_offered(result: &ModelResult) -> Option<f64> {
+    let (mut measured, mut interrupted) = (0.0, 0.0);
+    for cpu in result.tasks.iter().filter_map(|t| t.cpu) {
+        measured += cpu.measured_ms;
+        interrupted += cpu.interrupted_ms;
+    }
+    let threads = result.threads_used.len() as f64;
+    (measured > 0.0).then(|| threads * measured / (measured + interrupted))
 }
 
 fn sorted(values: &[f64]) -> Vec<f64> {

@@ -145,19 +145,30 @@ fn the_siege_verdict_reads_the_staircase_the_flat_top_and_the_processes() {
 }
 
 #[test]
-fn free_threads_agree_when_they_scale_past_one_core_and_the_gil_does_not() {
-    // Speed-ups at 4 threads on 2 cores: (GIL, free) -> agrees.
+fn free_threads_agree_when_they_use_the_cores_they_got_and_the_gil_does_not_scale() {
+    // Speed-ups at 4 threads on 2 cores, and the share of their computing time the free threads
+    // were on a core (None: no cpu records) -> agrees.
     let cases = [
-        ((0.97, 1.86), true),  // an idle machine here
-        ((0.98, 1.39), true),  // a DevTools-throttled page, whose main thread spins on a core
-        ((0.98, 1.10), false), // free threads that did not scale
-        ((1.60, 1.90), false), // a GIL that let threads run at once
+        ((0.97, 1.86), None, Some(true)),       // an idle machine here
+        ((0.98, 1.39), Some(0.35), Some(true)), // a DevTools-throttled page: 1.4 cores' worth
+        ((0.98, 1.10), Some(0.5), Some(false)), // 2 cores' worth, and the threads did not scale
+        ((1.60, 1.90), None, Some(false)),      // a GIL that let threads run at once
+        ((1.07, 1.00), Some(0.25), None),       // beside a CPU hog: one core's worth, undecided
     ];
-    for ((gil, free), agrees) in cases {
-        let mut doc = Results::of(Environment::bare(true, 2), vec![]);
+    for ((gil, free), on_core, agrees) in cases {
+        let mut pool = result(Model::Pool, &[1.0; 8]);
+        pool.threads_used = (0..4).map(|t| format!("thread {t}")).collect();
+        for t in &mut pool.tasks {
+            t.cpu = on_core.map(|share: f64| crate::workloads::CpuTime {
+                requested_ms: 50.0,
+                measured_ms: 50.0,
+                interrupted_ms: 50.0 * (1.0 - share) / share,
+            });
+        }
+        let mut run = doc(vec![pool]);
         for (model, speedup) in [(Model::PoolGil, gil), (Model::Pool, free)] {
             for (workers, wall_ms) in [(1, 400.0), (4, 400.0 / speedup)] {
-                doc.scaling.push(crate::report::ScalingPoint {
+                run.scaling.push(crate::report::ScalingPoint {
                     model,
                     workers,
                     wall_ms,
@@ -165,12 +176,7 @@ fn free_threads_agree_when_they_scale_past_one_core_and_the_gil_does_not() {
                 });
             }
         }
-        let verdict = find("gil-vs-free-threading").unwrap().verdict(&[doc]);
-        assert_eq!(
-            verdict.agrees,
-            Some(agrees),
-            "{gil} {free}: {}",
-            verdict.text
-        );
+        let verdict = find("gil-vs-free-threading").unwrap().verdict(&[run]);
+        assert_eq!(verdict.agrees, agrees, "{gil} {free}: {}", verdict.text);
     }
 }
