@@ -126,9 +126,8 @@ pub struct TimedCpu {
     chunks: u32,
     /// The next chunk's size, iterations.
     chunk: u64,
-    /// The loop's speed, iterations per ms: the recent runs' (see [`RECENT`]), once there are
-    /// [`MIN_SAMPLES`] of them.
-    speed: Option<f64>,
+    /// Whether the recent runs' speed is trusted (see [`TimedCpu::speed`]).
+    trusted: bool,
     /// The last timed runs' speeds, the speed they give, and how many runs were timed.
     recent: [f64; RECENT],
     recent_speed: f64,
@@ -153,7 +152,7 @@ impl TimedCpu {
             counted: 0,
             chunks: 0,
             chunk: FIRST_CHUNK,
-            speed: None,
+            trusted: false,
             recent: [0.0; RECENT],
             recent_speed: 0.0,
             samples: 0,
@@ -170,8 +169,9 @@ impl TimedCpu {
     ///
     /// On a coarse clock the slice ends on the work done, not on the clock: a slice ended at the
     /// first tick would count a whole tick for the part of it spent between two steps (steps
-    /// 0.6 ms apart on a 1 ms clock computed 25 ms for a budget of 30). The clock (at four slices) and a count of iterations end it too, so a
-    /// step returns — and its caller looks at the cancel flag — even on a clock that stopped.
+    /// 0.6 ms apart on a 1 ms clock computed 25 ms for a budget of 30). The clock (at four
+    /// slices) and a count of iterations end it too, so a step returns — and its caller looks at
+    /// the cancel flag — even on a clock that stopped.
     pub fn step(&mut self, clock: &(impl Clock + ?Sized)) -> bool {
         let slice_start = clock.now_ms();
         let mut last = slice_start;
@@ -194,8 +194,8 @@ impl TimedCpu {
             // On a fine clock, by the clock. On a coarse one, by the work done: a millisecond's
             // worth at the speed once it is known, a few chunks before (their ticks then fall
             // where they may, and count the time between steps no more than the time in them).
-            let slice_over = match self.speed {
-                _ if self.resolution_ms < COARSE_MS => now - slice_start >= SLICE_MS,
+            let slice_over = match self.speed() {
+                _ if !self.coarse() => now - slice_start >= SLICE_MS,
                 Some(speed) => slice_iterations as f64 >= speed * SLICE_MS,
                 None => slice_chunks >= 4,
             };
@@ -213,8 +213,23 @@ impl TimedCpu {
     /// time). A fine clock always waits for the speed: a chunk count alone would let a run of
     /// tiny chunks, sized by a slow first sample, end a step that an interruption had filled.
     pub fn is_done(&self) -> bool {
-        let blind = self.resolution_ms >= COARSE_MS && self.chunks >= BLIND_CHUNKS;
-        self.ran_ms >= self.budget_ms && (self.speed.is_some() || blind)
+        self.ran_ms >= self.budget_ms && (self.trusted || self.blind())
+    }
+
+    /// The loop's speed, iterations per ms, once trusted: the recent runs' (see [`RECENT`]),
+    /// after [`MIN_SAMPLES`] of them.
+    fn speed(&self) -> Option<f64> {
+        self.trusted.then_some(self.recent_speed)
+    }
+
+    /// Whether the clock is too coarse to time single chunks.
+    fn coarse(&self) -> bool {
+        self.resolution_ms >= COARSE_MS
+    }
+
+    /// Whether the step may go on the clock's raw time: a coarse clock, after a few chunks.
+    fn blind(&self) -> bool {
+        self.coarse() && self.chunks >= BLIND_CHUNKS
     }
 
     /// The speed the recent runs give: the faster of the first two, then the median.
@@ -239,9 +254,8 @@ impl TimedCpu {
         // A run long enough for the clock to time it. On a fine clock the smallest step seen
         // may be a first chunk longer than a tick (82 µs in a slow baseline tier): then a short
         // budget's sixteenth is long enough.
-        let coarse = self.resolution_ms >= COARSE_MS;
         let mut needed = SAMPLE_TICKS * self.resolution_ms;
-        if !coarse {
+        if !self.coarse() {
             needed = needed.min(self.budget_ms / 16.0);
         }
         if self.run_ms >= needed && self.run_ms > 0.0 {
@@ -251,31 +265,26 @@ impl TimedCpu {
             (self.run_iterations, self.run_ms) = (0, 0.0);
         }
         // Trusted after MIN_SAMPLES runs — or one, on a coarse clock after a few chunks.
-        let blind = coarse && self.chunks >= BLIND_CHUNKS;
-        if self.samples >= MIN_SAMPLES || (blind && self.samples > 0) {
-            let first = self.speed.is_none();
-            self.speed = Some(self.recent_speed);
-            if first {
-                // The chunks before: judge them now, by the speed they helped to find.
-                for (iterations, dt) in std::mem::take(&mut self.unjudged) {
-                    self.ran_ms -= dt;
-                    self.ran_ms += self.judged(iterations, dt);
-                }
+        if !self.trusted && (self.samples >= MIN_SAMPLES || (self.blind() && self.samples > 0)) {
+            self.trusted = true;
+            // The chunks before: judge them now, by the speed they helped to find.
+            for (iterations, dt) in std::mem::take(&mut self.unjudged) {
+                self.ran_ms -= dt;
+                self.ran_ms += self.judged(iterations, dt);
             }
         }
-        match self.speed {
-            Some(_) => self.ran_ms += self.judged(iterations, dt),
-            None => {
-                self.unjudged.push((iterations, dt));
-                self.ran_ms += dt;
-            }
+        if self.trusted {
+            self.ran_ms += self.judged(iterations, dt);
+        } else {
+            self.unjudged.push((iterations, dt));
+            self.ran_ms += dt;
         }
     }
 
     /// The running time a chunk of `iterations` that took `dt` counts for, at the known speed:
     /// `dt`, or what it should have taken if it was interrupted (the rest is noted).
     fn judged(&mut self, iterations: u64, dt: f64) -> f64 {
-        let speed = self.speed.expect("judged by a known speed");
+        let speed = self.speed().expect("judged by a known speed");
         let predicted = iterations as f64 / speed;
         let limit = (GAP_FACTOR * predicted).max(3.0 * self.resolution_ms);
         if dt > limit {
@@ -295,7 +304,7 @@ impl TimedCpu {
     /// overshot `cpu:1` by a whole chunk.)
     fn next_chunk(&mut self) -> u64 {
         let target = CHUNK_MS.min(self.budget_ms / 50.0);
-        let chunk = match self.speed {
+        let chunk = match self.speed() {
             Some(speed) => {
                 let left = (self.budget_ms - self.ran_ms).max(0.0);
                 (speed * target.min(left)).ceil() as u64
@@ -326,11 +335,6 @@ impl TimedCpu {
             measured_ms: self.ran_ms,
             interrupted_ms: self.excluded_ms,
         }
-    }
-
-    /// Time left out as interruptions, ms.
-    pub fn excluded_ms(&self) -> f64 {
-        self.excluded_ms
     }
 }
 
