@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::config::RunConfig;
 use crate::models::Model;
-use crate::report::{Results, Status};
+use crate::report::{PARALLEL_CORES, Results, Status};
 use crate::workloads::WorkloadKind;
 
 /// What kind of work a run's tasks did, in the seed's terms.
@@ -132,8 +132,15 @@ pub struct DecisionRow {
     pub margin: Option<f64>,
     /// The seed's advice for the class ([`WorkloadClass::seed_says`]).
     pub seed_says: &'static str,
-    /// Whether the winner is what the seed recommends ([`WorkloadClass::agrees_with`]).
+    /// Whether the winner is what the seed recommends ([`WorkloadClass::agrees_with`]); `None`
+    /// for a mixed class, or for CPU-bound work when the models that compute at once got too
+    /// little CPU to show it ([`DecisionRow::parallel_cores`]).
     pub agrees: Option<bool>,
+    /// CPU-bound work on a machine of several cores: the most cores' worth any run's free
+    /// threads or processes got ([`crate::report::ModelResult::cores_offered`]), when that
+    /// was below [`PARALLEL_CORES`] — something else had the other cores, so the row decides
+    /// nothing.
+    pub parallel_cores: Option<f64>,
 }
 
 /// Builds the decision table from every run so far.
@@ -155,12 +162,15 @@ pub fn decision_table<R: Borrow<Results>>(history: &[R]) -> Vec<DecisionRow> {
 fn row<R: Borrow<Results>>(class: WorkloadClass, history: &[R]) -> Option<DecisionRow> {
     let mut best: Vec<(Model, f64)> = Vec::new();
     let mut runs = 0;
+    // The most cores the parallel models got in any run, and whether the machine has several.
+    let (mut parallel_cores, mut several_cores): (Option<f64>, bool) = (None, false);
     for results in history
         .iter()
         .map(Borrow::borrow)
         .filter(|r: &&Results| WorkloadClass::of(&r.config) == class)
     {
         let mut counted = false;
+        several_cores |= results.environment.hardware_concurrency >= 2;
         for result in results
             .models
             .iter()
@@ -174,6 +184,11 @@ fn row<R: Borrow<Results>>(class: WorkloadClass, history: &[R]) -> Option<Decisi
                 continue;
             };
             counted = true;
+            if matches!(result.model, Model::Pool | Model::Processes)
+                && let Some(cores) = result.cores_offered()
+            {
+                parallel_cores = Some(parallel_cores.map_or(cores, |c: f64| c.max(cores)));
+            }
             match best.iter_mut().find(|(model, _)| *model == result.model) {
                 Some((_, old)) => *old = old.min(ms),
                 None => best.push((result.model, ms)),
@@ -185,6 +200,8 @@ fn row<R: Borrow<Results>>(class: WorkloadClass, history: &[R]) -> Option<Decisi
     best.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     let (winner, winner_ms) = *best.first()?;
     let runner_up = best.get(1).copied();
+    let parallel_cores = parallel_cores
+        .filter(|&c| class == WorkloadClass::CpuBound && several_cores && c < PARALLEL_CORES);
     Some(DecisionRow {
         class,
         runs,
@@ -193,7 +210,10 @@ fn row<R: Borrow<Results>>(class: WorkloadClass, history: &[R]) -> Option<Decisi
         runner_up,
         margin: runner_up.map(|(_, ms)| ms / winner_ms),
         seed_says: class.seed_says(),
-        agrees: class.agrees_with(winner),
+        agrees: class
+            .agrees_with(winner)
+            .filter(|_| parallel_cores.is_none()),
+        parallel_cores,
     })
 }
 

@@ -11,7 +11,7 @@ use crate::config::{AsyncMode, PayloadMode, RunConfig, StartMethod};
 use crate::metrics::percentile;
 use crate::models::Model;
 use crate::nested::Nesting;
-use crate::report::{ModelResult, Results, Status};
+use crate::report::{ModelResult, PARALLEL_CORES, Results, Status};
 use crate::workloads::{WorkloadKind, WorkloadSpec};
 
 /// One experiment from the seed articles.
@@ -487,6 +487,11 @@ impl Preset {
                     if like_processes { "about the processes' time, as the article found" } else { "well behind the processes" },
                     index(hybrid),
                 );
+                if let Some(offered) = starved(processes, runs[1].environment.hardware_concurrency) {
+                    return undecided(&format!(
+                        "The {p} processes got only {offered:.1} cores' worth of CPU here (something else is using the others), so they could not beat one thread: the siege decides nothing about them. Try again on an idle machine. {text}"
+                    ));
+                }
                 Verdict {
                     agrees: Some(climbs && flat && ratio < 1.0 && like_processes && answers),
                     text,
@@ -529,6 +534,13 @@ impl Preset {
                     return undecided("All four models must run and verify in both runs (the pools need a cross-origin isolated page).");
                 }
                 let rank = |ms: &[(Model, f64)]| ms.iter().map(|(m, t)| format!("{} {t:.0} ms", m.info().id)).collect::<Vec<_>>().join(" < ");
+                if let Some(offered) = get(0, Model::Processes).and_then(|p| starved(p, runs[0].environment.hardware_concurrency)) {
+                    return undecided(&format!(
+                        "CPU-bound, fastest first: {}. I/O-bound: {}. The processes got only {offered:.1} cores' worth of CPU here (something else is using the others), so on CPU work they could not beat the GIL threads: this run decides nothing. Try again on an idle machine.",
+                        rank(&cpu),
+                        rank(&io)
+                    ));
+                }
                 let pos = |ms: &[(Model, f64)], m: Model| ms.iter().position(|(x, _)| *x == m).unwrap_or(9);
                 // CPU: processes beat the GIL threads, which beat (or tie) asyncio.
                 let cpu_ok = pos(&cpu, Model::Processes) < pos(&cpu, Model::PoolGil);
@@ -592,20 +604,36 @@ impl Preset {
                 }
             }
             "start-methods" => {
-                let startup = |step: usize| -> Option<f64> {
+                // Each run's median start-up per worker and the spread of its start-ups.
+                let startup = |step: usize| -> Option<(f64, f64)> {
                     let r = get(step, Model::Processes)?;
-                    Some(if r.startup_ms.is_empty() { 0.0 } else { percentile(&sorted(&r.startup_ms), 50.0) })
+                    let ms = sorted(&r.startup_ms);
+                    Some(match (ms.first(), ms.last()) {
+                        (Some(lo), Some(hi)) => (percentile(&ms, 50.0), hi - lo),
+                        _ => (0.0, 0.0),
+                    })
                 };
-                let (Some(spawn), Some(fork), Some(warm)) = (startup(0), startup(1), startup(2)) else {
+                let (Some((spawn, spawn_spread)), Some((fork, fork_spread)), Some((warm, _))) =
+                    (startup(0), startup(1), startup(2))
+                else {
                     return undecided("The three worker runs must complete.");
                 };
-                // The claim is the order: a warm pool starts nothing, a prepared parent beats
-                // starting from scratch.
+                // The claim is the order: a warm pool starts nothing, a prepared parent does not
+                // lose to starting from scratch. A browser that caches compiled wasm makes
+                // spawn's compile cheap too, so the two may tie: beside a CPU hog they were 49 and
+                // 50 ms. A tie is within the start-ups' own spread (at least a tenth).
+                let noise = spawn_spread.max(fork_spread).max(0.1 * spawn);
+                let order = if fork < spawn {
+                    ""
+                } else if fork <= spawn + noise {
+                    " The two tie within the start-ups' own spread: compiling once did not help here, because this browser caches compiled wasm, so spawn's compile is cheap on a second start."
+                } else {
+                    " Forkserver-like was slower than spawn beyond the start-ups' own spread — unexpected."
+                };
                 Verdict {
-                    agrees: Some(warm < fork.min(spawn) && fork <= spawn),
+                    agrees: Some(warm < fork.min(spawn) && fork <= spawn + noise),
                     text: format!(
-                        "Median start-up per worker: spawn {spawn:.0} ms (CPython ≈ 170–220 ms), forkserver-like {fork:.0} ms (CPython forkserver ≈ 100–150 ms), warm pool {warm:.0} ms.{}",
-                        if fork < spawn { "" } else { " Compiling once did not help here: this browser caches compiled wasm, so spawn's compile is cheap on a second start." }
+                        "Median start-up per worker: spawn {spawn:.0} ms (CPython ≈ 170–220 ms), forkserver-like {fork:.0} ms (CPython forkserver ≈ 100–150 ms), warm pool {warm:.0} ms.{order}"
                     ),
                 }
             }
@@ -647,9 +675,9 @@ impl Preset {
                 // time they were on a core, times the threads — decides only where that was more
                 // than one core's worth, and then asks that they used most of it.
                 let offered = get(0, Model::Pool)
-                    .and_then(cores_offered)
+                    .and_then(ModelResult::cores_offered)
                     .map_or(f64::from(cores), |o| o.min(f64::from(cores)));
-                if cores >= 2 && offered < 1.15 {
+                if cores >= 2 && offered < PARALLEL_CORES {
                     return undecided(&format!(
                         "At {n} threads the free threads got only {offered:.1} cores' worth of CPU here (something else is using the others): free-threading cannot show its scaling, and the GIL's {gil:.2}× beside its {free:.2}× decides nothing. Try again on an idle machine."
                     ));
@@ -671,17 +699,11 @@ impl Preset {
     }
 }
 
-/// The cores a pooled run's threads got while they computed, from their `cpu` steps' own
-/// clocks: each thread was on a core for `measured / (measured + interrupted)` of its computing,
-/// so the threads together had that share times their number. `None` without `cpu` steps.
-fn cores_offered(result: &ModelResult) -> Option<f64> {
-    let (mut measured, mut interrupted) = (0.0, 0.0);
-    for cpu in result.tasks.iter().filter_map(|t| t.cpu) {
-        measured += cpu.measured_ms;
-        interrupted += cpu.interrupted_ms;
-    }
-    let threads = result.threads_used.len() as f64;
-    (measured > 0.0).then(|| threads * measured / (measured + interrupted))
+/// The cores `result`'s lanes got ([`ModelResult::cores_offered`]) when a machine of `cores`
+/// cores gave them fewer than [`PARALLEL_CORES`]: the run cannot show parallel speed-up.
+fn starved(result: &ModelResult, cores: u32) -> Option<f64> {
+    let offered = result.cores_offered()?;
+    (cores >= 2 && offered < PARALLEL_CORES).then_some(offered)
 }
 
 fn sorted(values: &[f64]) -> Vec<f64> {

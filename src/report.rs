@@ -350,6 +350,11 @@ pub struct ModelResult {
     pub summary: Summary,
 }
 
+/// Below this many cores' worth of CPU ([`ModelResult::cores_offered`]), lanes that should compute
+/// at once cannot show it: on 2 cores beside a program that keeps one busy, the page's lanes got
+/// 1.0; a page whose main thread DevTools throttles (and spins) left its pools 1.2–1.5.
+pub const PARALLEL_CORES: f64 = 1.15;
+
 impl ModelResult {
     /// A result for a model that ran its tasks; answer fields are derived from the records.
     pub fn from_tasks(
@@ -396,6 +401,20 @@ impl ModelResult {
             gil: None,
             summary,
         }
+    }
+
+    /// The cores this result's threads or workers got while they computed, from their `cpu`
+    /// steps' own clocks: each lane was on a core for `measured / (measured + interrupted)` of
+    /// its computing, so the lanes together had that share times their number. `None` without
+    /// `cpu` steps. (Meaningful for lanes that may run at once: the free pool, the processes.)
+    pub fn cores_offered(&self) -> Option<f64> {
+        let (mut measured, mut interrupted) = (0.0, 0.0);
+        for cpu in self.tasks.iter().filter_map(|t| t.cpu) {
+            measured += cpu.measured_ms;
+            interrupted += cpu.interrupted_ms;
+        }
+        let lanes = self.threads_used.len() as f64;
+        (measured > 0.0).then(|| lanes * measured / (measured + interrupted))
     }
 
     /// The wall time to compare: the median of the repeats, or the one run's.

@@ -266,3 +266,30 @@ fn agreement_per_class() {
             .all(|m| WorkloadClass::Mixed.agrees_with(m).is_none())
     );
 }
+
+#[test]
+fn cpu_rows_decide_nothing_when_the_parallel_models_got_one_core() {
+    let cpu = config(WorkloadKind::Cpu);
+    // The GIL threads won because the processes' two workers were each on a core half of their
+    // computing (beside a CPU hog): one core's worth.
+    let history = |share: f64| {
+        let mut results = run(cpu.clone(), &[(Model::PoolGil, 600.0)]);
+        let mut processes = result(Model::Processes, &cpu, 650.0, true);
+        processes.threads_used = vec!["worker 0".into(), "worker 1".into()];
+        for t in &mut processes.tasks {
+            t.cpu = Some(crate::workloads::CpuTime {
+                requested_ms: 100.0,
+                measured_ms: 100.0,
+                interrupted_ms: 100.0 * (1.0 - share) / share,
+            });
+        }
+        results.push(processes);
+        [results]
+    };
+    let row = decision_table(&history(0.5))[0];
+    assert_eq!((row.winner, row.agrees), (Model::PoolGil, None));
+    assert_eq!(row.parallel_cores, Some(1.0));
+    // With both cores theirs, the same times disagree with the seed.
+    let row = decision_table(&history(1.0))[0];
+    assert_eq!((row.agrees, row.parallel_cores), (Some(false), None));
+}

@@ -84,6 +84,17 @@ fn result(model: Model, latencies: &[f64]) -> ModelResult {
     r
 }
 
+/// Gives every task of `r` a `cpu` step that was on a core for `share` of its computing.
+fn on_core_for(r: &mut ModelResult, share: f64) {
+    for t in &mut r.tasks {
+        t.cpu = Some(crate::workloads::CpuTime {
+            requested_ms: 50.0,
+            measured_ms: 50.0,
+            interrupted_ms: 50.0 * (1.0 - share) / share,
+        });
+    }
+}
+
 fn doc(models: Vec<ModelResult>) -> Results {
     Results::of(Environment::bare(true, 2), models)
 }
@@ -142,6 +153,70 @@ fn the_siege_verdict_reads_the_staircase_the_flat_top_and_the_processes() {
     assert_eq!(siege.verdict(&runs).agrees, Some(false));
     // Missing models: undecided, not a wrong verdict.
     assert_eq!(siege.verdict::<Results>(&[]).agrees, None);
+    // Processes as slow as one thread because they got one core's worth (two workers each on a
+    // core half the time, beside a CPU hog): undecided, and the page says why.
+    let mut starved = result(Model::Processes, &ladder);
+    starved.workers = 2;
+    starved.threads_used = vec!["worker 0".into(), "worker 1".into()];
+    on_core_for(&mut starved, 0.5);
+    let runs = [runs[0].clone(), doc(vec![starved, hybrid(640.0)])];
+    let v = siege.verdict(&runs);
+    assert_eq!(v.agrees, None, "{}", v.text);
+    assert!(v.text.contains("1.0 cores' worth"), "{}", v.text);
+}
+
+#[test]
+fn threads_vs_processes_ranks_both_runs_and_is_undecided_when_the_processes_got_one_core() {
+    let tvp = find("threads-vs-processes").unwrap();
+    // Wall times (async, GIL threads, free threads, processes) in the CPU and the I/O run.
+    let run = |walls: [f64; 4], share: f64| {
+        let models = [Model::Async, Model::PoolGil, Model::Pool, Model::Processes]
+            .into_iter()
+            .zip(walls)
+            .map(|(m, wall)| {
+                let mut r = result(m, &[wall; 4]);
+                r.threads_used = vec!["worker 0".into(), "worker 1".into()];
+                on_core_for(&mut r, share);
+                r
+            })
+            .collect();
+        doc(models)
+    };
+    let io = run([110.0, 120.0, 115.0, 180.0], 1.0);
+    let cases = [
+        ([600.0, 610.0, 320.0, 350.0], 1.0, Some(true)), // an idle machine
+        ([600.0, 610.0, 620.0, 650.0], 1.0, Some(false)), // two cores, and no gain
+        ([600.0, 610.0, 620.0, 650.0], 0.5, None),       // one core's worth: undecided
+    ];
+    for (cpu, share, agrees) in cases {
+        let v = tvp.verdict(&[run(cpu, share), io.clone()]);
+        assert_eq!(v.agrees, agrees, "{cpu:?} {share}: {}", v.text);
+    }
+}
+
+#[test]
+fn start_methods_ask_for_a_warm_pool_first_and_allow_spawn_and_forkserver_to_tie() {
+    let sm = find("start-methods").unwrap();
+    let run = |startup: &[f64]| {
+        let mut r = result(Model::Processes, &[1.0, 1.0]);
+        r.startup_ms = startup.to_vec();
+        doc(vec![r])
+    };
+    let cases: [(&[f64], &[f64], Option<bool>); 4] = [
+        (&[60.0, 64.0], &[40.0, 42.0], Some(true)), // forkserver-like faster
+        (&[49.0, 49.0], &[50.0, 50.0], Some(true)), // a tie (beside a CPU hog)
+        (&[40.0, 44.0], &[70.0, 71.0], Some(false)), // forkserver-like clearly slower
+        (&[], &[40.0, 42.0], Some(false)),          // spawn starting nothing is no spawn
+    ];
+    for (spawn, fork, agrees) in cases {
+        let v = sm.verdict(&[run(spawn), run(fork), run(&[])]);
+        assert_eq!(v.agrees, agrees, "{spawn:?} {fork:?}: {}", v.text);
+    }
+    assert!(
+        sm.verdict(&[run(&[49.0]), run(&[50.0]), run(&[])])
+            .text
+            .contains("tie")
+    );
 }
 
 #[test]
@@ -158,12 +233,8 @@ fn free_threads_agree_when_they_use_the_cores_they_got_and_the_gil_does_not_scal
     for ((gil, free), on_core, agrees) in cases {
         let mut pool = result(Model::Pool, &[1.0; 8]);
         pool.threads_used = (0..4).map(|t| format!("thread {t}")).collect();
-        for t in &mut pool.tasks {
-            t.cpu = on_core.map(|share: f64| crate::workloads::CpuTime {
-                requested_ms: 50.0,
-                measured_ms: 50.0,
-                interrupted_ms: 50.0 * (1.0 - share) / share,
-            });
+        if let Some(share) = on_core {
+            on_core_for(&mut pool, share);
         }
         let mut run = doc(vec![pool]);
         for (model, speedup) in [(Model::PoolGil, gil), (Model::Pool, free)] {

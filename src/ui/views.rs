@@ -601,7 +601,12 @@ pub fn decision(props: &HistoryProps) -> Html {
                                             _ => "—".to_string(),
                                         } }</td>
                                         <td class={match row.agrees { Some(true) => "agree", Some(false) => "disagree", None => "" }}>
-                                            { match row.agrees { Some(true) => "yes", Some(false) => "no — see the explanation under the run", None => "depends on the mix" } }
+                                            { match (row.agrees, row.parallel_cores) {
+                                                (Some(true), _) => "yes".to_string(),
+                                                (Some(false), _) => "no — see the explanation under the run".to_string(),
+                                                (None, Some(cores)) => format!("can't tell here: the free threads and processes got only {cores:.1} cores' worth of CPU (something else is using the others)"),
+                                                (None, None) => "depends on the mix".to_string(),
+                                            } }
                                         </td>
                                     } else {
                                         <td class="num">{ 0 }</td>
