@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::config::RunConfig;
 use crate::models::Model;
-use crate::report::{PARALLEL_CORES, Results, Status};
+use crate::report::{Results, Status, starved};
 use crate::workloads::WorkloadKind;
 
 /// What kind of work a run's tasks did, in the seed's terms.
@@ -138,7 +138,7 @@ pub struct DecisionRow {
     pub agrees: Option<bool>,
     /// CPU-bound work on a machine of several cores: the most cores' worth any run's free
     /// threads or processes got ([`crate::report::ModelResult::cores_offered`]), when that
-    /// was below [`PARALLEL_CORES`] — something else had the other cores, so the row decides
+    /// was below [`crate::report::PARALLEL_CORES`] — something else had the other cores, so the row decides
     /// nothing.
     pub parallel_cores: Option<f64>,
 }
@@ -162,15 +162,15 @@ pub fn decision_table<R: Borrow<Results>>(history: &[R]) -> Vec<DecisionRow> {
 fn row<R: Borrow<Results>>(class: WorkloadClass, history: &[R]) -> Option<DecisionRow> {
     let mut best: Vec<(Model, f64)> = Vec::new();
     let mut runs = 0;
-    // The most cores the parallel models got in any run, and whether the machine has several.
-    let (mut parallel_cores, mut several_cores): (Option<f64>, bool) = (None, false);
+    // The most cores the parallel models got in any run, and the most the machine had.
+    let (mut parallel_cores, mut machine_cores): (Option<f64>, u32) = (None, 0);
     for results in history
         .iter()
         .map(Borrow::borrow)
         .filter(|r: &&Results| WorkloadClass::of(&r.config) == class)
     {
         let mut counted = false;
-        several_cores |= results.environment.hardware_concurrency >= 2;
+        machine_cores = machine_cores.max(results.environment.hardware_concurrency);
         for result in results
             .models
             .iter()
@@ -200,8 +200,8 @@ fn row<R: Borrow<Results>>(class: WorkloadClass, history: &[R]) -> Option<Decisi
     best.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     let (winner, winner_ms) = *best.first()?;
     let runner_up = best.get(1).copied();
-    let parallel_cores = parallel_cores
-        .filter(|&c| class == WorkloadClass::CpuBound && several_cores && c < PARALLEL_CORES);
+    let parallel_cores =
+        starved(parallel_cores, machine_cores).filter(|_| class == WorkloadClass::CpuBound);
     Some(DecisionRow {
         class,
         runs,

@@ -11,7 +11,7 @@ use crate::config::{AsyncMode, PayloadMode, RunConfig, StartMethod};
 use crate::metrics::percentile;
 use crate::models::Model;
 use crate::nested::Nesting;
-use crate::report::{ModelResult, PARALLEL_CORES, Results, Status};
+use crate::report::{ModelResult, Results, Status, starved};
 use crate::workloads::{WorkloadKind, WorkloadSpec};
 
 /// One experiment from the seed articles.
@@ -487,7 +487,7 @@ impl Preset {
                     if like_processes { "about the processes' time, as the article found" } else { "well behind the processes" },
                     index(hybrid),
                 );
-                if let Some(offered) = starved(processes, runs[1].environment.hardware_concurrency) {
+                if let Some(offered) = starved(processes.cores_offered(), runs[1].environment.hardware_concurrency) {
                     return undecided(&format!(
                         "The {p} processes got only {offered:.1} cores' worth of CPU here (something else is using the others), so they could not beat one thread: the siege decides nothing about them. Try again on an idle machine. {text}"
                     ));
@@ -534,7 +534,7 @@ impl Preset {
                     return undecided("All four models must run and verify in both runs (the pools need a cross-origin isolated page).");
                 }
                 let rank = |ms: &[(Model, f64)]| ms.iter().map(|(m, t)| format!("{} {t:.0} ms", m.info().id)).collect::<Vec<_>>().join(" < ");
-                if let Some(offered) = get(0, Model::Processes).and_then(|p| starved(p, runs[0].environment.hardware_concurrency)) {
+                if let Some(offered) = starved(get(0, Model::Processes).and_then(ModelResult::cores_offered), runs[0].environment.hardware_concurrency) {
                     return undecided(&format!(
                         "CPU-bound, fastest first: {}. I/O-bound: {}. The processes got only {offered:.1} cores' worth of CPU here (something else is using the others), so on CPU work they could not beat the GIL threads: this run decides nothing. Try again on an idle machine.",
                         rank(&cpu),
@@ -674,14 +674,13 @@ impl Preset {
                 // what the free threads' own clocks say they got — the share of their computing
                 // time they were on a core, times the threads — decides only where that was more
                 // than one core's worth, and then asks that they used most of it.
-                let offered = get(0, Model::Pool)
-                    .and_then(ModelResult::cores_offered)
-                    .map_or(f64::from(cores), |o| o.min(f64::from(cores)));
-                if cores >= 2 && offered < PARALLEL_CORES {
+                let got = get(0, Model::Pool).and_then(ModelResult::cores_offered);
+                if let Some(got) = starved(got, cores) {
                     return undecided(&format!(
-                        "At {n} threads the free threads got only {offered:.1} cores' worth of CPU here (something else is using the others): free-threading cannot show its scaling, and the GIL's {gil:.2}× beside its {free:.2}× decides nothing. Try again on an idle machine."
+                        "At {n} threads the free threads got only {got:.1} cores' worth of CPU here (something else is using the others): free-threading cannot show its scaling, and the GIL's {gil:.2}× beside its {free:.2}× decides nothing. Try again on an idle machine."
                     ));
                 }
+                let offered = got.map_or(f64::from(cores), |o| o.min(f64::from(cores)));
                 Verdict {
                     agrees: Some(gil < 1.15 && (cores < 2 || (free > 1.1 && free >= 0.75 * offered))),
                     text: format!(
@@ -697,13 +696,6 @@ impl Preset {
             _ => undecided("Unknown preset."),
         }
     }
-}
-
-/// The cores `result`'s lanes got ([`ModelResult::cores_offered`]) when a machine of `cores`
-/// cores gave them fewer than [`PARALLEL_CORES`]: the run cannot show parallel speed-up.
-fn starved(result: &ModelResult, cores: u32) -> Option<f64> {
-    let offered = result.cores_offered()?;
-    (cores >= 2 && offered < PARALLEL_CORES).then_some(offered)
 }
 
 fn sorted(values: &[f64]) -> Vec<f64> {

@@ -355,6 +355,14 @@ pub struct ModelResult {
 /// 1.0; a page whose main thread DevTools throttles (and spins) left its pools 1.2–1.5.
 pub const PARALLEL_CORES: f64 = 1.15;
 
+/// `offered` cores' worth ([`ModelResult::cores_offered`]) when a machine of `machine_cores`
+/// cores gave the lanes fewer than [`PARALLEL_CORES`]: the run cannot show parallel speed-up.
+/// (On one core nothing can, and nothing is missing.) The one rule the verdicts and the decision
+/// table share.
+pub fn starved(offered: Option<f64>, machine_cores: u32) -> Option<f64> {
+    offered.filter(|&o| machine_cores >= 2 && o < PARALLEL_CORES)
+}
+
 impl ModelResult {
     /// A result for a model that ran its tasks; answer fields are derived from the records.
     pub fn from_tasks(
