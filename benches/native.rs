@@ -66,7 +66,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use playground::protocol::{decode_payloads, encode_payloads};
+use playground::models::processes::protocol::{decode_payloads, encode_payloads};
 use playground::workloads::{self, WorkloadKind, WorkloadSpec, data};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -270,7 +270,7 @@ fn parse_args() -> Args {
 /// fixed-size and never read it.
 struct HostClock(Instant);
 
-impl playground::metrics::Clock for HostClock {
+impl playground::core::metrics::Clock for HostClock {
     fn now_ms(&self) -> f64 {
         ms_since(self.0)
     }

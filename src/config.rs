@@ -5,13 +5,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::models::Model;
-use crate::nested::Nesting;
+use crate::core::error::{Error, Result};
 use crate::workloads::{self, WorkloadKind, WorkloadSpec};
+
+pub mod knobs;
+pub use knobs::{AsyncMode, Choice, Model, Nesting, PayloadMode, StartMethod};
 
 /// Most tasks in one batch.
 pub const MAX_TASKS: u32 = 1024;
+/// CPython's default switch interval, `sys.getswitchinterval()` = 0.005 s.
+pub const DEFAULT_SWITCH_MS: u32 = 5;
+/// The longest switch interval the page accepts.
+pub const MAX_SWITCH_MS: u32 = 1_000;
+
 /// Most workers (pool threads or isolated workers) for one run: Python's cap for
 /// `ThreadPoolExecutor`'s default, and more threads than cores is allowed, as there.
 pub const MAX_WORKERS: u32 = 32;
@@ -28,135 +34,6 @@ pub const MAX_TOTAL_WORK: u64 = 4_000_000_000;
 
 /// The name [`RunConfig::validate`] gives the limit on a batch's total work.
 pub const TOTAL_WORK: &str = "n × tasks";
-
-/// How the async scheduler runs CPU work (seed article 001's warning).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AsyncMode {
-    /// Yield to the event loop after every slice: tasks interleave and the page stays live.
-    #[default]
-    Cooperative,
-    /// Compute without yielding, as a plain `async def` with a CPU loop does: the task holds
-    /// the event loop until it finishes, and every other task (and the page) waits.
-    Naive,
-}
-
-impl Choice for AsyncMode {
-    const ALL: &'static [Self] = &[AsyncMode::Cooperative, AsyncMode::Naive];
-    fn id(self) -> &'static str {
-        match self {
-            AsyncMode::Cooperative => "cooperative",
-            AsyncMode::Naive => "naive",
-        }
-    }
-    fn label(self) -> &'static str {
-        match self {
-            AsyncMode::Cooperative => "cooperative (await every slice)",
-            AsyncMode::Naive => "naive (no await: blocks the loop)",
-        }
-    }
-}
-
-/// How an isolated worker gets a data-heavy task's payload (seed article 000's IPC lesson).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PayloadMode {
-    /// Serialised and posted as a copy: pickling (the codec per payload shape:
-    /// [`crate::protocol::copy_way`]).
-    #[default]
-    Copy,
-    /// Moved: the buffer is transferred (zero-copy) and the sender's copy is detached.
-    Transfer,
-    /// Written once into memory the worker reads in place: `multiprocessing.shared_memory`
-    /// (needs SharedArrayBuffer, so a cross-origin isolated page).
-    Shared,
-}
-
-/// How the isolated workers start (browsers cannot fork; each is labelled for what it is).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StartMethod {
-    /// Every worker fetches, compiles and instantiates the module: Python's `spawn`.
-    #[default]
-    Spawn,
-    /// The page compiles the module once and posts the compiled module to each new worker,
-    /// which only instantiates it: like `forkserver`, a prepared parent hands out children.
-    Forkserver,
-    /// Workers started by an earlier run are reused: a long-lived pool, no start-up at all.
-    Warm,
-}
-
-/// A choice with an identifier in URLs and the results, and a label for the page.
-pub trait Choice: Sized + Copy + PartialEq + 'static {
-    /// Every value, in page order.
-    const ALL: &'static [Self];
-    /// The identifier in URLs.
-    fn id(self) -> &'static str;
-    /// A short label for the page.
-    fn label(self) -> &'static str;
-    /// Parses [`Choice::id`].
-    fn from_id(id: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|c| c.id() == id)
-    }
-}
-
-impl Choice for PayloadMode {
-    const ALL: &'static [Self] = &[
-        PayloadMode::Copy,
-        PayloadMode::Transfer,
-        PayloadMode::Shared,
-    ];
-    fn id(self) -> &'static str {
-        match self {
-            PayloadMode::Copy => "copy",
-            PayloadMode::Transfer => "transfer",
-            PayloadMode::Shared => "shared",
-        }
-    }
-    fn label(self) -> &'static str {
-        match self {
-            PayloadMode::Copy => "copy: serialise (pickle) and post a copy",
-            PayloadMode::Transfer => "transfer: move the buffer (zero-copy)",
-            PayloadMode::Shared => "shared memory (multiprocessing.shared_memory)",
-        }
-    }
-}
-
-impl Choice for StartMethod {
-    const ALL: &'static [Self] = &[
-        StartMethod::Spawn,
-        StartMethod::Forkserver,
-        StartMethod::Warm,
-    ];
-    fn id(self) -> &'static str {
-        match self {
-            StartMethod::Spawn => "spawn",
-            StartMethod::Forkserver => "forkserver",
-            StartMethod::Warm => "warm",
-        }
-    }
-    fn label(self) -> &'static str {
-        match self {
-            StartMethod::Spawn => "spawn: each worker fetches, compiles, instantiates",
-            StartMethod::Forkserver => "forkserver-like: compile once, workers instantiate",
-            StartMethod::Warm => "warm pool: reuse workers from the last run",
-        }
-    }
-}
-
-impl StartMethod {
-    /// What CPython's nearest start method costs per worker (2-core Linux box, seed 000's
-    /// figures), to show beside ours.
-    pub fn python_figure(self) -> &'static str {
-        match self {
-            StartMethod::Spawn => "Python spawn ≈ 170–220 ms per process",
-            StartMethod::Forkserver => {
-                "Python forkserver ≈ 100–150 ms per process (fork ≈ 5–9 ms, which browsers cannot do)"
-            }
-            StartMethod::Warm => "Python: a pool kept alive between batches starts nothing",
-        }
-    }
-}
 
 /// Most payload bytes in one message to an isolated worker.
 pub const MAX_MESSAGE_PAYLOAD_BYTES: u64 = 256 << 20;
@@ -228,7 +105,7 @@ fn default_chunksize() -> u32 {
 }
 
 fn default_switch_ms() -> u32 {
-    crate::gil::DEFAULT_SWITCH_MS
+    crate::config::DEFAULT_SWITCH_MS
 }
 
 /// Most steps in a custom profile, over all tasks.
@@ -255,7 +132,7 @@ impl Default for RunConfig {
             async_mode: AsyncMode::Cooperative,
             steps: None,
             stall_s: DEFAULT_STALL_S,
-            switch_ms: crate::gil::DEFAULT_SWITCH_MS,
+            switch_ms: crate::config::DEFAULT_SWITCH_MS,
             chunksize: 1,
             payload: PayloadMode::Copy,
             start: StartMethod::Spawn,
@@ -268,6 +145,29 @@ impl Default for RunConfig {
 }
 
 impl RunConfig {
+    /// What a `cpu` experiment's milliseconds are on this machine, for the page (which measured the
+    /// loop at `count_per_ms`): `" — here cpu:250 ≈ 75 M iterations of heavy_func (machines
+    /// differ tenfold)"`. Empty when the run has no `cpu` steps. The figure is the page thread's.
+    pub fn work_here(&self, count_per_ms: u64) -> String {
+        let ms: Vec<u64> = self
+            .step_groups()
+            .iter()
+            .flatten()
+            .filter(|s| s.kind == WorkloadKind::Cpu)
+            .map(|s| s.n)
+            .collect();
+        let Some(&ms) = ms.iter().max() else {
+            return String::new();
+        };
+        let iterations = count_per_ms.saturating_mul(ms) as f64;
+        let amount = if iterations >= 1e6 {
+            format!("{:.0} M", iterations / 1e6)
+        } else {
+            format!("{:.0} k", iterations / 1e3)
+        };
+        format!(" — here cpu:{ms} ≈ {amount} iterations of heavy_func (machines differ tenfold)")
+    }
+
     /// What each task computes.
     pub fn spec(&self) -> WorkloadSpec {
         WorkloadSpec {
@@ -427,12 +327,12 @@ impl RunConfig {
                 format!("must be between 1 and {MAX_STALL_S} seconds"),
             ));
         }
-        if !(1..=crate::gil::MAX_SWITCH_MS).contains(&self.switch_ms) {
+        if !(1..=crate::config::MAX_SWITCH_MS).contains(&self.switch_ms) {
             return Err(invalid(
                 "switch",
                 format!(
                     "the GIL's switch interval must be between 1 and {} ms",
-                    crate::gil::MAX_SWITCH_MS
+                    crate::config::MAX_SWITCH_MS
                 ),
             ));
         }
@@ -534,6 +434,45 @@ fn invalid(name: &'static str, reason: String) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_says_what_the_milliseconds_are_here() {
+        let config = RunConfig::default();
+        assert_eq!(
+            config.work_here(300_000),
+            " — here cpu:250 ≈ 75 M iterations of heavy_func (machines differ tenfold)"
+        );
+        let fixed = RunConfig {
+            workload: WorkloadKind::Count,
+            n: 1_000,
+            ..config
+        };
+        assert_eq!(fixed.work_here(300_000), "");
+    }
+
+    #[test]
+    fn a_batch_of_payloads_over_the_memory_cap_is_refused_in_mib() {
+        let too_much = RunConfig {
+            workload: WorkloadKind::Data,
+            n: workloads::data::MAX_KIB,
+            tasks: 9,
+            ..Default::default()
+        };
+        let err = too_much.validate().unwrap_err().to_string();
+        assert!(err.contains("576 MiB"), "{err}");
+    }
+
+    #[test]
+    fn every_default_batch_fits_the_work_cap() {
+        for kind in WorkloadKind::ALL {
+            let config = RunConfig {
+                workload: kind,
+                n: kind.default_size(),
+                ..Default::default()
+            };
+            assert_eq!(config.validate(), Ok(()), "{kind:?}");
+        }
+    }
 
     #[test]
     fn the_default_is_valid_and_runs_every_model() {

@@ -1,80 +1,84 @@
-//! Concurrency Playground: the same workload under four concurrency models, side by side.
+//! Concurrency Playground: the same workload under six concurrency models, side by side.
 //!
-//! Each model stands for a Python concurrency tool (see the README's "How it works"):
-//! the main thread blocking (a blocking Tornado handler), an async scheduler on the event loop
-//! (`asyncio.gather`), a shared-memory thread pool (`ThreadPoolExecutor`) and isolated
-//! message-passing workers (`ProcessPoolExecutor`).
+//! Each model stands for a Python concurrency tool (see the README's "How it works"): the main
+//! thread blocking (a blocking Tornado handler), an async scheduler on the event loop
+//! (`asyncio.gather`), a shared-memory thread pool under a simulated GIL and without one
+//! (`ThreadPoolExecutor`, GIL and free-threaded builds), isolated message-passing workers
+//! (`ProcessPoolExecutor`), and isolated workers each running threads under its own GIL (seed
+//! 002's processes × threads).
 //!
-//! # Layout
+//! # Layers
 //!
-//! The crate is split at one line. Above it, the **pure core**: std, serde, rayon and futures
-//! only, tested on the host with `cargo test`. Below it, the **browser glue**, compiled only for
-//! `wasm32` — the compiler polices the boundary, since the browser crates are wasm32-only
-//! dependencies.
+//! One folder per layer; a file uses only its own layer and the layers to its left, and no two
+//! files import each other even indirectly (`tests/layers.rs` reads the sources and enforces
+//! both):
 //!
-//! Pure core:
-//! * [`workloads`]: every task in a shape each model can run — the CPU kernels (their own crate,
-//!   `kernels/`, compiled for speed while the page is compiled for size), I/O waits, step
-//!   profiles — and their oracles; [`workloads::timed`], `cpu:n`: n ms of a task's own
-//!   computing on any machine (the design note on what counts as running time is there).
-//! * [`nested`]: the recursive-submit experiment — a task blocking on a sub-task, and the
-//!   starvation rule that detects the deadlock.
-//! * [`models`]: the four concurrency models — the one place that says what each one means.
-//! * [`config`]: one run's settings, their limits, validation and edits.
-//! * [`control`]: progress and cancellation shared between the page and a running model.
-//! * [`url_state`]: [`config::RunConfig`] ⇄ query string, tolerant of bad input.
-//! * [`presets`]: the seed articles' experiments as named presets, each a list of runs and a
-//!   verdict on whether this machine reproduced the claim.
-//! * [`protocol`]: the typed messages between the page and an isolated worker, and the worker
-//!   body itself ([`protocol::handle`]).
-//! * [`report`]: the results document (`#results-json`), per-task records and their summaries.
-//! * [`trace`]: the states and segments every model records, on one clock.
-//! * [`scheduler`]: the async model's single-threaded executor (ready queue, timers, yields), instrumented.
-//! * [`gil`]: the thread pool's simulated GIL — the lock's rules (design note beside it) and the
-//!   [`gil::Gate`] seam every blocking task passes through.
-//! * [`chart`]: the geometry of every view (scales, ticks, the timeline's lanes and bars, the
-//!   comparison, scaling and latency charts), pure so it is tested on the host; and
-//!   [`chart::markup`], the charts' many bars written as SVG text, for the page to hand over in
-//!   one piece.
-//! * [`decision`]: the decision table built from the user's own runs, beside the seed's.
-//! * [`python`]: what each model stands for in Python: a snippet of the current configuration
-//!   and a "what you are seeing" explanation of a result.
-//! * [`hybrid`]: threads inside one isolated worker under its own GIL — the processes × threads
-//!   hybrid of seed 002.
-//! * [`host`]: the commands a documentation page may send an embedded playground.
-//! * [`metrics`]: the clock seam and the statistics the report needs (heartbeat gaps,
-//!   interleaving, timer resolution).
-//! * [`export`]: the results document, a CSV of tasks and a Chrome trace out of the page, and a
-//!   results file back in.
-//! * [`error`]: the crate's error type, rendered in the page as data.
+//! ```text
+//! core ← workloads ← config ← models ← report ← present ← web ← ui
+//! ```
 //!
-//! Browser glue (`wasm32` only):
-//! * `web`: capability probe, clock, and one module per model (`web::blocking`,
-//!   `web::event_loop`, `web::thread_pool`, `web::processes`).
-//! * `ui`: the Yew page.
+//! Everything up to `present` is the **pure core**: std, serde, rayon and futures only, tested
+//! on the host with `cargo test`. `web` and `ui` are the **browser glue**, compiled only for
+//! `wasm32` — the compiler polices that boundary, since the browser crates are wasm32-only
+//! dependencies. Why this order: a model runs workloads with settings and leaves records; the
+//! report gathers records; what the page says is computed from reports; the glue runs the
+//! models and shows what `present` computed.
+//!
+//! # Crate map
+//!
+//! * [`core`] — the ground floor, depending on nothing else here:
+//!   [`core::error`] the crate's error type, rendered in the page as data;
+//!   [`core::metrics`] the clock seam and the statistics (heartbeat gaps, distributions, timer
+//!   resolution); [`core::trace`] the states and segments every model records, on one clock;
+//!   [`core::record`] a task's checked answer and its record; [`core::control`] progress,
+//!   cancellation and the watchdog shared between the page and a running model.
+//! * [`workloads`] — every task in a shape each model can run, with its oracle: the CPU kernels
+//!   (their own crate, `kernels/`, compiled for speed while the page is compiled for size) as
+//!   resumable runners, and the step runners (one blocking, one async);
+//!   [`workloads::timed`] `cpu:n`, n ms of a task's own computing on any machine (the design
+//!   note on what counts as running time is there); [`workloads::io`] the seam through which
+//!   each model waits and fetches its own way; [`workloads::gate`] the seam where a task meets
+//!   a GIL, or none.
+//! * [`config`] — one run's settings, their limits, validation and edits;
+//!   [`config::knobs`] every named choice (the models among them) and the [`config::Choice`]
+//!   trait that names them in URLs and the page.
+//! * [`models`] — what each model means ([`models::Model::info`]), and one folder per model:
+//!   [`models::event_loop`] the async model's single-threaded executor (ready queue, timers,
+//!   yields; design note in `event_loop/README.md`); [`models::pool`] the shared-memory thread
+//!   pool's job body, with [`models::pool::gil`] (the simulated GIL: pure rules under a real
+//!   lock, design note in `gil/README.md`) and [`models::pool::nested`] (recursive submit and
+//!   the starvation rule that detects the deadlock); [`models::processes`] the isolated
+//!   workers, with [`models::processes::protocol`] (typed messages and the versioned
+//!   handshake), [`models::processes::worker`] (the worker's body),
+//!   [`models::processes::hybrid`] (threads under a worker's own GIL) and
+//!   [`models::processes::records`] (the page's side of the trace, the IPC report). The
+//!   blocking model has no folder: it is [`workloads::run_steps_blocking`] on the page's thread.
+//! * [`report`] — the results document (`#results-json`), its summaries, and the preset
+//!   reports.
+//! * [`present`] — what the page says, pure so the host tests it: [`present::chart`] the
+//!   geometry of every view and [`present::chart::markup`] their bars as SVG text;
+//!   [`present::python`] the Python each model stands for, and what a result shows;
+//!   [`present::decision`] the decision table from the user's own runs beside the seed's;
+//!   [`present::presets`] the seed articles' experiments and their verdicts;
+//!   [`present::url_state`] settings ⇄ query string, tolerant of bad input;
+//!   [`present::export`] the results, a CSV and a Chrome trace out, a results file back in;
+//!   [`present::host`] the commands a documentation page may send an embedded playground.
+//! * `web` (`wasm32`) — the capability probe and the glue of each model: `web::blocking`,
+//!   `web::event_loop`, `web::thread_pool` on `web::threads` (Web Workers sharing the memory)
+//!   and `web::dispatch` (the one thread that calls rayon: the UI thread never may, since it
+//!   cannot block), `web::processes`; `web::io`, `web::clock`, `web::location`.
+//! * `ui` (`wasm32`) — the Yew page: `ui::app` (the component, mounted by `ui::start`),
+//!   `ui::state` (the state and its reducer), `ui::run` (the run loop that calls the models),
+//!   `ui::host_api`, and the page's parts (controls, results, share, ticker, views).
 
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 
-pub mod chart;
 pub mod config;
-pub mod control;
-pub mod decision;
-pub mod error;
-pub mod export;
-pub mod gil;
-pub mod host;
-pub mod hybrid;
-pub mod metrics;
+pub mod core;
 pub mod models;
-pub mod nested;
-pub mod presets;
-pub mod protocol;
-pub mod python;
+pub mod present;
 pub mod report;
-pub mod scheduler;
-pub mod trace;
-pub mod url_state;
 pub mod workloads;
 
 #[cfg(target_arch = "wasm32")]
@@ -82,4 +86,4 @@ pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use error::{Error, Result};
+pub use crate::core::error::{Error, Result};

@@ -1,33 +1,11 @@
-//! The four concurrency models: the single place that says what each one means.
+//! The six concurrency models: the single place that says what each one means, and one folder
+//! per model for the pure part of how it runs (the browser glue of each is in `web`).
 
-use serde::{Deserialize, Serialize};
+pub mod event_loop;
+pub mod pool;
+pub mod processes;
 
-/// A way of running a batch of tasks in the browser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Model {
-    /// Every task runs to the end on the UI thread, one after another. The page freezes: that is
-    /// the lesson. Python: a blocking Tornado handler, plain sequential code.
-    Blocking,
-    /// Tasks are futures on the browser's event loop — one thread — that yield between slices of
-    /// CPU work, so they interleave and the page keeps painting. Python: `asyncio.gather`.
-    Async,
-    /// The thread pool below, with a simulated GIL: a task holds one global lock while it
-    /// computes, handed over every switch interval and let go around I/O. Python:
-    /// `ThreadPoolExecutor` on CPython as usually built.
-    PoolGil,
-    /// A pool of Web Workers sharing one wasm memory (wasm-bindgen-rayon over SharedArrayBuffer);
-    /// the UI thread submits and awaits. No lock: Python's `ThreadPoolExecutor` on free-threaded
-    /// CPython (3.13t, PEP 703).
-    Pool,
-    /// Dedicated Web Workers, each with its own wasm instance and memory, reached only by
-    /// messages. Python: `ProcessPoolExecutor`.
-    Processes,
-    /// The isolated workers above, each running its share of the tasks at once as threads under
-    /// its own GIL (`crate::hybrid`). Python: seed 002's last siege — several Tornado processes
-    /// (`server.start(P)`), each handing its requests to a thread pool.
-    Hybrid,
-}
+pub use crate::config::Model;
 
 /// Static facts about a [`Model`], for the page and the results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,26 +25,6 @@ pub struct ModelInfo {
 }
 
 impl Model {
-    /// All models, in the order the page shows them.
-    pub const ALL: [Model; 6] = [
-        Model::Blocking,
-        Model::Async,
-        Model::PoolGil,
-        Model::Pool,
-        Model::Processes,
-        Model::Hybrid,
-    ];
-
-    /// The models a run compares unless told otherwise: one per Python tool. The hybrid is
-    /// opt-in (the tornado-siege preset runs it).
-    pub const DEFAULT: [Model; 5] = [
-        Model::Blocking,
-        Model::Async,
-        Model::PoolGil,
-        Model::Pool,
-        Model::Processes,
-    ];
-
     /// The model's facts.
     pub fn info(self) -> ModelInfo {
         match self {
@@ -124,27 +82,6 @@ impl Model {
     /// Parses [`ModelInfo::id`].
     pub fn from_id(id: &str) -> Option<Model> {
         Model::ALL.into_iter().find(|m| m.info().id == id)
-    }
-}
-
-impl Model {
-    /// Whether the model has a worker count (pool threads or isolated workers), so a scaling
-    /// sweep varies it.
-    pub fn has_workers(self) -> bool {
-        matches!(
-            self,
-            Model::PoolGil | Model::Pool | Model::Processes | Model::Hybrid
-        )
-    }
-
-    /// Whether the model runs on isolated workers (message passing, start methods).
-    pub fn is_isolated(self) -> bool {
-        matches!(self, Model::Processes | Model::Hybrid)
-    }
-
-    /// Whether the model runs on the shared-memory thread pool.
-    pub fn is_pool(self) -> bool {
-        matches!(self, Model::PoolGil | Model::Pool)
     }
 }
 

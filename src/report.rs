@@ -6,13 +6,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{PayloadMode, RunConfig, StartMethod};
-use crate::control::RunControl;
-use crate::gil::GilReport;
-use crate::metrics::{Distribution, Heartbeat};
+use crate::config::RunConfig;
+use crate::core::control::RunControl;
+use crate::core::metrics::{Distribution, Heartbeat};
+use crate::core::record::TaskRecord;
+use crate::core::trace::{LaneRecord, Segment, State, time_in};
 use crate::models::Model;
-use crate::trace::{LaneRecord, Segment, State, time_in};
-use crate::workloads::{Checked, CpuTime};
+use crate::models::pool::gil::GilReport;
+use crate::models::processes::records::{IpcReport, IsolationProbe};
 
 /// The `schema` field of every results document.
 pub const RESULTS_SCHEMA: &str = "concurrency-playground/results";
@@ -63,6 +64,29 @@ impl Environment {
     }
 }
 
+/// Whether the user's measurement agrees with the article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// `Some(true)`: it does; `Some(false)`: it does not (the text says why); `None`: the runs
+    /// could not decide (a model was unavailable or failed).
+    pub agrees: Option<bool>,
+    /// One or two sentences with the numbers.
+    pub text: String,
+}
+
+/// A preset run as it goes into the results document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PresetReport {
+    /// The preset's URL name (`crate::present::presets::Preset::name`).
+    pub name: String,
+    /// Whether the quick sizes were used.
+    pub quick: bool,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Each step's label and results, in order (the document itself is the last one's).
+    pub steps: Vec<(String, Results)>,
+}
+
 /// How a model's run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -78,95 +102,6 @@ pub enum Status {
     /// Stopped because its pool deadlocked (a task blocked on a sub-task queued in the same
     /// pool): the expected outcome of the recursive-submit experiment, explained in `message`.
     Deadlocked,
-}
-
-/// One task's execution.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TaskRecord {
-    /// Task index in the batch.
-    pub task: u32,
-    /// Where it ran: `main`, `thread 1`, `worker 0`, …
-    pub lane: String,
-    /// When it was submitted, ms since the model's run began.
-    pub enqueue_ms: f64,
-    /// When its kernel first ran, ms.
-    pub start_ms: f64,
-    /// When its result was back where it was submitted, ms.
-    pub end_ms: f64,
-    /// What the task computed (for a task of several steps, the sum of their answers).
-    pub answer: u64,
-    /// What its oracle says it should compute.
-    pub expected: Option<u64>,
-    /// Whether it matched the oracle (for several steps: every step did).
-    pub ok: bool,
-    /// Its `cpu:n` steps together: the time they asked for and computed (absent without one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<CpuTime>,
-    /// What it was doing from enqueue to end, in order.
-    pub segments: Vec<Segment>,
-    /// Isolated workers only: encoded bytes of the request and of the reply.
-    pub bytes: Option<(u64, u64)>,
-}
-
-impl TaskRecord {
-    /// A task submitted at `enqueue_ms` that waited until `start_ms` and ran to `end_ms` in one
-    /// piece (tests, and the simplest models).
-    pub fn single_run(
-        task: u32,
-        lane: String,
-        enqueue_ms: f64,
-        start_ms: f64,
-        end_ms: f64,
-        checked: Checked,
-    ) -> TaskRecord {
-        let segments = vec![
-            Segment::new(State::Ready, enqueue_ms, start_ms),
-            Segment::new(State::Run, start_ms, end_ms),
-        ];
-        let checked = Checked {
-            expected: Some(checked.answer),
-            ..checked
-        };
-        TaskRecord::from_segments(task, lane, enqueue_ms, segments, checked)
-    }
-
-    /// A task from its segments (in order, the first starting at its start): start is where the
-    /// first non-`ready` segment begins, end where the last one ends.
-    pub fn from_segments(
-        task: u32,
-        lane: String,
-        enqueue_ms: f64,
-        segments: Vec<Segment>,
-        checked: Checked,
-    ) -> TaskRecord {
-        // Looked for before empty segments go: a task that ran within one tick of the clock
-        // (5 µs in an isolated page) has an empty `run`, and it started there, not when it was
-        // queued. (A segment without a time, which compacting drops, is no start.)
-        let start_ms = segments
-            .iter()
-            .find(|s| s.state != State::Ready && s.start_ms.is_finite())
-            .map_or(enqueue_ms, |s| s.start_ms);
-        let segments = crate::trace::compact_vec(segments);
-        let end_ms = segments.last().map_or(start_ms, |s| s.end_ms).max(start_ms);
-        TaskRecord {
-            task,
-            lane,
-            enqueue_ms,
-            start_ms,
-            end_ms,
-            answer: checked.answer,
-            expected: checked.expected,
-            ok: checked.ok,
-            cpu: checked.cpu,
-            segments,
-            bytes: None,
-        }
-    }
-
-    /// Submit to result: what a caller waited.
-    pub fn latency_ms(&self) -> f64 {
-        self.end_ms - self.enqueue_ms
-    }
 }
 
 /// Summary statistics of one model's run.
@@ -213,26 +148,6 @@ impl Summary {
     }
 }
 
-/// Proof that isolated workers share nothing: a value written into one worker's memory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IsolationProbe {
-    /// The value written into worker 0's cell.
-    pub written: u64,
-    /// What each worker's cell held afterwards (worker 0 first).
-    pub worker_reads: Vec<u64>,
-    /// What the page's own copy of the cell held afterwards.
-    pub page_read: u64,
-}
-
-impl IsolationProbe {
-    /// True when only worker 0 saw the write.
-    pub fn isolated(&self) -> bool {
-        self.worker_reads.first() == Some(&self.written)
-            && self.worker_reads[1..].iter().all(|&v| v != self.written)
-            && self.page_read != self.written
-    }
-}
-
 /// Whether a task in `state` keeps its lane's thread from doing anything else. Waiting to run
 /// never does; waiting on I/O does everywhere but on the event loop, where a task awaiting a
 /// timer or a fetch leaves the thread free (a blocked thread, or the spinning main thread, is
@@ -257,50 +172,6 @@ fn lane_busy(tasks: &[TaskRecord], model: Model, lane: &str) -> Vec<Segment> {
                 .copied()
         })
         .collect()
-}
-
-/// What crossed between the page and the isolated workers in one run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct IpcReport {
-    /// How the workers started.
-    pub start_method: StartMethod,
-    /// How data payloads travelled.
-    pub payload_mode: PayloadMode,
-    /// Tasks per message.
-    pub chunksize: u32,
-    /// Requests posted to the workers for the tasks (runs, and buffer reservations for shared
-    /// payloads); the isolation probe and progress ticks are not counted.
-    pub messages: u32,
-    /// Bytes posted: request JSON plus payload bytes that travelled in the message.
-    pub bytes_out: u64,
-    /// Bytes of the replies.
-    pub bytes_in: u64,
-    /// Data payload bytes the workers received, whichever way.
-    pub payload_bytes: u64,
-    /// Transferred payloads: whether every source buffer was detached by the post (the proof
-    /// of a move rather than a copy).
-    pub source_detached: Option<bool>,
-    /// Workers reused warm from an earlier run.
-    pub reused_workers: u32,
-    /// Forkserver-like: the page's one compile of the module, when this run did it, ms.
-    pub module_compile_ms: Option<f64>,
-    /// Where each worker started in this run spent its start-up.
-    #[serde(default)]
-    pub startup_legs: Vec<StartupLegs>,
-}
-
-/// Where one isolated worker's start-up went, ms.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct StartupLegs {
-    /// From `new Worker` to its boot script running: the browser makes a thread and a JS realm.
-    pub thread_ms: f64,
-    /// Importing the module's JS glue.
-    pub import_ms: f64,
-    /// Fetching, compiling and instantiating the wasm (spawn), or only instantiating the module
-    /// the page compiled once (forkserver-like).
-    pub instantiate_ms: f64,
-    /// From the instance being ready to its handshake reaching the page.
-    pub handshake_ms: f64,
 }
 
 /// One model's result.
@@ -385,7 +256,7 @@ impl ModelResult {
             .iter()
             .map(|lane| LaneRecord {
                 lane: lane.clone(),
-                segments: crate::trace::idle_gaps(&lane_busy(&tasks, model, lane), wall_ms),
+                segments: crate::core::trace::idle_gaps(&lane_busy(&tasks, model, lane), wall_ms),
             })
             .collect();
         ModelResult {
@@ -414,14 +285,22 @@ impl ModelResult {
     /// The cores this result's threads or workers got while they computed, from their `cpu`
     /// steps' own clocks: each lane was on a core for `measured / (measured + interrupted)` of
     /// its computing, so the lanes together had that share times their number. `None` without
-    /// `cpu` steps. (Meaningful for lanes that may run at once: the free pool, the processes.)
+    /// `cpu` steps. (Meaningful for lanes that may run at once: the free pool, the processes,
+    /// the hybrid's workers — whose threads take turns on one thread each, so they count once
+    /// per worker.)
     pub fn cores_offered(&self) -> Option<f64> {
         let (mut measured, mut interrupted) = (0.0, 0.0);
         for cpu in self.tasks.iter().filter_map(|t| t.cpu) {
             measured += cpu.measured_ms;
             interrupted += cpu.interrupted_ms;
         }
-        let lanes = self.threads_used.len() as f64;
+        let mut threads: Vec<&str> = self
+            .threads_used
+            .iter()
+            .map(|lane| lane.split(" · ").next().unwrap_or(lane))
+            .collect();
+        threads.dedup();
+        let lanes = threads.len() as f64;
         (measured > 0.0).then(|| lanes * measured / (measured + interrupted))
     }
 
@@ -431,7 +310,7 @@ impl ModelResult {
         walls.sort_by(f64::total_cmp);
         match walls.len() {
             0 => self.wall_ms,
-            _ => crate::metrics::percentile(&walls, 50.0),
+            _ => crate::core::metrics::percentile(&walls, 50.0),
         }
     }
 
@@ -460,7 +339,7 @@ impl ModelResult {
         let mut busy = lane_busy(&self.tasks, self.model, lane);
         busy.extend_from_slice(&own);
         let mut all = own;
-        all.extend(crate::trace::idle_gaps(&busy, self.wall_ms));
+        all.extend(crate::core::trace::idle_gaps(&busy, self.wall_ms));
         all.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
         record.segments = all;
     }
@@ -474,7 +353,7 @@ impl ModelResult {
             self.answer_ok = false;
             self.message = Some(format!(
                 "{} Stopped after {done} of {total_tasks} tasks.",
-                crate::nested::DEADLOCK_EXPLANATION
+                crate::models::pool::nested::DEADLOCK_EXPLANATION
             ));
         } else if control.is_stalled() {
             self.status = Status::Error;
@@ -538,7 +417,7 @@ pub struct Results {
     /// A preset's run (`preset=NAME`): its verdict and every step's document (this document is
     /// the last step's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preset: Option<crate::presets::PresetReport>,
+    pub preset: Option<PresetReport>,
     /// A scaling sweep's points (`sweep=1`): the pooled models at 1…N workers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scaling: Vec<ScalingPoint>,
@@ -606,6 +485,7 @@ impl Results {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::record::Checked;
     use crate::workloads::WorkloadKind;
 
     fn record(task: u32, lane: &str, answer: u64) -> TaskRecord {

@@ -17,17 +17,8 @@ pub mod threads;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
-use crate::metrics::{self, Clock};
+use crate::core::metrics::{self, Clock};
 use crate::report::Environment;
-
-/// Entry point of the page (`bin/app.rs`). Does nothing outside a window, so the same module
-/// can be instantiated in a worker without mounting a UI there.
-pub fn start_app() {
-    console_error_panic_hook::set_once();
-    if web_sys::window().is_some() {
-        yew::Renderer::<crate::ui::App>::new().render();
-    }
-}
 
 /// What this browser context can do.
 pub fn probe() -> Environment {

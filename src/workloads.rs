@@ -9,6 +9,7 @@
 //! execute the very same instructions, and only *where* and *when* they run differs. An I/O wait
 //! ([`io`]) goes through a seam instead, so each model waits its own real way.
 
+pub mod gate;
 pub mod io;
 pub mod timed;
 // The kernels live in their own crate, compiled for speed while the rest of the page is
@@ -19,14 +20,14 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
-use crate::control::RunControl;
-use crate::error::{Error, Result};
-use crate::gil::Gate;
-use crate::metrics::Clock;
-use crate::report::TaskRecord;
-use crate::trace::{Segment, State};
+use crate::core::control::RunControl;
+use crate::core::error::{Error, Result};
+use crate::core::metrics::Clock;
+use crate::core::record::Checked;
+use crate::core::trace::State;
+use crate::workloads::gate::Gate;
 use io::{AsyncIo, BlockingIo};
-pub use timed::{CpuTime, TimedCpu};
+pub use timed::TimedCpu;
 
 /// Which kernel a task runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -338,22 +339,6 @@ impl Runner {
     }
 }
 
-/// The outcome of one task, checked against its oracle.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct Checked {
-    /// What the kernel computed.
-    pub answer: u64,
-    /// What it should have computed: [`WorkloadSpec::expected`], or for a `cpu` step the
-    /// iterations it asked for (known once it ran).
-    #[serde(default)]
-    pub expected: Option<u64>,
-    /// Whether it equals `expected`.
-    pub ok: bool,
-    /// For `cpu` steps: the time asked for and computed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<CpuTime>,
-}
-
 impl Checked {
     /// `answer` for a step of fixed size, checked against its oracle.
     pub(crate) fn of(spec: &WorkloadSpec, answer: u64) -> Checked {
@@ -409,9 +394,9 @@ pub fn run_to_end(spec: &WorkloadSpec, clock: &impl Clock) -> Checked {
 /// slice, wait poll and request ticks `control` and calls `on_slice` (a worker reports its
 /// progress to the page through it).
 ///
-/// `gate` is the lock a computing thread must hold (the simulated GIL, or [`crate::gil::FreeThreading`]):
+/// `gate` is the lock a computing thread must hold (the simulated GIL, or [`crate::workloads::gate::FreeThreading`]):
 /// held for a CPU step and offered at every slice boundary, let go for an I/O wait and taken
-/// back briefly when it ends (see `gil/README.md`). `on_segment` receives what the task did, in
+/// back briefly when it ends (see `src/models/pool/gil/README.md`). `on_segment` receives what the task did, in
 /// order: `run`, `wait_gil` and `wait_io` intervals on `clock`.
 pub fn run_blocking(
     spec: &WorkloadSpec,
@@ -624,57 +609,6 @@ where
         all = all.then(run_async(step, control, clock, &mut pause, io, &mut on_slice).await?);
     }
     Some(all)
-}
-
-/// Runs one task of a batch submitted at `t0` on the current rayon pool thread, recording which
-/// thread ran it (the thread-pool model's job body). `None` if cancelled.
-///
-/// Submit it with `spawn_fifo` from outside the pool: in the browser the UI thread cannot block
-/// on the pool (see `web::thread_pool`). Times are read from `clock`, relative to `t0`. `gate`
-/// is the simulated GIL's handle for this thread, or [`crate::gil::FreeThreading`].
-pub fn run_pool_task(
-    steps: &[WorkloadSpec],
-    task: u32,
-    control: &RunControl,
-    clock: &impl Clock,
-    io: &mut impl BlockingIo,
-    gate: &(impl Gate + ?Sized),
-    t0: f64,
-) -> Option<TaskRecord> {
-    let start_ms = clock.now_ms() - t0;
-    // Room for ready, run and a GIL wait or two without growing.
-    let mut segments = Vec::with_capacity(4);
-    segments.push(Segment::new(State::Ready, 0.0, start_ms));
-    // A pool thread may block: an I/O wait sleeps with `Atomics.wait`, leaving the core free.
-    let checked = run_steps_blocking(
-        steps,
-        control,
-        clock,
-        io,
-        gate,
-        || (),
-        |state, start, end| segments.push(Segment::new(state, start - t0, end - t0)),
-    )?;
-    control.task_done();
-    let lane = pool_lane(rayon::current_thread_index());
-    // Submitted with the whole batch at t0: the wait before the start is queueing.
-    Some(TaskRecord::from_segments(
-        task, lane, 0.0, segments, checked,
-    ))
-}
-
-/// The lane name of rayon pool thread `index` (`thread k`).
-pub fn pool_lane(index: Option<usize>) -> String {
-    thread_local! {
-        /// This thread's lane name, formatted once (a pool thread names thousands of tasks).
-        static LANE: std::cell::OnceCell<(Option<usize>, String)> = const { std::cell::OnceCell::new() };
-    }
-    let format = || index.map_or("outside pool".to_string(), |i| format!("thread {i}"));
-    LANE.with(|lane| match lane.get() {
-        Some((cached, name)) if *cached == index => name.clone(),
-        Some(_) => format(),
-        None => lane.get_or_init(|| (index, format())).1.clone(),
-    })
 }
 
 #[cfg(test)]

@@ -7,14 +7,17 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use playground::config::Nesting;
 use playground::config::{AsyncMode, PayloadMode, RunConfig, StartMethod};
-use playground::control::RunControl;
-use playground::metrics::Clock;
+use playground::core::control::RunControl;
+use playground::core::metrics::Clock;
+use playground::core::record::TaskRecord;
+use playground::core::trace::State;
 use playground::models::Model;
-use playground::nested::Nesting;
-use playground::protocol::{FromWorker, ISOLATION_CELL, Payloads, TaskRun, ToWorker};
-use playground::report::{ModelResult, Status, TaskRecord};
-use playground::trace::State;
+use playground::models::processes::protocol::{
+    FromWorker, ISOLATION_CELL, Payloads, TaskRun, ToWorker,
+};
+use playground::report::{ModelResult, Status};
 use playground::web::processes::{Process, WorkerBundle};
 use playground::web::{self, event_loop, thread_pool};
 use playground::workloads::{WorkloadKind, WorkloadSpec};

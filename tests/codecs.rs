@@ -21,8 +21,8 @@
 //! app's encode took 0.37 ms there, 0.14 ms timed as pickle's legs are (docs/BENCHMARKS.md, B4).
 #![cfg(target_arch = "wasm32")]
 
-use playground::metrics::Clock;
-use playground::protocol::{self, Payloads};
+use playground::core::metrics::Clock;
+use playground::models::processes::protocol::{self, Payloads};
 use playground::web::clock::PerformanceClock;
 use playground::web::processes;
 use playground::workloads::data;

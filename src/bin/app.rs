@@ -2,5 +2,5 @@
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    playground::web::start_app();
+    playground::ui::start();
 }

@@ -3,15 +3,15 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::config::MAX_SWITCH_MS;
+use crate::config::Nesting;
 use crate::config::{
     AsyncMode, Choice, Edit, MAX_CHUNKSIZE, MAX_REPEATS, MAX_TASKS, MAX_WORKERS, PayloadMode,
     RunConfig, StartMethod, python_default_workers,
 };
-use crate::gil::MAX_SWITCH_MS;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
-use crate::nested::Nesting;
+use crate::present::url_state::{encode_steps, parse_size};
 use crate::report::Environment;
-use crate::url_state::{encode_steps, parse_size};
 use crate::workloads::WorkloadKind;
 
 /// Props of [`Controls`].

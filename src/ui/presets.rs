@@ -4,7 +4,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::presets::{self, Preset};
+use crate::present::presets::{self, Preset};
 use crate::report::Results;
 
 /// Props of [`PresetPanel`].
@@ -15,7 +15,7 @@ pub struct PresetProps {
     /// A run is in progress.
     pub running: bool,
     /// The last run's results: their preset report, if the last run was a preset, is shown.
-    pub results: Option<super::Shared<Results>>,
+    pub results: Option<super::state::Shared<Results>>,
     /// A preset was picked (`None`: back to the controls).
     pub on_pick: Callback<Option<&'static Preset>>,
     /// Run was pressed.

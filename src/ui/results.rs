@@ -10,7 +10,7 @@ use crate::report::{ModelResult, Results, Status};
 #[derive(Debug, Properties, PartialEq)]
 pub struct ResultsProps {
     /// The run so far.
-    pub results: super::Shared<Results>,
+    pub results: super::state::Shared<Results>,
     /// The model running now, if any.
     pub running: Option<Model>,
 }
@@ -36,7 +36,7 @@ fn notes(r: &ModelResult) -> Vec<String> {
         let waited: f64 = r
             .tasks
             .iter()
-            .map(|t| crate::trace::time_in(&t.segments, crate::trace::State::WaitGil))
+            .map(|t| crate::core::trace::time_in(&t.segments, crate::core::trace::State::WaitGil))
             .sum();
         notes.push(format!(
             "GIL: {} turns, {} forced switches every {} ms, {waited:.0} ms spent waiting for it",
@@ -82,7 +82,7 @@ fn caption(results: &Results) -> String {
         Some(groups) => format!(
             "{} task(s), steps {}",
             c.tasks,
-            crate::url_state::encode_steps(groups)
+            crate::present::url_state::encode_steps(groups)
         ),
         None => format!("{} × {} task(s) of n = {}", c.workload.id(), c.tasks, c.n),
     }

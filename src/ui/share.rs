@@ -6,7 +6,7 @@ use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
 use yew::prelude::*;
 
-use crate::export;
+use crate::present::export;
 use crate::report::Results;
 
 /// `json` indented by the browser's `JSON.stringify` (the numbers are doubles either way, and
@@ -25,7 +25,7 @@ fn indented(json: &str) -> String {
 #[derive(Debug, Properties, PartialEq)]
 pub struct ShareProps {
     /// The run to export, if there is one.
-    pub results: Option<super::Shared<Results>>,
+    pub results: Option<super::state::Shared<Results>>,
     /// A results file was loaded.
     pub on_import: Callback<Results>,
 }

@@ -16,7 +16,7 @@ use futures::future::abortable;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::metrics::{Clock, LONG_TASK_MS};
+use crate::core::metrics::{Clock, LONG_TASK_MS};
 use crate::web::clock::{self, PerformanceClock};
 
 /// Props of [`Ticker`].

@@ -1,6 +1,6 @@
 //! The views of a run, all drawn from the results document (so an exported run re-renders the
 //! same): the timeline, the wall-time comparison, the scaling chart, the latency view, the
-//! decision table and the Python mapping. The geometry is computed by [`crate::chart`] (pure,
+//! decision table and the Python mapping. The geometry is computed by [`crate::present::chart`] (pure,
 //! host-tested); these components only turn it into SVG and tables.
 //!
 //! Every chart is an `<svg role="img">` with an `aria-label`, and has a data table beside it
@@ -11,12 +11,12 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::chart::{self, TimelineView, markup};
-use crate::decision;
+use super::state::Shared;
 use crate::models::Model;
-use crate::python;
+use crate::present::chart::{self, TimelineView, markup};
+use crate::present::decision;
+use crate::present::python;
 use crate::report::{Results, Status};
-use crate::ui::Shared;
 
 /// Buttons that save the chart of view `testid` as an SVG or a PNG file.
 fn svg_button(testid: &'static str) -> Html {

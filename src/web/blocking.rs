@@ -5,15 +5,16 @@
 //! server from answering `/` (seed article 002).
 
 use crate::config::RunConfig;
-use crate::control::RunControl;
-use crate::gil::FreeThreading;
-use crate::metrics::Clock;
+use crate::core::control::RunControl;
+use crate::core::metrics::Clock;
+use crate::core::record::TaskRecord;
+use crate::core::trace::{Segment, State};
 use crate::models::Model;
-use crate::report::{ModelResult, TaskRecord};
-use crate::trace::{Segment, State};
+use crate::report::ModelResult;
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::MainThreadIo;
 use crate::workloads;
+use crate::workloads::gate::FreeThreading;
 
 /// Runs the batch on the UI thread.
 ///

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageChannel, Performance};
 
-use crate::metrics::{Clock, Heartbeat};
+use crate::core::metrics::{Clock, Heartbeat};
 
 /// `performance.timeOrigin + performance.now()`: one clock for the page, the pool threads and the
 /// workers (each has its own `timeOrigin`, so bare `now()` values would not line up).

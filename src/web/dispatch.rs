@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError, TryLockError};
 use std::time::Duration;
 
-use crate::nested::Job;
+use crate::models::pool::nested::Job;
 use crate::web::{clock, threads};
 
 /// What the dispatcher does for the UI thread.

@@ -1,7 +1,7 @@
 //! The async scheduler: tasks as coroutines on the browser's event loop, all on the UI thread —
 //! Python's `asyncio.gather`.
 //!
-//! The tasks run on our own instrumented executor ([`crate::scheduler`], rules in its README):
+//! The tasks run on our own instrumented executor ([`crate::models::event_loop`], rules in its README):
 //! a FIFO ready queue, timers and yield points, recording each task's `run` / `ready` /
 //! `wait_io` time. This module is its browser driver: it runs ticks for up to [`TURN_MS`], then
 //! gives the browser a turn (a macrotask), so the page keeps painting between slices; when only
@@ -18,15 +18,17 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::config::{AsyncMode, RunConfig};
-use crate::control::RunControl;
-use crate::metrics::{self, Clock};
+use crate::core::control::RunControl;
+use crate::core::metrics::{self, Clock};
+use crate::core::record::Checked;
+use crate::core::record::TaskRecord;
+use crate::core::trace::Segment;
 use crate::models::Model;
-use crate::report::{ModelResult, TaskRecord};
-use crate::scheduler::{Scheduler, Tick};
-use crate::trace::Segment;
+use crate::models::event_loop::{Scheduler, Tick};
+use crate::report::ModelResult;
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::EventLoopIo;
-use crate::workloads::{self, Checked, WorkloadSpec};
+use crate::workloads::{self, WorkloadSpec};
 
 /// Longest the driver sleeps without checking the cancel flag, ms.
 const CANCEL_POLL_MS: i32 = 50;

@@ -17,8 +17,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestCache, RequestInit, Response, XmlHttpRequest};
 
-use crate::metrics::Clock;
-use crate::scheduler::Handle;
+use crate::core::metrics::Clock;
+use crate::models::event_loop::Handle;
 use crate::web::clock::PerformanceClock;
 use crate::workloads::io::{AsyncIo, BlockingIo};
 

@@ -1,6 +1,6 @@
 //! The page's URL: read the query once, keep it in step with the controls.
 
-use crate::url_state::{self, UrlState};
+use crate::present::url_state::{self, UrlState};
 
 /// Decodes `location.search`, with a notice per problem.
 pub fn read() -> (UrlState, Vec<String>) {

@@ -1,5 +1,5 @@
 //! Isolated workers standing in for processes: dedicated Web Workers, each with its own wasm
-//! instance and its own memory, reached only through typed messages ([`crate::protocol`]).
+//! instance and its own memory, reached only through typed messages ([`crate::models::processes::protocol`]).
 //!
 //! # Start-up
 //! [`Process::spawn`] creates a module worker from `www/js/process_boot.js`, tells it which
@@ -29,15 +29,19 @@ use web_sys::{
 };
 
 use crate::config::{PayloadMode, RunConfig, StartMethod};
-use crate::control::RunControl;
-use crate::error::{Error, Result};
-use crate::metrics::Clock;
+use crate::core::control::RunControl;
+use crate::core::error::{Error, Result};
+use crate::core::metrics::Clock;
+use crate::core::record::TaskRecord;
+use crate::core::trace::{LaneRecord, Segment, State};
 use crate::models::Model;
-use crate::protocol::{self, FromWorker, ISOLATION_CELL, Payloads, RoundTrip, TaskRun, ToWorker};
-use crate::report::{
-    Environment, IpcReport, IsolationProbe, ModelResult, StartupLegs, Status, TaskRecord,
+use crate::models::processes::protocol::StartupLegs;
+use crate::models::processes::protocol::{
+    self, FromWorker, ISOLATION_CELL, Payloads, TaskRun, ToWorker,
 };
-use crate::trace::{LaneRecord, Segment, State};
+use crate::models::processes::records::{self, IpcReport, IsolationProbe, RoundTrip};
+use crate::models::processes::worker;
+use crate::report::{Environment, ModelResult, Status};
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::{self, ThreadIo};
 use crate::workloads::{self, WorkloadKind, WorkloadSpec, data};
@@ -722,7 +726,7 @@ pub async fn run_bundle(
                     for _ in &done {
                         control.task_done();
                     }
-                    let mut chunk_records = protocol::chunk_records(
+                    let mut chunk_records = records::chunk_records(
                         &exchange.trip,
                         received_ms,
                         decoded_ms,
@@ -990,7 +994,7 @@ fn unpack(request: &ToWorker, attachments: Vec<JsValue>) -> Result<VecDeque<Vec<
             protocol::decode_payloads(&bytes)?
         }
         Payloads::Cloned | Payloads::Transferred => attachments.iter().map(copy_in).collect(),
-        Payloads::Shared { slots } => protocol::take_reserved(slots)?,
+        Payloads::Shared { slots } => worker::take_reserved(slots)?,
     };
     // The payloads are what the tasks compute on: each must be there, and of its step's size.
     let sizes: Vec<u64> = payloads.iter().map(|p| p.len() as u64).collect();
@@ -1037,7 +1041,7 @@ pub fn cp_worker_main() {
                 base: io::page_base().into(),
                 payloads,
             };
-            Ok(protocol::handle(
+            Ok(worker::handle(
                 request,
                 received_ms,
                 &PerformanceClock,

@@ -32,20 +32,23 @@ use futures::future::{Either, select};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::config::Nesting;
 use crate::config::{RunConfig, python_default_workers};
-use crate::control::RunControl;
-use crate::error::{Error, Result};
-use crate::gil::{FreeThreading, Gate, Gil};
-use crate::metrics::Clock;
+use crate::core::control::RunControl;
+use crate::core::error::{Error, Result};
+use crate::core::metrics::Clock;
+use crate::core::record::TaskRecord;
+use crate::core::trace::{self, Segment, State};
+use crate::models::pool::gil::Gil;
+use crate::models::pool::nested::{self, ChildWork, Job, Starvation, TaskQueue};
+use crate::models::pool::{pool_lane, run_pool_task};
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
-use crate::nested::{self, ChildWork, Job, Nesting, Starvation, TaskQueue};
-use crate::report::{Environment, ModelResult, Status, TaskRecord};
-use crate::trace::{self, Segment, State};
+use crate::report::{Environment, ModelResult, Status};
 use crate::web::clock::{self as web_clock, HeartbeatRecorder, PerformanceClock};
 use crate::web::dispatch::{self, Command};
 use crate::web::io::{self, ThreadIo};
 use crate::web::threads;
-use crate::workloads;
+use crate::workloads::gate::{FreeThreading, Gate};
 
 /// A rayon pool whose threads are Web Workers.
 #[derive(Debug)]
@@ -146,7 +149,7 @@ fn with_gate<R>(gil: Option<&Gil>, id_base: u32, body: impl FnOnce(&dyn Gate) ->
 /// slice when cancelled.
 ///
 /// `model` is [`Model::PoolGil`] or [`Model::Pool`]: with the GIL, every task passes through one
-/// [`Gil`] in the shared memory (see `gil/README.md`); free-threaded, through no lock at all.
+/// [`Gil`] in the shared memory (see `src/models/pool/gil/README.md`); free-threaded, through no lock at all.
 pub async fn run(
     model: Model,
     config: &RunConfig,
@@ -329,7 +332,7 @@ impl Batch {
         };
         let outcome = match self.config.nested {
             Nesting::Off => with_gate(self.gil.as_deref(), 0, |gate| {
-                workloads::run_pool_task(&steps, task, &self.control, &clock, &mut io(), gate, t0)
+                run_pool_task(&steps, task, &self.control, &clock, &mut io(), gate, t0)
             })
             .map(|record| (record, None)),
             _ => {
@@ -360,7 +363,7 @@ impl Batch {
                     Some(sub) => sub.spawn_fifo(job),
                     None => self.queue.submit(job, rayon::spawn_fifo),
                 };
-                let lane = workloads::pool_lane(rayon::current_thread_index());
+                let lane = pool_lane(rayon::current_thread_index());
                 nested::run_parent(
                     task,
                     lane,
@@ -438,6 +441,6 @@ fn sub_lane(in_sub_pool: bool) -> String {
     if in_sub_pool {
         index.map_or("outside pool".into(), |i| format!("sub-pool thread {i}"))
     } else {
-        workloads::pool_lane(index)
+        pool_lane(index)
     }
 }

@@ -8,7 +8,7 @@
 
 use std::future::Future;
 
-use crate::metrics::Clock;
+use crate::core::metrics::Clock;
 
 /// Longest wait a task may ask for, ms.
 pub const MAX_MS: u64 = 10_000;
@@ -72,7 +72,7 @@ pub trait BlockingIo {
     /// The payload of a data-heavy step of `kib` KiB. By default it is made right here, in this
     /// thread's memory; an isolated worker returns the copy it received with the request.
     fn payload(&mut self, kib: u64) -> Vec<u8> {
-        super::data::payload(kib)
+        kernels::data::payload(kib)
     }
 }
 

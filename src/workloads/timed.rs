@@ -32,8 +32,9 @@
 //! isolation, and a step of a few ms): after [`BLIND_CHUNKS`] chunks it ends on the clock's time
 //! as it is. On such a clock only stops longer than three ticks can be told from its rounding.
 
-use super::count_loop::{self, CountLoop};
-use crate::metrics::Clock;
+use crate::core::metrics::Clock;
+use crate::core::record::CpuTime;
+use kernels::count_loop::{self, CountLoop};
 
 /// A chunk's longest target duration once the loop's speed is known, ms: long enough that
 /// reading the clock (~0.5 µs in a browser) costs ~1%. Short steps use shorter chunks (a
@@ -86,30 +87,6 @@ pub const COARSE_MS: f64 = 0.05;
 /// a short step several ms, and an early chunk is short enough for a stop in it to stand out
 /// (a 1.6 ms stop in a 65536-iteration chunk, under a CPU hog, was once taken for computing).
 const MAX_EARLY_CHUNK: u64 = 1 << 14;
-
-/// Time asked for and time computed, ms: what a task record shows for its `cpu` steps.
-#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct CpuTime {
-    /// The budget the steps asked for.
-    pub requested_ms: f64,
-    /// The running time they counted (see the module note).
-    pub measured_ms: f64,
-    /// Time inside the steps that was not counted: chunks interrupted (the OS gave the core to
-    /// another thread, the browser stopped the thread), ms. The trace's `run` bars include it.
-    #[serde(default)]
-    pub interrupted_ms: f64,
-}
-
-impl CpuTime {
-    /// Both steps' times together.
-    pub fn plus(self, other: CpuTime) -> CpuTime {
-        CpuTime {
-            requested_ms: self.requested_ms + other.requested_ms,
-            measured_ms: self.measured_ms + other.measured_ms,
-            interrupted_ms: self.interrupted_ms + other.interrupted_ms,
-        }
-    }
-}
 
 /// A count loop that runs until it has computed for its budget (see the module note).
 #[derive(Debug, Clone)]
@@ -343,29 +320,6 @@ impl TimedCpu {
     }
 }
 
-/// What a `cpu` experiment's milliseconds are on this machine, for the page (which measured the
-/// loop at `count_per_ms`): `" — here cpu:250 ≈ 75 M iterations of heavy_func (machines
-/// differ tenfold)"`. Empty when the run has no `cpu` steps. The figure is the page thread's.
-pub fn work_here(count_per_ms: u64, config: &crate::config::RunConfig) -> String {
-    let ms: Vec<u64> = config
-        .step_groups()
-        .iter()
-        .flatten()
-        .filter(|s| s.kind == super::WorkloadKind::Cpu)
-        .map(|s| s.n)
-        .collect();
-    let Some(&ms) = ms.iter().max() else {
-        return String::new();
-    };
-    let iterations = count_per_ms.saturating_mul(ms) as f64;
-    let amount = if iterations >= 1e6 {
-        format!("{:.0} M", iterations / 1e6)
-    } else {
-        format!("{:.0} k", iterations / 1e3)
-    };
-    format!(" — here cpu:{ms} ≈ {amount} iterations of heavy_func (machines differ tenfold)")
-}
-
 #[cfg(test)]
 mod tests {
     use std::cell::Cell;
@@ -463,10 +417,13 @@ mod tests {
             );
             assert!(cpu.answer() > 0);
             assert_eq!(cpu.answer(), cpu.expected());
-            // The time inside the steps is what was counted and what was left out.
+            // The time inside the steps is what was counted and what was left out, but for the
+            // few clock readings between chunks: a loaded host may stop the thread there too
+            // (once, 0.33 ms of 330 ms, of which 210 ms interrupted), so allow a share of the
+            // interruptions beside the bookkeeping's fixed 0.2 ms.
             let unaccounted = inside - measured_ms - interrupted_ms;
             assert!(
-                unaccounted.abs() < 0.2,
+                unaccounted.abs() < 0.2 + 0.01 * interrupted_ms,
                 "{inside} {measured_ms} {interrupted_ms}"
             );
             // A step returns about every millisecond, where a holder offers the GIL: no slice
@@ -553,20 +510,5 @@ mod tests {
             );
             assert_eq!(cpu.answer(), cpu.expected());
         }
-    }
-
-    #[test]
-    fn the_page_says_what_the_milliseconds_are_here() {
-        let config = crate::config::RunConfig::default();
-        assert_eq!(
-            work_here(300_000, &config),
-            " — here cpu:250 ≈ 75 M iterations of heavy_func (machines differ tenfold)"
-        );
-        let fixed = crate::config::RunConfig {
-            workload: super::super::WorkloadKind::Count,
-            n: 1_000,
-            ..config
-        };
-        assert_eq!(work_here(300_000, &fixed), "");
     }
 }

@@ -65,7 +65,7 @@ test('autorun with the defaults: all five models verify, the pools use two threa
   // (one freeze per task; the page gets a turn only between tasks), and does fire while the
   // pools, the workers and the async scheduler work. Measured against this run's own tasks:
   // the longest gap covers a whole task, and every task longer than a long task (50 ms,
-  // src/metrics.rs LONG_TASK_MS) is one long gap.
+  // src/core/metrics.rs LONG_TASK_MS) is one long gap.
   const LONG_TASK_MS = 50;
   const heartbeat = JSON.stringify(m.blocking.heartbeat);
   const shortestTask = Math.min(...m.blocking.tasks.map((t) => t.cpu.measured_ms));

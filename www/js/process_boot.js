@@ -6,7 +6,7 @@
 // wasm: a URL, or an already compiled WebAssembly.Module (then the worker only instantiates). Calling init
 // without a memory makes a fresh wasm instance with its *own* memory: nothing is shared with the
 // page. Rust's `cp_worker_main` then installs the protocol handler and posts the `cp_ready`
-// handshake (src/protocol.rs); until then the page posts nothing else.
+// handshake (src/models/processes/protocol.rs); until then the page posts nothing else.
 self.addEventListener('message', async function boot({ data }) {
   if (data == null || data.type !== 'cp_boot') return;
   self.removeEventListener('message', boot);

@@ -1,0 +1,8 @@
+//! The pure core's ground floor: what every model, view and test shares, depending on nothing
+//! else in the crate.
+
+pub mod control;
+pub mod error;
+pub mod metrics;
+pub mod record;
+pub mod trace;
