@@ -10,7 +10,7 @@ use crate::config::RunConfig;
 use crate::core::control::RunControl;
 use crate::core::metrics::{Distribution, Heartbeat};
 use crate::core::record::TaskRecord;
-use crate::core::trace::{LaneRecord, Segment, State, time_in};
+use crate::core::trace::{Lane, LaneRecord, Segment, State, time_in};
 use crate::models::Model;
 use crate::models::pool::gil::GilReport;
 use crate::models::processes::records::{IpcReport, IsolationProbe};
@@ -112,14 +112,14 @@ pub struct Summary {
     /// Per-task latency (enqueue → result), ms.
     pub latency_ms: Option<Distribution>,
     /// Per lane: the fraction of the wall time spent running tasks.
-    pub busy_fraction: Vec<(String, f64)>,
+    pub busy_fraction: Vec<(Lane, f64)>,
     /// The blocking model's wall time over this one's, when both ran in the same batch.
     pub speedup_vs_blocking: Option<f64>,
 }
 
 impl Summary {
     fn of(tasks: &[TaskRecord], wall_ms: f64) -> Summary {
-        let mut lanes: Vec<String> = tasks.iter().map(|t| t.lane.clone()).collect();
+        let mut lanes: Vec<Lane> = tasks.iter().map(|t| t.lane).collect();
         lanes.sort();
         lanes.dedup();
         let busy_fraction = lanes
@@ -161,7 +161,7 @@ fn occupies(model: Model, state: State) -> bool {
 }
 
 /// The segments in which `lane`'s tasks occupied it.
-fn lane_busy(tasks: &[TaskRecord], model: Model, lane: &str) -> Vec<Segment> {
+fn lane_busy(tasks: &[TaskRecord], model: Model, lane: Lane) -> Vec<Segment> {
     tasks
         .iter()
         .filter(|t| t.lane == lane)
@@ -194,7 +194,7 @@ pub struct ModelResult {
     /// Every task finished and matched the oracle.
     pub answer_ok: bool,
     /// Distinct lanes (threads / workers) that ran tasks, sorted.
-    pub threads_used: Vec<String>,
+    pub threads_used: Vec<Lane>,
     /// The UI thread's heartbeat during the run.
     pub heartbeat: Heartbeat,
     /// Async model only: how often consecutive slices came from different tasks.
@@ -247,7 +247,7 @@ impl ModelResult {
             Some(first) if tasks.iter().all(|t| t.answer == first.answer) => Some(first.answer),
             _ => None,
         };
-        let mut threads_used: Vec<String> = tasks.iter().map(|t| t.lane.clone()).collect();
+        let mut threads_used: Vec<Lane> = tasks.iter().map(|t| t.lane).collect();
         threads_used.sort();
         threads_used.dedup();
         let summary = Summary::of(&tasks, wall_ms);
@@ -255,8 +255,8 @@ impl ModelResult {
         let lanes = threads_used
             .iter()
             .map(|lane| LaneRecord {
-                lane: lane.clone(),
-                segments: crate::core::trace::idle_gaps(&lane_busy(&tasks, model, lane), wall_ms),
+                lane: *lane,
+                segments: crate::core::trace::idle_gaps(&lane_busy(&tasks, model, *lane), wall_ms),
             })
             .collect();
         ModelResult {
@@ -294,11 +294,12 @@ impl ModelResult {
             measured += cpu.measured_ms;
             interrupted += cpu.interrupted_ms;
         }
-        let mut threads: Vec<&str> = self
+        let mut threads: Vec<Lane> = self
             .threads_used
             .iter()
-            .map(|lane| lane.split(" · ").next().unwrap_or(lane))
+            .map(|lane| lane.computing_unit())
             .collect();
+        threads.sort();
         threads.dedup();
         let lanes = threads.len() as f64;
         (measured > 0.0).then(|| lanes * measured / (measured + interrupted))
@@ -316,12 +317,12 @@ impl ModelResult {
 
     /// Adds segments that belong to a lane rather than a task (a worker's start-up, a sub-task),
     /// beside those added before, taking them out of that lane's idle time.
-    pub fn add_lane_segments(&mut self, lane: &str, segments: &[Segment]) {
+    pub fn add_lane_segments(&mut self, lane: Lane, segments: &[Segment]) {
         let index = match self.lanes.iter().position(|l| l.lane == lane) {
             Some(i) => i,
             None => {
                 self.lanes.push(LaneRecord {
-                    lane: lane.to_string(),
+                    lane,
                     segments: Vec::new(),
                 });
                 self.lanes.len() - 1
@@ -496,7 +497,7 @@ mod tests {
         };
         TaskRecord::single_run(
             task,
-            lane.to_string(),
+            lane.into(),
             0.0,
             f64::from(task),
             f64::from(task) + 1.0,
@@ -561,7 +562,7 @@ mod tests {
         assert_eq!(blocking.summary.throughput_per_s, 1000.0);
         let latency = blocking.summary.latency_ms.unwrap();
         assert_eq!((latency.min, latency.median, latency.max), (1.0, 2.5, 4.0));
-        assert_eq!(blocking.summary.busy_fraction, [("main".to_string(), 1.0)]);
+        assert_eq!(blocking.summary.busy_fraction, [(Lane::Main, 1.0)]);
 
         // Pool: 2 lanes, 2 ms wall, each lane busy 2 ms.
         let parallel = vec![
@@ -661,7 +662,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(idle(&r), [(0.0, 6.0), (8.0, 10.0)]);
-        r.add_lane_segments("worker 0", &[Segment::new(State::Startup, 0.0, 5.0)]);
+        r.add_lane_segments(Lane::worker(0), &[Segment::new(State::Startup, 0.0, 5.0)]);
         assert_eq!(idle(&r), [(5.0, 6.0), (8.0, 10.0)]);
         assert_eq!(
             r.lanes[0].segments[0],

@@ -12,7 +12,7 @@ use playground::config::{AsyncMode, PayloadMode, RunConfig, StartMethod};
 use playground::core::control::RunControl;
 use playground::core::metrics::Clock;
 use playground::core::record::TaskRecord;
-use playground::core::trace::State;
+use playground::core::trace::{Lane, State};
 use playground::models::Model;
 use playground::models::processes::protocol::{
     FromWorker, ISOLATION_CELL, Payloads, TaskRun, ToWorker,
@@ -199,7 +199,7 @@ async fn async_tasks_interleave_on_one_thread_and_verify() {
     let result = event_loop::run(&config, &Arc::new(RunControl::default())).await;
     assert_eq!(result.status, Status::Ok);
     assert!(result.answer_ok, "{result:?}");
-    assert_eq!(result.threads_used, ["main"]);
+    assert_eq!(result.threads_used, [Lane::Main]);
     // 3 tasks of 20 ms, in slices of ~1 ms of computing, round robin: far more switches than
     // the 2 of a sequential run.
     assert!(
@@ -224,7 +224,7 @@ async fn the_pool_runs_on_exactly_the_requested_threads_and_resizes_without_relo
         assert_eq!(result.status, Status::Ok, "{:?}", result.message);
         assert!(result.answer_ok, "{result:?}");
         assert_eq!(result.workers, threads);
-        let expected: Vec<String> = (0..threads).map(|i| format!("thread {i}")).collect();
+        let expected: Vec<Lane> = (0..threads).map(|i| Lane::Thread(i)).collect();
         assert_eq!(result.threads_used, expected, "every pool thread did work");
         // A new pool reports its threads' start-up; a reused one has none to report.
         assert_eq!(
@@ -391,7 +391,7 @@ async fn with_the_gil_at_most_one_pool_thread_computes_at_any_instant() {
     for r in [&gil, &free] {
         assert_eq!(r.status, Status::Ok, "{:?}: {:?}", r.model, r.message);
         assert!(r.answer_ok, "{r:?}");
-        assert_eq!(r.threads_used, ["thread 0", "thread 1"]);
+        assert_eq!(r.threads_used, [Lane::Thread(0), Lane::Thread(1)]);
     }
     let mut runs: Vec<(f64, f64)> = gil
         .tasks
@@ -416,7 +416,7 @@ async fn with_the_gil_at_most_one_pool_thread_computes_at_any_instant() {
     let lane = gil
         .lanes
         .iter()
-        .find(|l| l.lane == "GIL")
+        .find(|l| l.lane == Lane::Gil)
         .expect("a GIL-holder lane");
     assert!(lane.segments.iter().any(|s| s.state == State::Run));
     assert!(free.gil.is_none());
@@ -577,7 +577,7 @@ async fn recursive_submit_deadlocks_in_one_pool_is_stopped_and_completes_with_tw
     assert!(
         done.lanes
             .iter()
-            .any(|l| l.lane.starts_with("sub-pool thread")
+            .any(|l| matches!(l.lane, Lane::SubPoolThread(_))
                 && l.segments.iter().any(|s| s.state == State::Run)),
         "{:?}",
         done.lanes
@@ -620,8 +620,15 @@ async fn the_hybrid_runs_each_workers_share_as_threads_under_its_own_gil() {
     assert!(r.answer_ok, "{r:?}");
     // Dealt round-robin: worker 0 serves tasks 0, 2, 4; worker 1 tasks 1, 3, 5.
     for t in &r.tasks {
-        let expected = format!("worker {} · thread {}", t.task % 2, t.task / 2);
+        let expected = Lane::Worker {
+            worker: t.task % 2,
+            thread: Some(t.task / 2),
+        };
         assert_eq!(t.lane, expected);
+        assert_eq!(
+            t.lane.to_string(),
+            format!("worker {} · thread {}", t.task % 2, t.task / 2)
+        );
     }
     // In one worker, one thread computes at a time; the threads waited for the lock.
     for worker in 0..2 {

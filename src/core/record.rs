@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::trace::{Segment, State};
+use super::trace::{Lane, Segment, State};
 
 /// The outcome of one task, checked against its oracle.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ pub struct TaskRecord {
     /// Task index in the batch.
     pub task: u32,
     /// Where it ran: `main`, `thread 1`, `worker 0`, …
-    pub lane: String,
+    pub lane: Lane,
     /// When it was submitted, ms since the model's run began.
     pub enqueue_ms: f64,
     /// When its kernel first ran, ms.
@@ -82,7 +82,7 @@ impl TaskRecord {
     /// piece (tests, and the simplest models).
     pub fn single_run(
         task: u32,
-        lane: String,
+        lane: Lane,
         enqueue_ms: f64,
         start_ms: f64,
         end_ms: f64,
@@ -103,7 +103,7 @@ impl TaskRecord {
     /// first non-`ready` segment begins, end where the last one ends.
     pub fn from_segments(
         task: u32,
-        lane: String,
+        lane: Lane,
         enqueue_ms: f64,
         segments: Vec<Segment>,
         checked: Checked,

@@ -94,11 +94,143 @@ impl Segment {
     }
 }
 
+/// Where a task ran: a row of the timeline. In the results document a lane is its name
+/// (`main`, `thread 3`, `worker 1 · thread 4`, …), so the schema stays text; everywhere else it
+/// is this type, from which the name and the order derive.
+///
+/// The order is the derived one: the page's thread, the pool's threads, the isolated workers
+/// (each followed by its own threads, for the hybrid), the sub-pool's threads, a thread outside
+/// any pool, and the GIL lane last, under the threads it arbitrates. Numbers compare as numbers
+/// (`thread 2` before `thread 10`, and `worker 2 · …` before `worker 10 · …`, which the names'
+/// string order gets wrong).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Lane {
+    /// The page's main thread (`main`): the blocking and the async models.
+    Main,
+    /// Thread `k` of the shared-memory pool (`thread k`).
+    Thread(u32),
+    /// Isolated worker `worker` (`worker k`), or one of its threads under its own GIL
+    /// (`worker k · thread j`, the hybrid's).
+    Worker {
+        /// The worker's index.
+        worker: u32,
+        /// The thread's place in the worker's chunk, for the hybrid.
+        thread: Option<u32>,
+    },
+    /// Thread `k` of the second pool that nested sub-tasks go to (`sub-pool thread k`).
+    SubPoolThread(u32),
+    /// A pool's job run on a thread that is not one of its own (`outside pool`); rayon never
+    /// does, but the name is kept rather than a wrong number.
+    OutsidePool,
+    /// The simulated GIL's holder (`GIL`).
+    Gil,
+}
+
+impl Lane {
+    /// Isolated worker `k`'s lane.
+    pub fn worker(k: u32) -> Lane {
+        Lane::Worker {
+            worker: k,
+            thread: None,
+        }
+    }
+
+    /// The lane that computes for this one: a hybrid's thread runs on its worker's one thread,
+    /// so lanes that may compute at the same moment are counted by this.
+    pub fn computing_unit(self) -> Lane {
+        match self {
+            Lane::Worker { worker, .. } => Lane::worker(worker),
+            other => other,
+        }
+    }
+
+    /// Parses a lane's name.
+    pub fn parse(name: &str) -> Option<Lane> {
+        let number = |s: &str| s.parse::<u32>().ok();
+        match name {
+            "main" => return Some(Lane::Main),
+            "GIL" => return Some(Lane::Gil),
+            "outside pool" => return Some(Lane::OutsidePool),
+            _ => {}
+        }
+        if let Some(k) = name.strip_prefix("sub-pool thread ") {
+            return number(k).map(Lane::SubPoolThread);
+        }
+        if let Some(k) = name.strip_prefix("thread ") {
+            return number(k).map(Lane::Thread);
+        }
+        let rest = name.strip_prefix("worker ")?;
+        Some(match rest.split_once(" · thread ") {
+            Some((k, j)) => Lane::Worker {
+                worker: number(k)?,
+                thread: Some(number(j)?),
+            },
+            None => Lane::worker(number(rest)?),
+        })
+    }
+}
+
+impl std::fmt::Display for Lane {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Lane::Main => f.write_str("main"),
+            Lane::Thread(k) => write!(f, "thread {k}"),
+            Lane::Worker {
+                worker,
+                thread: None,
+            } => write!(f, "worker {worker}"),
+            Lane::Worker {
+                worker,
+                thread: Some(j),
+            } => write!(f, "worker {worker} · thread {j}"),
+            Lane::SubPoolThread(k) => write!(f, "sub-pool thread {k}"),
+            Lane::OutsidePool => f.write_str("outside pool"),
+            Lane::Gil => f.write_str("GIL"),
+        }
+    }
+}
+
+impl From<Lane> for String {
+    fn from(lane: Lane) -> String {
+        lane.to_string()
+    }
+}
+
+impl TryFrom<String> for Lane {
+    type Error = String;
+    fn try_from(name: String) -> Result<Lane, String> {
+        Lane::parse(&name).ok_or_else(|| format!("unknown lane `{name}`"))
+    }
+}
+
+impl std::str::FromStr for Lane {
+    type Err = String;
+    fn from_str(name: &str) -> Result<Lane, String> {
+        Lane::try_from(name.to_string())
+    }
+}
+
+/// Tests name lanes as the page does, by their text; a name that is no lane fails the test.
+#[cfg(test)]
+impl From<&str> for Lane {
+    fn from(name: &str) -> Lane {
+        Lane::parse(name).unwrap_or_else(|| panic!("no lane is named `{name}`"))
+    }
+}
+
+#[cfg(test)]
+impl PartialEq<&str> for Lane {
+    fn eq(&self, name: &&str) -> bool {
+        Lane::parse(name) == Some(*self)
+    }
+}
+
 /// Segments that belong to a lane rather than to a task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LaneRecord {
     /// The lane (`worker 0`, …).
-    pub lane: String,
+    pub lane: Lane,
     /// Its own segments, e.g. [`State::Startup`].
     pub segments: Vec<Segment>,
 }
@@ -179,6 +311,41 @@ pub fn time_in(segments: &[Segment], state: State) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lane_reads_back_its_name_and_sorts_by_number_not_by_text() {
+        let names = [
+            "main",
+            "thread 2",
+            "thread 10",
+            "worker 2",
+            "worker 2 · thread 0",
+            "worker 2 · thread 10",
+            "worker 10",
+            "worker 10 · thread 1",
+            "sub-pool thread 1",
+            "outside pool",
+            "GIL",
+        ];
+        let lanes: Vec<Lane> = names.iter().map(|n| n.parse().unwrap()).collect();
+        for (lane, name) in lanes.iter().zip(names) {
+            assert_eq!(lane.to_string(), name);
+        }
+        // Written in their natural order: sorting changes nothing.
+        let mut sorted = lanes.clone();
+        sorted.reverse();
+        sorted.sort();
+        assert_eq!(sorted, lanes);
+        for bad in ["thread", "thread x", "worker 1 · thread", "Main", ""] {
+            assert_eq!(Lane::parse(bad), None, "{bad}");
+        }
+        let json = serde_json::to_string(&lanes[4]).unwrap();
+        assert_eq!(json, "\"worker 2 · thread 0\"");
+        assert_eq!(serde_json::from_str::<Lane>(&json).unwrap(), lanes[4]);
+        let err = serde_json::from_str::<Lane>("\"core 7\"").unwrap_err();
+        assert!(err.to_string().contains("unknown lane `core 7`"), "{err}");
+        assert_eq!(lanes[5].computing_unit(), lanes[3]);
+    }
 
     #[test]
     fn every_state_is_named_as_the_results_document_names_it() {

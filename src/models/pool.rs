@@ -13,7 +13,7 @@ pub mod nested;
 use crate::core::control::RunControl;
 use crate::core::metrics::Clock;
 use crate::core::record::TaskRecord;
-use crate::core::trace::{Segment, State};
+use crate::core::trace::{Lane, Segment, State};
 use crate::workloads::gate::Gate;
 use crate::workloads::io::BlockingIo;
 use crate::workloads::{WorkloadSpec, run_steps_blocking};
@@ -55,18 +55,9 @@ pub fn run_pool_task(
     ))
 }
 
-/// The lane name of rayon pool thread `index` (`thread k`).
-pub fn pool_lane(index: Option<usize>) -> String {
-    thread_local! {
-        /// This thread's lane name, formatted once (a pool thread names thousands of tasks).
-        static LANE: std::cell::OnceCell<(Option<usize>, String)> = const { std::cell::OnceCell::new() };
-    }
-    let format = || index.map_or("outside pool".to_string(), |i| format!("thread {i}"));
-    LANE.with(|lane| match lane.get() {
-        Some((cached, name)) if *cached == index => name.clone(),
-        Some(_) => format(),
-        None => lane.get_or_init(|| (index, format())).1.clone(),
-    })
+/// The lane of rayon pool thread `index` (`thread k`).
+pub fn pool_lane(index: Option<usize>) -> Lane {
+    index.map_or(Lane::OutsidePool, |i| Lane::Thread(i as u32))
 }
 
 #[cfg(test)]

@@ -13,10 +13,8 @@
 //! size its `<svg>`. Colours are not here: each [`State`] maps to a CSS class
 //! ([`state_class`]) and the stylesheet owns the palette.
 
-use std::cmp::Ordering;
-
 use crate::core::metrics::percentile;
-use crate::core::trace::{Segment, State};
+use crate::core::trace::{Lane, Segment, State};
 use crate::models::Model;
 use crate::report::{ModelResult, Results, ScalingPoint, Status};
 
@@ -254,46 +252,18 @@ pub const LEGEND: [State; 9] = [
 // ---------------------------------------------------------------------------------------------
 // Lanes.
 
-/// Where a lane sorts: its family, then its number within the family.
-fn lane_key(lane: &str) -> (u8, u64) {
-    let numbered = |prefix: &str| lane.strip_prefix(prefix)?.parse::<u64>().ok();
-    if lane == "main" {
-        (0, 0)
-    } else if let Some(k) = numbered("thread ") {
-        (1, k)
-    } else if let Some(k) = numbered("worker ") {
-        (2, k)
-    } else if let Some(k) = numbered("sub-pool thread ") {
-        (3, k)
-    } else if lane == "GIL" {
-        (5, 0)
-    } else {
-        // Anything unforeseen ("outside pool") sits together before the GIL lane, by name.
-        (4, 0)
-    }
-}
-
-/// The natural order of lanes: `main`, then `thread k`, `worker k` and `sub-pool thread k` by
-/// number (so `thread 2` comes before `thread 10`, which plain string order gets wrong), any
-/// other lane by name, and the `GIL` lane last, under the threads it arbitrates.
-pub fn compare_lanes(a: &str, b: &str) -> Ordering {
-    lane_key(a).cmp(&lane_key(b)).then_with(|| a.cmp(b))
-}
-
-/// The lanes of a model's result: every task's lane and every lane record's, in
-/// [`compare_lanes`] order, each once.
-pub fn lanes_of(result: &ModelResult) -> Vec<String> {
-    let mut lanes: Vec<&str> = result
+/// The lanes of a model's result: every task's lane and every lane record's, in their natural
+/// order ([`Lane`]'s), each once.
+pub fn lanes_of(result: &ModelResult) -> Vec<Lane> {
+    let mut lanes: Vec<Lane> = result
         .tasks
         .iter()
-        .map(|t| t.lane.as_str())
-        .chain(result.lanes.iter().map(|l| l.lane.as_str()))
+        .map(|t| t.lane)
+        .chain(result.lanes.iter().map(|l| l.lane))
         .collect();
-    // Thousands of tasks share a handful of lanes: the repeats go before the sort that parses.
     lanes.sort_unstable();
     lanes.dedup();
-    lanes.sort_by(|a, b| compare_lanes(a, b));
-    lanes.into_iter().map(str::to_owned).collect()
+    lanes
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -442,7 +412,7 @@ pub struct LaneRow {
     /// The model.
     pub model: Model,
     /// The lane's name, written in the left gutter.
-    pub lane: String,
+    pub lane: Lane,
     /// Top of the row, px.
     pub y: f64,
     /// Height of the row, px: grows with `tracks`.
@@ -467,7 +437,7 @@ pub struct Bar {
     /// The task, or `None` for a lane's own segment (a worker's start-up, a GIL turn).
     pub task: Option<u32>,
     /// The lane.
-    pub lane: String,
+    pub lane: Lane,
     /// The model.
     pub model: Model,
     /// The segment's real start, ms (not clipped: for tooltips).
@@ -651,7 +621,7 @@ pub fn timeline(results: &Results, view: &TimelineView, width_px: f64) -> Timeli
                     height: TRACK_HEIGHT,
                     state: segment.state,
                     task: *task,
-                    lane: lane.clone(),
+                    lane,
                     model: result.model,
                     start_ms: segment.start_ms,
                     end_ms: segment.end_ms,
@@ -1051,7 +1021,7 @@ pub struct LatencyRow {
     /// The task's index in the batch.
     pub task: u32,
     /// Where it ran.
-    pub lane: String,
+    pub lane: Lane,
     /// Submit to result, ms.
     pub latency_ms: f64,
 }
@@ -1130,7 +1100,7 @@ pub fn latency(result: &ModelResult, width_px: f64, height_px: f64) -> LatencyLa
         .map(|(i, t)| LatencyRow {
             rank: i + 1,
             task: t.task,
-            lane: t.lane.clone(),
+            lane: t.lane,
             latency_ms: t.latency_ms(),
         })
         .collect();

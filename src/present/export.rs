@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::core::error::{Error, Result};
+use crate::core::trace::Lane;
 use crate::report::{RESULTS_SCHEMA, RESULTS_VERSION, Results};
 
 /// Reads a results document exported by this page (any version up to ours).
@@ -70,7 +71,7 @@ pub fn csv(results: &Results) -> String {
                 "{},{},{},{:.3},{:.3},{:.3},{:.3},{},{},{}",
                 r.model.info().id,
                 t.task,
-                quote(&t.lane),
+                quote(&t.lane.to_string()),
                 t.enqueue_ms,
                 t.start_ms,
                 t.end_ms,
@@ -139,7 +140,7 @@ pub fn chrome_trace(results: &Results) -> String {
             args: serde_json::json!({ "name": r.model.info().label }),
         });
         let lanes = crate::present::chart::lanes_of(r);
-        let tid_of = |lane: &str| lanes.iter().position(|l| l == lane).unwrap_or(0) as u32 + 1;
+        let tid_of = |lane: Lane| lanes.iter().position(|l| *l == lane).unwrap_or(0) as u32 + 1;
         for lane in &lanes {
             events.push(TraceEvent {
                 name: "thread_name".into(),
@@ -147,14 +148,14 @@ pub fn chrome_trace(results: &Results) -> String {
                 ts: None,
                 dur: None,
                 pid,
-                tid: tid_of(lane),
+                tid: tid_of(*lane),
                 cat: None,
-                args: serde_json::json!({ "name": lane }),
+                args: serde_json::json!({ "name": lane.to_string() }),
             });
         }
         let complete = |state: crate::core::trace::State,
                         s: &crate::core::trace::Segment,
-                        lane: &str,
+                        lane: Lane,
                         args| TraceEvent {
             name: crate::present::chart::state_label(state).to_string(),
             ph: "X",
@@ -174,7 +175,7 @@ pub fn chrome_trace(results: &Results) -> String {
                 events.push(complete(
                     s.state,
                     s,
-                    &t.lane,
+                    t.lane,
                     serde_json::json!({ "task": t.task }),
                 ));
             }
@@ -185,7 +186,7 @@ pub fn chrome_trace(results: &Results) -> String {
                 .iter()
                 .filter(|s| s.state != crate::core::trace::State::Idle)
             {
-                events.push(complete(s.state, s, &lane.lane, serde_json::json!({})));
+                events.push(complete(s.state, s, lane.lane, serde_json::json!({})));
             }
         }
     }
@@ -221,7 +222,7 @@ mod tests {
         };
         let tasks = vec![
             TaskRecord::single_run(0, "thread 0".into(), 0.0, 1.0, 5.0, ok),
-            TaskRecord::single_run(1, "thread, \"1\"".into(), 0.0, 2.0, 4.0, ok),
+            TaskRecord::single_run(1, "worker 1 · thread 2".into(), 0.0, 2.0, 4.0, ok),
         ];
         let r = ModelResult::from_tasks(
             Model::Pool,
@@ -262,10 +263,13 @@ mod tests {
             lines[1].starts_with("pool,0,thread 0,0.000,1.000,5.000,5.000,7,7,true,4.000,1.000")
         );
         assert!(
-            lines[2].starts_with("pool,1,\"thread, \"\"1\"\"\","),
+            lines[2].starts_with("pool,1,worker 1 · thread 2,"),
             "{}",
             lines[2]
         );
+        // No lane's name needs quoting, but a field that would is quoted as CSV quotes.
+        assert_eq!(quote("thread, \"1\""), "\"thread, \"\"1\"\"\"");
+        assert_eq!(quote("thread 1"), "thread 1");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::borrow::Borrow;
 use crate::config::Nesting;
 use crate::config::{AsyncMode, PayloadMode, RunConfig, StartMethod};
 use crate::core::metrics::percentile;
+use crate::core::trace::Lane;
 use crate::models::Model;
 use crate::report::{ModelResult, Results, Status, Verdict, starved};
 
@@ -432,11 +433,13 @@ impl Preset {
                 // its wall time near the processes', and the index request answered early.
                 let groups: Vec<String> = (0..hybrid.workers.max(1))
                     .map(|w| {
-                        let lane = format!("worker {w} · ");
                         let ends: Vec<f64> = hybrid
                             .tasks
                             .iter()
-                            .filter(|t| t.task < 10 && t.lane.starts_with(&lane))
+                            .filter(|t| {
+                                t.task < 10
+                                    && matches!(t.lane, Lane::Worker { worker, thread: Some(_) } if worker == w)
+                            })
                             .map(|t| t.latency_ms())
                             .collect();
                         let lo = ends.iter().copied().fold(f64::INFINITY, f64::min);

@@ -121,7 +121,7 @@ pub fn results_table(props: &ResultsProps) -> Html {
                 </td>
                 <td data-testid={format!("answer-{id}")} class="num">{ answer }</td>
                 <td data-testid={format!("verified-{id}")} class={classes!("verified", (!r.answer_ok).then_some("bad"))}>{ verified }</td>
-                <td data-testid={format!("threads-{id}")}>{ if ran { r.threads_used.join(", ") } else { String::new() } }</td>
+                <td data-testid={format!("threads-{id}")}>{ if ran { r.threads_used.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ") } else { String::new() } }</td>
                 <td data-testid={format!("freeze-{id}")} class="num">
                     { if ran { format!("{:.0} ms ({} beats)", r.heartbeat.longest_gap_ms, r.heartbeat.beats) } else { String::new() } }
                 </td>

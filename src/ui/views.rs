@@ -302,10 +302,10 @@ pub fn timeline(props: &RunProps) -> Html {
                         <text x="4" y={format!("{:.1}", g.y + 14.0)} font-weight="600">{ &g.label }</text>
                     }) }
                     { for layout.rows.iter().map(|row| html! {
-                        <g data-testid="lane" data-model={row.model.info().id} data-lane={row.lane.clone()}>
+                        <g data-testid="lane" data-model={row.model.info().id} data-lane={row.lane.to_string()}>
                             <rect class="lane-bg" x={format!("{:.1}", layout.label_width)} y={format!("{:.1}", row.y)}
                                 width={format!("{:.1}", (layout.width - layout.label_width).max(0.0))} height={format!("{:.1}", row.height)} />
-                            <text x="12" y={format!("{:.1}", row.y + row.height / 2.0 + 4.0)} class="muted">{ &row.lane }</text>
+                            <text x="12" y={format!("{:.1}", row.y + row.height / 2.0 + 4.0)} class="muted">{ row.lane.to_string() }</text>
                         </g>
                     }) }
                     if show_bars { { bars.clone() } }
@@ -550,7 +550,7 @@ pub fn latency(props: &RunProps) -> Html {
                                 <tr>
                                     <td class="num">{ row.rank }</td>
                                     <td class="num">{ row.task }</td>
-                                    <td>{ &row.lane }</td>
+                                    <td>{ row.lane.to_string() }</td>
                                     <td class="num">{ format!("{:.1} ms", row.latency_ms) }</td>
                                 </tr>
                             }) }

@@ -8,7 +8,7 @@ use crate::config::RunConfig;
 use crate::core::control::RunControl;
 use crate::core::metrics::Clock;
 use crate::core::record::TaskRecord;
-use crate::core::trace::{Segment, State};
+use crate::core::trace::{Lane, Segment, State};
 use crate::models::Model;
 use crate::report::ModelResult;
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
@@ -57,7 +57,7 @@ pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
         control.task_done();
         tasks.push(TaskRecord::from_segments(
             task,
-            "main".into(),
+            Lane::Main,
             0.0,
             segments,
             checked,

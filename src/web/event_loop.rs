@@ -22,7 +22,7 @@ use crate::core::control::RunControl;
 use crate::core::metrics::{self, Clock};
 use crate::core::record::Checked;
 use crate::core::record::TaskRecord;
-use crate::core::trace::Segment;
+use crate::core::trace::{Lane, Segment};
 use crate::models::Model;
 use crate::models::event_loop::{Scheduler, Tick};
 use crate::report::ModelResult;
@@ -123,7 +123,7 @@ pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
                 .collect();
             Some(TaskRecord::from_segments(
                 task as u32,
-                "main".to_string(),
+                Lane::Main,
                 spawned[task] - t0,
                 segments,
                 checked,

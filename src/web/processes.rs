@@ -33,7 +33,7 @@ use crate::core::control::RunControl;
 use crate::core::error::{Error, Result};
 use crate::core::metrics::Clock;
 use crate::core::record::TaskRecord;
-use crate::core::trace::{LaneRecord, Segment, State};
+use crate::core::trace::{Lane, LaneRecord, Segment, State};
 use crate::models::Model;
 use crate::models::processes::protocol::StartupLegs;
 use crate::models::processes::protocol::{
@@ -704,7 +704,6 @@ pub async fn run_bundle(
         let lanes = processes.iter_mut().enumerate().map(|(index, process)| {
             let (queue, shares, ipc) = (&queue, &shares, &ipc);
             async move {
-                let lane = format!("worker {index}");
                 let mut records = Vec::new();
                 loop {
                     let next = if hybrid {
@@ -732,7 +731,7 @@ pub async fn run_bundle(
                         decoded_ms,
                         &done,
                         &exchange.responded,
-                        &lane,
+                        index as u32,
                         t0,
                         |id| workloads::expected_of(&config.task_steps(id)),
                     );
@@ -772,7 +771,7 @@ pub async fn run_bundle(
         .enumerate()
         .filter(|(_, p)| p.spawned_at_ms >= t0)
         .map(|(index, p)| LaneRecord {
-            lane: format!("worker {index}"),
+            lane: Lane::worker(index as u32),
             segments: vec![Segment::new(
                 State::Startup,
                 p.spawned_at_ms - t0,
@@ -797,7 +796,7 @@ pub async fn run_bundle(
             let note = start_note(config.start, reused, workers, compile_ms, &legs);
             ipc.startup_legs = legs;
             for lane in &lanes {
-                result.add_lane_segments(&lane.lane, &lane.segments);
+                result.add_lane_segments(lane.lane, &lane.segments);
             }
             result.isolation = isolation;
             result.message = Some(note);

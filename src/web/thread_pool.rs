@@ -38,7 +38,7 @@ use crate::core::control::RunControl;
 use crate::core::error::{Error, Result};
 use crate::core::metrics::Clock;
 use crate::core::record::TaskRecord;
-use crate::core::trace::{self, Segment, State};
+use crate::core::trace::{self, Lane, Segment, State};
 use crate::models::pool::gil::Gil;
 use crate::models::pool::nested::{self, ChildWork, Job, Starvation, TaskQueue};
 use crate::models::pool::{pool_lane, run_pool_task};
@@ -267,7 +267,7 @@ pub async fn run(
         ModelResult::from_tasks(model, config, t1 - t0, heartbeat.summary(t0, t1), records);
     // Sub-tasks ran on their own lanes: their work shows there, not as tasks of the batch.
     for child in &children {
-        result.add_lane_segments(&child.lane, &child.segments);
+        result.add_lane_segments(child.lane, &child.segments);
     }
     result.workers = threads;
     let python = python_default_workers(env.hardware_concurrency);
@@ -291,7 +291,7 @@ pub async fn run(
             .iter()
             .map(|h| Segment::new(State::Run, h.start_ms, h.end_ms))
             .collect();
-        result.add_lane_segments(GIL_LANE, &trace::compact(held));
+        result.add_lane_segments(Lane::Gil, &trace::compact(held));
         result.gil = Some(report);
     }
     result.stopped_by(control, config.tasks)
@@ -383,9 +383,6 @@ impl Batch {
     }
 }
 
-/// The lane that shows who holds the simulated GIL.
-pub const GIL_LANE: &str = "GIL";
-
 /// How often the page checks that a stopped run's sub-tasks have all finished, ms.
 const CHILD_POLL_MS: i32 = 5;
 
@@ -436,10 +433,10 @@ fn abandoned(control: &RunControl) -> bool {
 const ABANDON_AFTER_MS: f64 = 1_000.0;
 
 /// The lane of a sub-task's thread.
-fn sub_lane(in_sub_pool: bool) -> String {
+fn sub_lane(in_sub_pool: bool) -> Lane {
     let index = rayon::current_thread_index();
     if in_sub_pool {
-        index.map_or("outside pool".into(), |i| format!("sub-pool thread {i}"))
+        index.map_or(Lane::OutsidePool, |i| Lane::SubPoolThread(i as u32))
     } else {
         pool_lane(index)
     }

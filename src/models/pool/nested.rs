@@ -19,7 +19,7 @@ use crate::core::control::RunControl;
 use crate::core::metrics::Clock;
 use crate::core::record::Checked;
 use crate::core::record::TaskRecord;
-use crate::core::trace::{Segment, State};
+use crate::core::trace::{Lane, Segment, State};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -135,7 +135,7 @@ impl Starvation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChildWork {
     /// The thread it ran on.
-    pub lane: String,
+    pub lane: Lane,
     /// Its segments there.
     pub segments: Vec<Segment>,
     /// Its answer; `None` if it was cancelled.
@@ -147,7 +147,7 @@ pub struct ChildWork {
 #[allow(clippy::too_many_arguments)] // a task's whole context, as `workloads::run_pool_task`
 pub fn run_child(
     steps: &[crate::workloads::WorkloadSpec],
-    lane: String,
+    lane: Lane,
     control: &RunControl,
     clock: &impl Clock,
     io: &mut impl crate::workloads::io::BlockingIo,
@@ -186,7 +186,7 @@ struct Slot {
 #[allow(clippy::too_many_arguments)] // the parent's whole context; a struct would only rename it
 pub fn run_parent<F>(
     task: u32,
-    lane: String,
+    lane: Lane,
     control: &RunControl,
     clock: &impl Clock,
     starvation: Option<&Arc<Starvation>>,
@@ -297,7 +297,7 @@ mod tests {
                     // A small sub-task that checks the cancel flag, like a kernel's slices.
                     std::thread::sleep(Duration::from_millis(5));
                     ChildWork {
-                        lane: "child".into(),
+                        lane: Lane::SubPoolThread(0),
                         segments: vec![],
                         checked: (!child_control.is_cancelled()).then_some(Checked {
                             answer: 7,
@@ -313,7 +313,7 @@ mod tests {
                 };
                 let result = run_parent(
                     task,
-                    "parent".into(),
+                    Lane::Thread(task),
                     &control,
                     &SystemClock,
                     starvation.as_ref(),

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::protocol::{StartupLegs, TaskDone};
 use crate::config::{PayloadMode, StartMethod};
 use crate::core::record::{Checked, TaskRecord};
-use crate::core::trace::{Segment, State};
+use crate::core::trace::{Lane, Segment, State};
 
 /// Proof that isolated workers share nothing: a value written into one worker's memory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +83,8 @@ pub struct RoundTrip {
 ///
 /// A task in `responded` (id, when its [`FromWorker::Responded`](super::protocol::FromWorker::Responded) reached the page) ran as a
 /// thread of the worker (the hybrid): it ends when its response arrived, after a transfer leg
-/// of its own, on a lane of its own (`worker k · thread j`, `j` its place in the chunk).
+/// of its own, on a lane of its own (`worker k · thread j`, `j` its place in the chunk). The
+/// others are on worker `worker`'s lane.
 #[allow(clippy::too_many_arguments)]
 pub fn chunk_records(
     trip: &RoundTrip,
@@ -91,7 +92,7 @@ pub fn chunk_records(
     decoded_ms: f64,
     done: &[TaskDone],
     responded: &[(u32, f64)],
-    lane: &str,
+    worker: u32,
     t0: f64,
     expected: impl Fn(u32) -> Option<u64>,
 ) -> Vec<TaskRecord> {
@@ -139,9 +140,9 @@ pub fn chunk_records(
             }
             // The two sides' clock origins agree only to a fraction of a ms: `monotone` keeps
             // the legs in order instead of overlapping by that skew.
-            let lane = match answered {
-                Some(_) => format!("{lane} · thread {i}"),
-                None => lane.to_string(),
+            let lane = Lane::Worker {
+                worker,
+                thread: answered.map(|_| i as u32),
             };
             // The page's own oracle decides where it has one; a `cpu` step's iterations are
             // known only to the worker that ran them, which checked them chunk by chunk.

@@ -83,7 +83,9 @@ pub fn describe(bar: &Bar) -> String {
         (Some(task), 1) => {
             let _ = write!(out, "task {task}");
         }
-        (_, 1) => out.push_str(&bar.lane),
+        (_, 1) => {
+            let _ = write!(out, "{}", bar.lane);
+        }
         (_, n) => {
             let _ = write!(out, "{n} segments, each under a pixel wide");
         }
@@ -113,7 +115,7 @@ pub fn timeline_bars(bars: &[Bar], texts: &[String]) -> String {
             out,
             r#" data-i="{i}" data-model="{}" data-lane="{}" data-state="{}""#,
             bar.model.info().id,
-            escape(&bar.lane),
+            escape(&bar.lane.to_string()),
             bar.state.id(),
         );
         if let Some(task) = bar.task {

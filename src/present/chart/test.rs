@@ -17,7 +17,7 @@ fn task(id: u32, lane: &str, segments: &[(State, f64, f64)]) -> TaskRecord {
         .iter()
         .map(|&(state, start, end)| Segment::new(state, start, end))
         .collect();
-    TaskRecord::from_segments(id, lane.to_string(), 0.0, segments, OK)
+    TaskRecord::from_segments(id, lane.into(), 0.0, segments, OK)
 }
 
 fn result(model: Model, wall_ms: f64, tasks: Vec<TaskRecord>) -> ModelResult {
@@ -116,18 +116,22 @@ fn labels_pick_a_readable_unit() {
 
 #[test]
 fn lanes_sort_naturally() {
-    let mut lanes = vec![
+    let mut lanes: Vec<Lane> = [
         "GIL",
         "thread 10",
+        "worker 10 · thread 1",
         "worker 1",
         "main",
         "sub-pool thread 0",
+        "worker 2 · thread 0",
         "thread 2",
         "outside pool",
         "worker 0",
         "thread 0",
-    ];
-    lanes.sort_by(|a, b| compare_lanes(a, b));
+    ]
+    .map(Lane::from)
+    .into();
+    lanes.sort();
     assert_eq!(
         lanes,
         [
@@ -137,6 +141,8 @@ fn lanes_sort_naturally() {
             "thread 10",
             "worker 0",
             "worker 1",
+            "worker 2 · thread 0",
+            "worker 10 · thread 1",
             "sub-pool thread 0",
             "outside pool",
             "GIL",
@@ -153,7 +159,7 @@ fn lanes_sort_naturally() {
             task(2, "thread 2", &[(State::Run, 1.0, 2.0)]),
         ],
     );
-    r.add_lane_segments("GIL", &[Segment::new(State::Run, 0.0, 2.0)]);
+    r.add_lane_segments(Lane::Gil, &[Segment::new(State::Run, 0.0, 2.0)]);
     assert_eq!(lanes_of(&r), ["thread 2", "thread 10", "GIL"]);
 }
 
@@ -203,17 +209,13 @@ fn models_stack_on_one_time_axis() {
     assert!(first.y >= layout.axis_y);
     assert!(second.y >= first.y + first.height);
     assert_eq!(layout.height, second.y + second.height);
-    let rows: Vec<(Model, &str)> = layout
-        .rows
-        .iter()
-        .map(|r| (r.model, r.lane.as_str()))
-        .collect();
+    let rows: Vec<(Model, Lane)> = layout.rows.iter().map(|r| (r.model, r.lane)).collect();
     assert_eq!(
         rows,
         [
-            (Model::Blocking, "main"),
-            (Model::Pool, "thread 0"),
-            (Model::Pool, "thread 1"),
+            (Model::Blocking, Lane::Main),
+            (Model::Pool, Lane::Thread(0)),
+            (Model::Pool, Lane::Thread(1)),
         ]
     );
 
@@ -249,7 +251,7 @@ fn queued_and_idle_time_is_not_drawn_as_bars() {
             &[(State::Ready, 0.0, 6.0), (State::Run, 6.0, 8.0)],
         )],
     );
-    r.add_lane_segments("worker 0", &[Segment::new(State::Startup, 0.0, 5.0)]);
+    r.add_lane_segments(Lane::worker(0), &[Segment::new(State::Startup, 0.0, 5.0)]);
     // The inputs do hold both: the task's wait in the queue and the lane's idle gaps.
     assert!(r.tasks[0].segments.iter().any(|s| s.state == State::Ready));
     assert!(r.lanes[0].segments.iter().any(|s| s.state == State::Idle));
@@ -764,7 +766,8 @@ fn markup_escapes_whatever_could_end_an_attribute_or_open_a_tag() {
 
 #[test]
 fn timeline_bars_are_written_as_the_components_drew_them() {
-    let odd_lane = r#"worker "1" <x>"#;
+    // A hybrid thread's lane: the longest name, with a character outside ASCII.
+    let hybrid_lane = "worker 1 · thread 2";
     let r = results(vec![result(
         Model::Pool,
         10.0,
@@ -772,7 +775,7 @@ fn timeline_bars_are_written_as_the_components_drew_them() {
             task(0, "thread 0", &[(State::Run, 0.0, 4.0)]),
             task(
                 1,
-                odd_lane,
+                hybrid_lane,
                 &[(State::WaitGil, 0.0, 2.0), (State::Run, 2.0, 6.0)],
             ),
         ],
@@ -794,9 +797,7 @@ fn timeline_bars_are_written_as_the_components_drew_them() {
         assert!(rect.contains(&format!(r#"class="bar {}""#, state_class(bar.state))));
         assert!(rect.contains(&format!(r#"data-task="{}""#, bar.task.unwrap())));
     }
-    // The lane is escaped wherever it is written, so it stays an attribute's text.
-    assert!(!text.contains(odd_lane));
-    assert!(text.contains(r#"data-lane="worker &quot;1&quot; &lt;x&gt;""#));
+    assert!(text.contains(r#"data-lane="worker 1 · thread 2""#));
     assert!(text.contains(r#"data-state="wait_gil""#));
     assert!(
         texts

@@ -120,7 +120,10 @@ fn the_siege_verdict_reads_the_staircase_the_flat_top_and_the_processes() {
         let mut r = result(Model::Hybrid, &latencies);
         r.workers = 2;
         for t in &mut r.tasks {
-            t.lane = format!("worker {} · thread {}", t.task % 2, t.task / 2);
+            t.lane = Lane::Worker {
+                worker: t.task % 2,
+                thread: Some(t.task / 2),
+            };
         }
         r
     };
@@ -168,7 +171,7 @@ fn the_siege_verdict_reads_the_staircase_the_flat_top_and_the_processes() {
     // So is a hybrid whose two workers got one core's worth: its ten threads take turns on two
     // threads, so they are two lanes that could compute at once, not ten.
     let mut starved = hybrid(1200.0);
-    starved.threads_used = starved.tasks.iter().map(|t| t.lane.clone()).collect();
+    starved.threads_used = starved.tasks.iter().map(|t| t.lane).collect();
     starved.threads_used.sort();
     starved.threads_used.dedup();
     on_core_for(&mut starved, 0.5);
@@ -250,7 +253,7 @@ fn free_threads_agree_when_they_use_the_cores_they_got_and_the_gil_does_not_scal
     ];
     for ((gil, free), on_core, agrees) in cases {
         let mut pool = result(Model::Pool, &[1.0; 8]);
-        pool.threads_used = (0..4).map(|t| format!("thread {t}")).collect();
+        pool.threads_used = (0..4).map(Lane::Thread).collect();
         if let Some(share) = on_core {
             on_core_for(&mut pool, share);
         }

@@ -2,7 +2,7 @@ use super::*;
 use crate::core::metrics::Heartbeat;
 use crate::core::record::Checked;
 use crate::core::record::TaskRecord;
-use crate::core::trace::Segment;
+use crate::core::trace::{Lane, Segment};
 use crate::models::pool::gil::GilReport;
 use crate::models::processes::records::IpcReport;
 use crate::report::Environment;
@@ -380,7 +380,7 @@ fn parallel(model: Model, c: &RunConfig, wall_ms: f64, segments: Vec<Vec<Segment
         .into_iter()
         .enumerate()
         .map(|(t, segs)| {
-            TaskRecord::from_segments(t as u32, format!("thread {t}"), 0.0, segs, ok())
+            TaskRecord::from_segments(t as u32, Lane::Thread(t as u32), 0.0, segs, ok())
         })
         .collect();
     let beats: Vec<f64> = (1..)

@@ -418,7 +418,7 @@ fn a_chunks_legs_go_to_its_first_and_last_tasks_and_every_result_ends_with_the_r
         104.0,
         &[ran(5, 104.0, 114.0), ran(6, 114.0, 124.0)],
         &[],
-        "worker 1",
+        1,
         100.0,
         |_| Some(1),
     );
@@ -467,7 +467,7 @@ fn threads_of_a_worker_end_when_their_own_responses_arrive() {
         104.0,
         &[ran(5, 104.0, 150.0), ran(6, 104.0, 110.0)],
         &[(6, 111.0), (5, 155.0)],
-        "worker 1",
+        1,
         100.0,
         |_| Some(1),
     );
