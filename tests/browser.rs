@@ -224,7 +224,7 @@ async fn the_pool_runs_on_exactly_the_requested_threads_and_resizes_without_relo
         assert_eq!(result.status, Status::Ok, "{:?}", result.message);
         assert!(result.answer_ok, "{result:?}");
         assert_eq!(result.workers, threads);
-        let expected: Vec<Lane> = (0..threads).map(|i| Lane::Thread(i)).collect();
+        let expected: Vec<Lane> = (0..threads).map(Lane::Thread).collect();
         assert_eq!(result.threads_used, expected, "every pool thread did work");
         // A new pool reports its threads' start-up; a reused one has none to report.
         assert_eq!(
