@@ -9,6 +9,7 @@ use crate::core::error::{Error, Result};
 use crate::workloads::{self, WorkloadKind, WorkloadSpec};
 
 pub mod knobs;
+pub mod plan;
 pub use knobs::{AsyncMode, Choice, Model, Nesting, PayloadMode, StartMethod};
 
 /// Most tasks in one batch.

@@ -15,6 +15,8 @@ use crate::models::Model;
 use crate::models::pool::gil::GilReport;
 use crate::models::processes::records::{IpcReport, IsolationProbe};
 
+pub mod series;
+
 /// The `schema` field of every results document.
 pub const RESULTS_SCHEMA: &str = "concurrency-playground/results";
 /// The `version` field; bumped when the shape changes.

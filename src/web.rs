@@ -1,12 +1,16 @@
-//! Browser glue: start-up, the capability probe, and one module per concurrency model.
+//! Browser glue: the capability probe, the one dispatcher ([`run`]), and one module per
+//! concurrency model.
 //!
-//! Every model module has the same shape: `async fn run(config, env) -> ModelResult`, and it
-//! never lets a failure escape as a panic — a model that cannot run returns a result with
+//! Every model module has the same shape, `pub async fn run(batch: &Batch<'_>) -> ModelResult`,
+//! so a new model is a module (and its pure part a folder in `models`) plus one line in [`run`].
+//! A model never lets a failure escape as a panic: one that cannot run returns a result with
 //! `Status::Unavailable` or `Status::Error` and a message the page shows.
 
+pub mod batch;
 pub mod blocking;
 pub mod clock;
 pub mod dispatch;
+pub mod dom;
 pub mod event_loop;
 pub mod io;
 pub mod location;
@@ -14,11 +18,26 @@ pub mod processes;
 pub mod thread_pool;
 pub mod threads;
 
+pub use batch::Batch;
+
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
+use crate::models::Model;
+use crate::report::ModelResult;
+
 use crate::core::metrics::{self, Clock};
 use crate::report::Environment;
+
+/// Runs a batch under its model: the one place that knows which module runs which model.
+pub async fn run(batch: &Batch<'_>) -> ModelResult {
+    match batch.model {
+        Model::Blocking => blocking::run(batch).await,
+        Model::Async => event_loop::run(batch).await,
+        Model::PoolGil | Model::Pool => thread_pool::run(batch).await,
+        Model::Processes | Model::Hybrid => processes::run(batch).await,
+    }
+}
 
 /// What this browser context can do.
 pub fn probe() -> Environment {

@@ -17,9 +17,9 @@ use playground::models::Model;
 use playground::models::processes::protocol::{
     FromWorker, ISOLATION_CELL, Payloads, TaskRun, ToWorker,
 };
-use playground::report::{ModelResult, Status};
+use playground::report::{Environment, ModelResult, Status};
+use playground::web;
 use playground::web::processes::{Process, WorkerBundle};
-use playground::web::{self, event_loop, thread_pool};
 use playground::workloads::{WorkloadKind, WorkloadSpec};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -98,6 +98,22 @@ fn overlapped(result: &ModelResult, state: State) -> bool {
         .iter()
         .enumerate()
         .any(|(i, a)| spans[i + 1..].iter().any(|b| a.0 < b.1 && b.0 < a.1))
+}
+
+/// Runs a batch through the page's own dispatcher.
+async fn run(
+    model: Model,
+    config: &RunConfig,
+    env: &Environment,
+    control: &Arc<RunControl>,
+) -> ModelResult {
+    web::run(&web::Batch {
+        model,
+        config,
+        env,
+        control,
+    })
+    .await
 }
 
 #[wasm_bindgen_test]
@@ -196,7 +212,13 @@ async fn isolated_workers_do_not_share_memory_with_each_other_or_the_page() {
 #[wasm_bindgen_test]
 async fn async_tasks_interleave_on_one_thread_and_verify() {
     let config = small(WorkloadKind::Cpu, 20, 3, None);
-    let result = event_loop::run(&config, &Arc::new(RunControl::default())).await;
+    let result = run(
+        Model::Async,
+        &config,
+        &web::probe(),
+        &Arc::new(RunControl::default()),
+    )
+    .await;
     assert_eq!(result.status, Status::Ok);
     assert!(result.answer_ok, "{result:?}");
     assert_eq!(result.threads_used, [Lane::Main]);
@@ -220,7 +242,7 @@ async fn the_pool_runs_on_exactly_the_requested_threads_and_resizes_without_relo
     // machine.
     for (threads, fresh) in [(3, true), (3, false), (5, true), (3, true)] {
         let config = small(WorkloadKind::Cpu, 20, 3 * threads, Some(threads));
-        let result = thread_pool::run(Model::Pool, &config, &env, &control).await;
+        let result = run(Model::Pool, &config, &env, &control).await;
         assert_eq!(result.status, Status::Ok, "{:?}", result.message);
         assert!(result.answer_ok, "{result:?}");
         assert_eq!(result.workers, threads);
@@ -246,7 +268,7 @@ async fn cancelling_the_pool_stops_its_threads_at_the_next_slice() {
         web::clock::sleep_ms(300).await;
         canceller.cancel();
     });
-    let result = thread_pool::run(Model::Pool, &config, &env, &control).await;
+    let result = run(Model::Pool, &config, &env, &control).await;
     assert_eq!(result.status, Status::Cancelled, "{result:?}");
     assert!(result.tasks.is_empty());
 }
@@ -264,7 +286,7 @@ async fn cancelling_stops_the_async_and_worker_models_early() {
             canceller.cancel();
         });
         let result = match model {
-            Model::Async => event_loop::run(&config, &control).await,
+            Model::Async => run(Model::Async, &config, &web::probe(), &control).await,
             _ => {
                 web::processes::run_bundle(
                     Model::Processes,
@@ -293,8 +315,8 @@ async fn naive_async_cpu_work_makes_the_other_tasks_wait_cooperative_interleaves
         ..cooperative.clone()
     };
     let control = Arc::new(RunControl::default());
-    let c = event_loop::run(&cooperative, &control).await;
-    let n = event_loop::run(&naive, &control).await;
+    let c = run(Model::Async, &cooperative, &web::probe(), &control).await;
+    let n = run(Model::Async, &naive, &web::probe(), &control).await;
     assert!(c.answer_ok && n.answer_ok);
     // Naive: each task holds the loop to the end — one run each, two switches for three tasks,
     // and the page could not tick meanwhile.
@@ -347,9 +369,9 @@ async fn an_io_batch_overlaps_in_async_and_pool_but_not_on_the_blocking_main_thr
     let config = small(WorkloadKind::Io, 150, 4, Some(4));
     let env = web::probe();
     let control = Arc::new(RunControl::default());
-    let blocking = web::blocking::run(&config, &control).await;
-    let asynchronous = event_loop::run(&config, &control).await;
-    let pool = thread_pool::run(Model::Pool, &config, &env, &control).await;
+    let blocking = run(Model::Blocking, &config, &env, &control).await;
+    let asynchronous = run(Model::Async, &config, &web::probe(), &control).await;
+    let pool = run(Model::Pool, &config, &env, &control).await;
     for r in [&blocking, &asynchronous, &pool] {
         assert_eq!(r.status, Status::Ok, "{:?}: {:?}", r.model, r.message);
         assert!(r.answer_ok, "{:?} waited the full 150 ms per task", r.model);
@@ -386,8 +408,8 @@ async fn with_the_gil_at_most_one_pool_thread_computes_at_any_instant() {
     };
     let env = web::probe();
     let control = Arc::new(RunControl::default());
-    let gil = thread_pool::run(Model::PoolGil, &config, &env, &control).await;
-    let free = thread_pool::run(Model::Pool, &config, &env, &control).await;
+    let gil = run(Model::PoolGil, &config, &env, &control).await;
+    let free = run(Model::Pool, &config, &env, &control).await;
     for r in [&gil, &free] {
         assert_eq!(r.status, Status::Ok, "{:?}: {:?}", r.model, r.message);
         assert!(r.answer_ok, "{r:?}");
@@ -550,7 +572,7 @@ async fn recursive_submit_deadlocks_in_one_pool_is_stopped_and_completes_with_tw
     };
     let started = web::clock::PerformanceClock.now_ms();
     let control = Arc::new(RunControl::default());
-    let stuck = thread_pool::run(Model::Pool, &same, &env, &control).await;
+    let stuck = run(Model::Pool, &same, &env, &control).await;
     let took = web::clock::PerformanceClock.now_ms() - started;
     assert_eq!(stuck.status, Status::Deadlocked, "{stuck:?}");
     assert!(stuck.message.as_deref().unwrap().contains("separate pool"));
@@ -565,7 +587,7 @@ async fn recursive_submit_deadlocks_in_one_pool_is_stopped_and_completes_with_tw
         ..base.clone()
     };
     let control = Arc::new(RunControl::default());
-    let done = thread_pool::run(Model::PoolGil, &separate, &env, &control).await;
+    let done = run(Model::PoolGil, &separate, &env, &control).await;
     assert_eq!(done.status, Status::Ok, "{:?}", done.message);
     assert!(done.answer_ok, "{done:?}");
     // The parents block on their thread; the sub-tasks run on the other pool's threads.
@@ -584,7 +606,7 @@ async fn recursive_submit_deadlocks_in_one_pool_is_stopped_and_completes_with_tw
     );
     // And the pool that deadlocked is usable again.
     let control = Arc::new(RunControl::default());
-    let again = thread_pool::run(Model::Pool, &base, &env, &control).await;
+    let again = run(Model::Pool, &base, &env, &control).await;
     assert!(again.answer_ok, "{again:?}");
 }
 
@@ -689,16 +711,23 @@ fn staged_buffers_are_reused_for_the_same_sizes_and_hold_the_new_bytes() {
 #[wasm_bindgen_test]
 async fn a_cpu_step_takes_its_time_from_the_first_run_to_the_hundredth() {
     let config = small(WorkloadKind::Cpu, 3, 1, None);
+    let env = web::probe();
     let mut speeds = Vec::new();
-    for run in 0..100 {
-        let result = web::blocking::run(&config, &RunControl::default()).await;
+    for at in 0..100 {
+        let result = run(
+            Model::Blocking,
+            &config,
+            &env,
+            &Arc::new(RunControl::default()),
+        )
+        .await;
         let task = &result.tasks[0];
         let cpu = task.cpu.expect("a cpu step reports its time");
         assert!(
             task.ok && task.expected == Some(task.answer),
-            "run {run}: {task:?}"
+            "run {at}: {task:?}"
         );
-        assert!((3.0..=3.3).contains(&cpu.measured_ms), "run {run}: {cpu:?}");
+        assert!((3.0..=3.3).contains(&cpu.measured_ms), "run {at}: {cpu:?}");
         speeds.push(task.answer as f64 / cpu.measured_ms);
     }
     let fastest = speeds.iter().copied().fold(0.0, f64::max);

@@ -16,6 +16,7 @@ use crate::core::metrics::Clock;
 use crate::models::NOT_ISOLATED_EXPLANATION;
 use crate::present::url_state::UrlState;
 use crate::report::{Results, Status};
+use crate::web::dom::{self, RunState, Theme};
 use crate::web::{self, location};
 
 /// The whole page.
@@ -23,7 +24,6 @@ use crate::web::{self, location};
 pub fn app() -> Html {
     let state = use_reducer(|| {
         let (url, notices) = location::read();
-        location::write(&url);
         PageState {
             url,
             notices,
@@ -36,13 +36,14 @@ pub fn app() -> Html {
             history: Shared::default(),
             step: None,
             finished: 0,
-            theme: {
-                let theme = location::theme();
-                location::set_theme(&theme);
-                theme
-            },
+            theme: Theme::remembered(),
         }
     });
+    // The reducer only computes the next state; what it means outside the page happens here.
+    // The address bar is always a link to the current experiment (replaced, not pushed: no
+    // history entry per edit), and the theme is applied and remembered.
+    use_effect_with(state.url.clone(), location::write);
+    use_effect_with(state.theme, |theme| theme.apply());
     // The running model's control: Cancel sets its flag. Not in the reducer state, since the
     // running tasks hold it too.
     let control = use_mut_ref(|| Arc::new(RunControl::default()));
@@ -116,7 +117,7 @@ pub fn app() -> Html {
         let start = start.clone();
         let autorun = state.url.autorun;
         use_effect_with((), move |()| {
-            location::set_run_state("idle");
+            dom::set_run_state(RunState::Idle);
             if autorun {
                 start.emit(());
             }
@@ -298,9 +299,9 @@ pub fn app() -> Html {
             <header hidden={embed}>
                 <h1>{ "Concurrency Playground" }</h1>
                 <button type="button" class="secondary theme" data-testid="theme"
-                    aria-label={format!("Colour theme: {} (press to change)", state.theme)}
+                    aria-label={format!("Colour theme: {} (press to change)", state.theme.id())}
                     onclick={{ let d = state.dispatcher(); Callback::from(move |_: MouseEvent| d.dispatch(Action::NextTheme)) }}>
-                    { format!("Theme: {}", state.theme) }
+                    { format!("Theme: {}", state.theme.id()) }
                 </button>
                 <p class="tagline">
                     { "One workload, four concurrency models — the main thread, an async scheduler, a thread pool (with a simulated GIL or free-threaded) and isolated workers — measured side by side in your browser." }

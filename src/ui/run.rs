@@ -9,14 +9,14 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::state::{Action, PageState, Shared};
-use crate::config::RunConfig;
+use crate::config::{RunConfig, plan};
 use crate::core::control::{RunControl, Watchdog};
 use crate::core::metrics::Clock;
-use crate::models::Model;
 use crate::present::presets::{Preset, PresetStep};
-use crate::report::PresetReport;
-use crate::report::{Environment, ModelResult, Results, ScalingPoint, Status};
-use crate::web::{self, location};
+use crate::report::series::Tally;
+use crate::report::{Environment, PresetReport, Results, Status};
+use crate::web::dom::{self, RunState};
+use crate::web::{self, Batch};
 
 /// How often the page shows the running model's progress.
 pub(super) const PROGRESS_POLL_MS: i32 = 100;
@@ -37,7 +37,7 @@ pub(super) async fn run_plan(
     control: Arc<RunControl>,
     dispatch: UseReducerDispatcher<PageState>,
 ) {
-    location::set_run_state("running");
+    dom::set_run_state(RunState::Running);
     dispatch.dispatch(Action::Start);
     env.count_per_ms = web::count_per_ms().await;
     // Progress is counted in atomics by whoever runs the tasks (pool threads included) and
@@ -142,26 +142,27 @@ pub(super) async fn run_plan(
         None => None,
     };
     let shown = json.is_some();
-    let before = location::results_run();
+    let before = dom::results_run();
     dispatch.dispatch(Action::Done(cancelled, history, json));
     // Flag completion only once the final document is in the DOM and every view is drawn
     // (some draw a turn after the rest of the page): automation reads them as soon as the flag
     // is up. Yew renders in a microtask, so a few turns are normally enough.
     for _ in 0..100 {
         web::clock::yield_now().await;
-        if !shown || (location::results_run() != before && !location::drawing()) {
+        if !shown || (dom::results_run() != before && !dom::drawing()) {
             break;
         }
     }
-    location::set_run_state(match (cancelled, failed) {
-        (true, _) => "cancelled",
-        (false, true) => "error",
-        (false, false) => "done",
+    dom::set_run_state(match (cancelled, failed) {
+        (true, _) => RunState::Cancelled,
+        (false, true) => RunState::Error,
+        (false, false) => RunState::Done,
     });
 }
 
-/// Runs every model of `config` in turn (with its repeats, warm-up and sweep) into `doc`,
-/// showing the document after each model. Returns whether anything failed.
+/// Runs every model of `config` in turn, as `config::plan` lays out (each series' warm-up and
+/// repeats, each worker count of a sweep), into `doc`, showing the document after each model.
+/// Returns whether anything failed.
 async fn run_models(
     config: &RunConfig,
     env: &Environment,
@@ -170,73 +171,40 @@ async fn run_models(
     doc: &mut Results,
 ) -> bool {
     let mut failed = false;
-    let most_workers = config.workers_for(env.hardware_concurrency);
-    'models: for &model in &config.models {
-        // A sweep runs the pooled models at 1, 2, … workers; the table shows the last.
-        let counts: Vec<Option<u32>> = if config.sweep && model.has_workers() {
-            (1..=most_workers).map(Some).collect()
-        } else {
-            vec![config.workers]
-        };
+    'models: for model_series in plan::plan(config, env.hardware_concurrency) {
+        // A sweep's series all go to the scaling chart; the table shows the last.
         let mut shown = None;
-        for workers in counts {
-            let config = RunConfig {
-                workers,
-                ..config.clone()
-            };
-            let runs = u32::from(config.warmup) + config.repeats;
-            let mut walls = Vec::new();
-            for run in 0..runs {
+        for series in model_series {
+            let mut tally = Tally::default();
+            for run in &series.runs {
                 if control.is_cancelled() {
                     break 'models;
                 }
-                let warmup = config.warmup && run == 0;
-                let repeat = run + 1 - u32::from(config.warmup);
-                let detail = match (warmup, config.repeats, workers.filter(|_| config.sweep)) {
-                    (true, _, _) => " (warm-up)".to_string(),
-                    (false, 1, None) => String::new(),
-                    (false, total, None) => format!(" (run {repeat} of {total})"),
-                    (false, total, Some(w)) => {
-                        format!(" ({w} of {most_workers} workers, run {repeat} of {total})")
-                    }
-                };
                 control.reset_progress();
-                dispatch.dispatch(Action::Running(model, detail));
+                dispatch.dispatch(Action::Running(series.model, run.detail.clone()));
                 // Let the page show which model is running before it starts — painted, not just
                 // rendered: a frame painted while the model starts would take the CPU from it
                 // (two starting workers each took ~40% longer to start while it painted), and
                 // the blocking model freezes the page from its first task on.
                 web::clock::next_paint().await;
-                let result = run_model(model, &config, env, control).await;
+                let batch = Batch {
+                    model: series.model,
+                    config: &series.config,
+                    env,
+                    control,
+                };
+                let result = web::run(&batch).await;
                 control.clear_deadlock();
                 if let Some(ms) = control.since_cancel(web::clock::PerformanceClock.now_ms()) {
                     doc.cancel_ms.get_or_insert(ms);
                 }
-                if warmup && result.status == Status::Ok {
-                    continue;
-                }
-                let ok = result.status == Status::Ok;
-                if ok {
-                    walls.push(result.wall_ms);
-                }
-                shown = Some(result);
-                if !ok {
+                if !tally.add(run.warmup, result) {
                     break;
                 }
             }
-            let Some(result) = shown.as_mut() else {
-                continue;
-            };
-            if config.repeats > 1 {
-                result.repeats_ms = walls;
-            }
-            if config.sweep && model.has_workers() && result.status == Status::Ok {
-                doc.scaling.push(ScalingPoint {
-                    model,
-                    workers: result.workers,
-                    wall_ms: result.typical_wall_ms(),
-                    answer_ok: result.answer_ok,
-                });
+            if let Some((result, point)) = tally.finish(series.config.repeats, series.sweep_point) {
+                doc.scaling.extend(point);
+                shown = Some(result);
             }
         }
         if let Some(result) = shown {
@@ -247,19 +215,4 @@ async fn run_models(
         }
     }
     failed
-}
-
-/// Runs one model once.
-async fn run_model(
-    model: Model,
-    config: &RunConfig,
-    env: &Environment,
-    control: &Arc<RunControl>,
-) -> ModelResult {
-    match model {
-        Model::Blocking => web::blocking::run(config, control).await,
-        Model::Async => web::event_loop::run(config, control).await,
-        Model::PoolGil | Model::Pool => web::thread_pool::run(model, config, env, control).await,
-        Model::Processes | Model::Hybrid => web::processes::run(model, config, env, control).await,
-    }
 }

@@ -1,5 +1,8 @@
 //! The page's state and what can happen to it: the reducer the App component dispatches to,
 //! and [`Shared`], the documents the state and the views hold without copying.
+//!
+//! The reducer is pure — it computes the next state and touches nothing outside it; the URL
+//! and the theme follow the state in the App component's effects (`ui::app`).
 
 use std::rc::Rc;
 
@@ -10,7 +13,7 @@ use crate::models::Model;
 use crate::present::presets::Preset;
 use crate::present::url_state::UrlState;
 use crate::report::{Environment, Results};
-use crate::web::location;
+use crate::web::dom::Theme;
 
 /// Where the page is in a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +92,7 @@ pub struct PageState {
     /// Runs finished or loaded so far: an embed posts the results to its host at each.
     pub finished: u32,
     /// `auto`, `light` or `dark`.
-    pub theme: String,
+    pub theme: Theme,
 }
 
 /// Most runs the decision table remembers.
@@ -139,11 +142,9 @@ impl Reducible for PageState {
         match action {
             Action::Edit(edit) => {
                 next.url.config.apply(edit);
-                location::write(&next.url);
             }
             Action::Preset(preset) => {
                 next.url.preset = preset.map(|p| p.name.to_string());
-                location::write(&next.url);
             }
             Action::Start => {
                 next.cancelled = false;
@@ -178,12 +179,7 @@ impl Reducible for PageState {
                 next.results = Some(results);
                 next.finished += 1;
             }
-            Action::NextTheme => {
-                let at = location::THEMES.iter().position(|t| *t == next.theme);
-                let theme = location::THEMES[at.map_or(0, |i| (i + 1) % location::THEMES.len())];
-                location::set_theme(theme);
-                next.theme = theme.to_string();
-            }
+            Action::NextTheme => next.theme = next.theme.next(),
         }
         next.into()
     }

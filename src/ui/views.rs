@@ -116,7 +116,7 @@ pub struct LaterProps {
 /// when it is done, and drawn in one task, after 1024 tasks × 3 models, they made a long task of
 /// 50–120 ms when the VM ran slow (docs/BENCHMARKS.md, B6). Until then it holds a
 /// `data-drawing` placeholder, which the run waits for before it says it is done
-/// (`location::drawing`).
+/// (`web::dom::drawing`).
 ///
 /// Why a chain of timers, one per turn: in this threaded build a future waits for its wake-up
 /// with `Atomics.waitAsync`, whose promises the browser may settle several in one task, so

@@ -4,7 +4,7 @@
 //! scroll or answer a click — the browser's version of a blocking Tornado handler that stops the
 //! server from answering `/` (seed article 002).
 
-use crate::config::RunConfig;
+use super::batch::Batch;
 use crate::core::control::RunControl;
 use crate::core::metrics::Clock;
 use crate::core::record::TaskRecord;
@@ -24,9 +24,12 @@ use crate::workloads::gate::FreeThreading;
 /// queued input (the Cancel button, Escape) is handled there, so a cancel takes effect when the
 /// running task ends, never inside it.
 ///
-/// The caller paints the "running" state first (`ui::run_models` waits for the paint before
+/// The caller paints the "running" state first (`ui::run` waits for the paint before
 /// every model): after that, nothing paints while a task runs.
-pub async fn run(config: &RunConfig, control: &RunControl) -> ModelResult {
+pub async fn run(batch: &Batch<'_>) -> ModelResult {
+    let Batch {
+        config, control, ..
+    } = *batch;
     let clock = PerformanceClock;
     let heartbeat = HeartbeatRecorder::start();
     let t0 = clock.now_ms();

@@ -15,10 +15,9 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::Arc;
 
-use crate::config::{AsyncMode, RunConfig};
-use crate::core::control::RunControl;
+use super::batch::Batch;
+use crate::config::AsyncMode;
 use crate::core::metrics::{self, Clock};
 use crate::core::record::Checked;
 use crate::core::record::TaskRecord;
@@ -38,7 +37,10 @@ const CANCEL_POLL_MS: i32 = 50;
 const TURN_MS: f64 = 4.0;
 
 /// Runs the batch on the instrumented scheduler; `control` can stop it at any await.
-pub async fn run(config: &RunConfig, control: &Arc<RunControl>) -> ModelResult {
+pub async fn run(batch: &Batch<'_>) -> ModelResult {
+    let Batch {
+        config, control, ..
+    } = *batch;
     let clock = PerformanceClock;
     let sliced = config.async_mode == AsyncMode::Cooperative;
     let heartbeat = HeartbeatRecorder::start();

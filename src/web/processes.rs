@@ -28,6 +28,7 @@ use web_sys::{
     WorkerOptions, WorkerType,
 };
 
+use super::batch::Batch;
 use crate::config::{PayloadMode, RunConfig, StartMethod};
 use crate::core::control::RunControl;
 use crate::core::error::{Error, Result};
@@ -631,12 +632,13 @@ async fn start(
 }
 
 /// Runs the batch on isolated workers of the app's worker bundle (see [`run_bundle`]).
-pub async fn run(
-    model: Model,
-    config: &RunConfig,
-    env: &Environment,
-    control: &RunControl,
-) -> ModelResult {
+pub async fn run(batch: &Batch<'_>) -> ModelResult {
+    let Batch {
+        model,
+        config,
+        env,
+        control,
+    } = *batch;
     run_bundle(model, config, env, control, &WorkerBundle::app()).await
 }
 

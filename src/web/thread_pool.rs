@@ -32,6 +32,7 @@ use futures::future::{Either, select};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::batch::Batch;
 use crate::config::Nesting;
 use crate::config::{RunConfig, python_default_workers};
 use crate::core::control::RunControl;
@@ -43,7 +44,7 @@ use crate::models::pool::gil::Gil;
 use crate::models::pool::nested::{self, ChildWork, Job, Starvation, TaskQueue};
 use crate::models::pool::{pool_lane, run_pool_task};
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
-use crate::report::{Environment, ModelResult, Status};
+use crate::report::{ModelResult, Status};
 use crate::web::clock::{self as web_clock, HeartbeatRecorder, PerformanceClock};
 use crate::web::dispatch::{self, Command};
 use crate::web::io::{self, ThreadIo};
@@ -150,12 +151,13 @@ fn with_gate<R>(gil: Option<&Gil>, id_base: u32, body: impl FnOnce(&dyn Gate) ->
 ///
 /// `model` is [`Model::PoolGil`] or [`Model::Pool`]: with the GIL, every task passes through one
 /// [`Gil`] in the shared memory (see `src/models/pool/gil/README.md`); free-threaded, through no lock at all.
-pub async fn run(
-    model: Model,
-    config: &RunConfig,
-    env: &Environment,
-    control: &Arc<RunControl>,
-) -> ModelResult {
+pub async fn run(batch: &Batch<'_>) -> ModelResult {
+    let Batch {
+        model,
+        config,
+        env,
+        control,
+    } = *batch;
     if !env.cross_origin_isolated {
         return ModelResult::failed(
             model,
@@ -206,7 +208,7 @@ pub async fn run(
     // What every job shares, behind one Arc: a job is this and its task's number, so the UI
     // thread's part of a submit is one small allocation (with thousands of tiny tasks, it was
     // the cost per task: docs/BENCHMARKS.md, B5). Each job makes its own steps, on its thread.
-    let batch = Arc::new(Batch {
+    let batch = Arc::new(PoolBatch {
         config: config.clone(),
         control: control.clone(),
         outcomes: outcomes.clone(),
@@ -301,10 +303,9 @@ pub async fn run(
 type Outcome = (TaskRecord, Option<ChildWork>);
 
 /// One run's batch, shared by all its jobs.
-struct Batch {
+struct PoolBatch {
     config: RunConfig,
     control: Arc<RunControl>,
-    /// Where each job reports its outcome; the channel closes when the last job is gone.
     /// Where each job puts its outcome: task `i` in slot `i`.
     outcomes: Arc<[OnceLock<Outcome>]>,
     /// Dropped with the batch, after the last job: closes the page's channel.
@@ -321,7 +322,7 @@ struct Batch {
     t0: f64,
 }
 
-impl Batch {
+impl PoolBatch {
     /// Task `task`'s job body, on a pool thread.
     fn run(&self, task: u32) {
         let (clock, t0) = (PerformanceClock, self.t0);
