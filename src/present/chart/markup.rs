@@ -11,7 +11,9 @@
 
 use std::fmt::Write;
 
-use super::{Bar, LatencyBar, state_label};
+use super::latency::LatencyBar;
+use super::states::{state_class, state_label};
+use super::timeline::Bar;
 
 /// `text` with the five characters that could end an attribute value or start markup replaced
 /// by their character references.
@@ -108,7 +110,7 @@ pub fn timeline_bars(bars: &[Bar], texts: &[String]) -> String {
         let _ = write!(
             out,
             r#"<rect class="bar {}" tabindex="-1""#,
-            super::state_class(bar.state)
+            state_class(bar.state)
         );
         rect_box(&mut out, [bar.x, bar.y, bar.width, bar.height], 2);
         let _ = write!(
