@@ -41,7 +41,8 @@
 //!   a GIL, or none.
 //! * [`config`] — one run's settings, their limits, validation and edits;
 //!   [`config::knobs`] every named choice (the models among them) and the [`config::Choice`]
-//!   trait that names them in URLs and the page.
+//!   trait that names them in URLs and the page; [`config::plan`] a run's series (each model,
+//!   each worker count of a sweep, the warm-up and the repeats), pure so the host tests it.
 //! * [`models`] — what each model means ([`models::Model::info`]), and one folder per model:
 //!   [`models::event_loop`] the async model's single-threaded executor (ready queue, timers,
 //!   yields; design note in `event_loop/README.md`); [`models::pool`] the shared-memory thread
@@ -54,21 +55,26 @@
 //!   [`models::processes::records`] (the page's side of the trace, the IPC report). The
 //!   blocking model has no folder: it is [`workloads::run_steps_blocking`] on the page's thread.
 //! * [`report`] — the results document (`#results-json`), its summaries, and the preset
-//!   reports.
+//!   reports; [`report::series`] how a series' runs fold into what the page shows.
 //! * [`present`] — what the page says, pure so the host tests it: [`present::chart`] the
-//!   geometry of every view and [`present::chart::markup`] their bars as SVG text;
-//!   [`present::python`] the Python each model stands for, and what a result shows;
+//!   geometry of every view (one module each: timeline, comparison, scaling, latency, on the
+//!   shared scale and states) and [`present::chart::markup`] their bars as SVG text;
+//!   [`present::python`] the Python each model stands for ([`present::python::snippet`]) and
+//!   what a result shows ([`present::python::explain`]);
 //!   [`present::decision`] the decision table from the user's own runs beside the seed's;
 //!   [`present::presets`] the seed articles' experiments and their verdicts;
 //!   [`present::url_state`] settings ⇄ query string, tolerant of bad input;
 //!   [`present::export`] the results, a CSV and a Chrome trace out, a results file back in;
 //!   [`present::host`] the commands a documentation page may send an embedded playground.
-//! * `web` (`wasm32`) — the capability probe and the glue of each model: `web::blocking`,
-//!   `web::event_loop`, `web::thread_pool` on `web::threads` (Web Workers sharing the memory)
-//!   and `web::dispatch` (the one thread that calls rayon: the UI thread never may, since it
-//!   cannot block), `web::processes`; `web::io`, `web::clock`, `web::location`.
+//! * `web` (`wasm32`) — the capability probe, `web::run` (the one dispatcher: every model's
+//!   glue is `run(&Batch) -> ModelResult`, `web::batch`) and the glue of each model:
+//!   `web::blocking`, `web::event_loop`, `web::thread_pool` on `web::threads` (Web Workers
+//!   sharing the memory) and `web::dispatch` (the one thread that calls rayon: the UI thread
+//!   never may, since it cannot block), `web::processes` (process, start, payloads, driver,
+//!   worker_side); `web::io`, `web::clock`, `web::location` (the URL), `web::dom` (run state,
+//!   drawing flags, theme).
 //! * `ui` (`wasm32`) — the Yew page: `ui::app` (the component, mounted by `ui::start`),
-//!   `ui::state` (the state and its reducer), `ui::run` (the run loop that calls the models),
+//!   `ui::state` (the state and its pure reducer), `ui::run` (walks the plan through `web::run`),
 //!   `ui::host_api`, and the page's parts (controls, results, share, ticker, views).
 
 #![deny(missing_docs)]
