@@ -1,8 +1,11 @@
 use super::*;
+use crate::config::RunConfig;
 use crate::core::metrics::Heartbeat;
 use crate::core::record::Checked;
 use crate::core::record::TaskRecord;
-use crate::report::Environment;
+use crate::core::trace::Lane;
+use crate::models::Model;
+use crate::report::{Environment, ModelResult, Results};
 
 #[test]
 fn names_are_the_documented_ones_and_unique() {

@@ -1,3 +1,4 @@
+use super::code::{py_int, py_seconds};
 use super::*;
 use crate::config::{AsyncMode, Nesting, PayloadMode, RunConfig, StartMethod};
 use crate::models::Model;
