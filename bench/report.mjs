@@ -60,7 +60,7 @@ const probe = (mb, mode) => browser.payload_probe.find((p) => p.mb === mb && p.m
 const biggest = Math.max(...browser.payloads.map((p) => p.mb));
 const transferPost = probe(biggest, 'transfer')?.post_ms?.median;
 // "serde throughput ≥ pickle": the app's codec for each size (encode + decode, in wasm:
-// tests/codecs.rs) against pickle.dumps + loads. Shown beside it, not part of the target: the
+// benches/codecs.rs) against pickle.dumps + loads. Shown beside it, not part of the target: the
 // page's whole copy way (its serialize + transfer + deserialize legs) against CPython's pickle
 // through a pipe to a worker.
 const pickleMbPerS = (mb) => pickle(mb)?.mb_per_s ?? Infinity;
@@ -211,7 +211,7 @@ ${table(['MB', 'way', 'serialize ms', 'transfer ms', 'deserialize ms', 'total ms
   browser.payloads.map((p) => [p.mb, p.mode, ms(p.serialize_ms), ms(p.transfer_ms), ms(p.deserialize_ms), ms(p.total_ms), f(p.mb_per_s, 0),
     p.mode === 'copy' ? f(pipeMbPerS(p.mb), 0) : '', p.mode === 'copy' ? met(p.mb_per_s >= pipeMbPerS(p.mb)) : '']))}
 
-The copy way's codec, compared in wasm (\`tests/codecs.rs\`, release build). Each candidate turns the
+The copy way's codec, compared in wasm (\`benches/codecs.rs\`, release build). Each candidate turns the
 payloads into something \`postMessage\` can copy (encode) and back into payloads in wasm memory
 (decode). "codec MB/s" counts that pair, timed as \`pickle.dumps\` and \`pickle.loads\` are: back
 to back, after a pair like them. "The copy way" is timed apart, in the page's order, candidate

@@ -3,7 +3,7 @@
 #   1. the kernels natively (cargo bench --bench native: one thread, and rayon on 2 threads),
 #   2. CPython doing the same with concurrent.futures, asyncio and pickle (bench/python/bench.py),
 #   3. the app in headless Chromium, through its own results JSON (bench/browser.mjs), and the
-#      copy way's codec candidates in wasm (tests/codecs.rs),
+#      copy way's codec candidates in wasm (benches/codecs.rs),
 # and writes docs/BENCHMARKS.md and docs/benchmarks.json (bench/report.mjs). About 20 minutes;
 # run it on an otherwise idle machine. `--quick`: small sizes, a few minutes, report in
 # target/bench/ (docs/ untouched). `--quiet`: B2 also times its pools on quiet pages, a
@@ -44,7 +44,7 @@ NATIVE_BIN="$(native_bench --no-run --message-format=json | node -e '
   if (!exe) throw new Error("cargo bench --no-run named no executable for the native bench");
   console.log(exe);')"
 
-step "codecs in wasm (tests/codecs.rs, release)"
+step "codecs in wasm (benches/codecs.rs, release)"
 # The copy way's codec candidates, each round trip checked; one `CODEC {json}` line per shape.
 CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" WASM_BINDGEN_TEST_TIMEOUT=600 \
   cargo test --release --target wasm32-unknown-unknown --test codecs -- --nocapture \

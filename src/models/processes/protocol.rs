@@ -239,7 +239,7 @@ pub enum FromWorker {
 /// From this size on, a payload goes by the copy way as a buffer of its own ([`Payloads::Cloned`]);
 /// below it, serialised together with the request's other payloads ([`Payloads::Serialized`]).
 ///
-/// The fastest codec for each shape, measured in wasm in Chromium (`tests/codecs.rs`; the
+/// The fastest codec for each shape, measured in wasm in Chromium (`benches/codecs.rs`; the
 /// figures are in docs/BENCHMARKS.md, B4): for one payload of 10 or 100 MiB, the structured
 /// clone of the bytes as they are beats postcard by 15-30% end to end (postcard copies them once
 /// more, into its byte string); at 1 MiB the two tie; for 256 payloads of 1 KiB, one postcard

@@ -34,7 +34,7 @@ pub enum Attachments<'a> {
 /// Copies `payloads` out of this instance's memory into buffers for the structured clone to
 /// copy, reusing `staging`'s (the previous request's) when their sizes match. The clone leaves
 /// them the sender's, and a fresh `ArrayBuffer` is the dear part: in wasm in Chromium, copying
-/// 1 MiB into a new one took 0.8 ms, into a reused one 0.2 ms (tests/codecs.rs measures this
+/// 1 MiB into a new one took 0.8 ms, into a reused one 0.2 ms (benches/codecs.rs measures this
 /// function; docs/BENCHMARKS.md, B4).
 pub fn stage<'a>(
     staging: &'a mut Vec<js_sys::Uint8Array>,
