@@ -62,7 +62,8 @@
 //!   [`present::python`] the Python each model stands for ([`present::python::snippet`]) and
 //!   what a result shows ([`present::python::explain`]);
 //!   [`present::decision`] the decision table from the user's own runs beside the seed's;
-//!   [`present::presets`] the seed articles' experiments and their verdicts;
+//!   [`present::presets`] the seed articles' experiments, one file per preset (its claim, runs
+//!   and verdict together);
 //!   [`present::url_state`] settings ⇄ query string, tolerant of bad input;
 //!   [`present::export`] the results, a CSV and a Chrome trace out, a results file back in;
 //!   [`present::host`] the commands a documentation page may send an embedded playground.
@@ -76,6 +77,10 @@
 //! * `ui` (`wasm32`) — the Yew page: `ui::app` (the component, mounted by `ui::start`),
 //!   `ui::state` (the state and its pure reducer), `ui::run` (walks the plan through `web::run`),
 //!   `ui::host_api`, and the page's parts (controls, results, share, ticker, views).
+//!
+//! Tests are placed by scope: a module's unit tests in its sibling `test.rs` (host), the layering
+//! in `tests/layers.rs`, the glue in `tests/browser/` (wasm-bindgen-test, one module per
+//! mechanism), the page in `tests/e2e/` (one file per concern); benchmarks in `benches/`.
 
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]

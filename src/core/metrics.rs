@@ -126,3 +126,6 @@ pub fn timer_resolution_ms(readings: &[f64]) -> Option<f64> {
 
 #[cfg(test)]
 mod test;
+
+#[cfg(test)]
+pub mod fake;

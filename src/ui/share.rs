@@ -31,26 +31,25 @@ pub struct ShareProps {
 }
 
 /// Saves `text` as a file named `name`.
-fn download(name: &str, mime: &str, text: &str) {
+fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let failed = |what: &str| format!("Could not save {name}: the browser refused to {what}.");
     let parts = js_sys::Array::of1(&text.into());
     let options = BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| failed("make the file"))?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(|_| failed("make a link to it"))?;
     let link = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("a").ok())
-        .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok());
-    if let Some(link) = link {
-        link.set_href(&url);
-        link.set_download(name);
-        link.click();
-    }
+        .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok())
+        .ok_or_else(|| failed("make a link to it"))?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // Revoking only frees the blob's URL; the download has already taken the file.
     let _ = Url::revoke_object_url(&url);
+    Ok(())
 }
 
 /// The stylesheet an exported chart carries, so it looks the same outside the page.
@@ -99,69 +98,78 @@ fn standalone_svg(testid: &str) -> Option<(String, f64, f64)> {
     Some((text, width, height))
 }
 
-/// Downloads the chart inside the view `testid` as a standalone SVG file.
-pub fn download_svg(testid: &str) {
-    if let Some((text, _, _)) = standalone_svg(testid) {
-        download(
-            &format!("concurrency-playground-{testid}.svg"),
-            "image/svg+xml",
-            &text,
-        );
-    }
+/// Downloads the chart inside the view `testid` as a standalone SVG file, or says why not.
+pub fn download_svg(testid: &str) -> Result<(), String> {
+    let (text, _, _) = standalone_svg(testid).ok_or_else(|| no_chart(testid))?;
+    download(
+        &format!("concurrency-playground-{testid}.svg"),
+        "image/svg+xml",
+        &text,
+    )
+}
+
+fn no_chart(testid: &str) -> String {
+    format!("Could not save the {testid} chart: it is not drawn (run something first).")
 }
 
 /// Downloads the chart inside the view `testid` as a PNG (at twice its size, on white): the SVG
-/// drawn into a canvas.
-pub fn download_png(testid: &'static str) {
+/// drawn into a canvas. The drawing waits for the image to load, so a failure is reported
+/// through `on_error`.
+pub fn download_png(testid: &'static str, on_error: Callback<String>) {
     let Some((text, width, height)) = standalone_svg(testid) else {
-        return;
+        return on_error.emit(no_chart(testid));
     };
+    let failed = move |what: &str| format!("Could not save the {testid} chart as a PNG: {what}.");
     let document = web_sys::window().and_then(|w| w.document());
     let (Some(document), Ok(image)) = (document, web_sys::HtmlImageElement::new()) else {
-        return;
+        return on_error.emit(failed("this browser cannot make an image here"));
     };
     let source = format!(
         "data:image/svg+xml;charset=utf-8,{}",
         String::from(js_sys::encode_uri_component(&text))
     );
     let drawn = image.clone();
+    let on_fail = on_error.clone();
     let on_load = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let canvas = document
-            .create_element("canvas")
-            .ok()
-            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
-        let Some(canvas) = canvas else { return };
         let scale = 2.0;
-        canvas.set_width((width * scale) as u32);
-        canvas.set_height((height * scale) as u32);
-        let context = canvas
-            .get_context("2d")
+        let drew = (|| {
+            let canvas: web_sys::HtmlCanvasElement =
+                document.create_element("canvas").ok()?.dyn_into().ok()?;
+            canvas.set_width((width * scale) as u32);
+            canvas.set_height((height * scale) as u32);
+            let context: web_sys::CanvasRenderingContext2d =
+                canvas.get_context("2d").ok()??.dyn_into().ok()?;
+            context.set_fill_style_str("#ffffff");
+            context.fill_rect(0.0, 0.0, width * scale, height * scale);
+            context
+                .draw_image_with_html_image_element_and_dw_and_dh(
+                    &drawn,
+                    0.0,
+                    0.0,
+                    width * scale,
+                    height * scale,
+                )
+                .ok()?;
+            canvas.to_data_url_with_type("image/png").ok()
+        })();
+        let link = document
+            .create_element("a")
             .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
-        let Some(context) = context else { return };
-        context.set_fill_style_str("#ffffff");
-        context.fill_rect(0.0, 0.0, width * scale, height * scale);
-        let _ = context.draw_image_with_html_image_element_and_dw_and_dh(
-            &drawn,
-            0.0,
-            0.0,
-            width * scale,
-            height * scale,
-        );
-        if let Ok(url) = canvas.to_data_url_with_type("image/png") {
-            let link = document
-                .create_element("a")
-                .ok()
-                .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok());
-            if let Some(link) = link {
+            .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok());
+        match (drew, link) {
+            (Some(url), Some(link)) => {
                 link.set_href(&url);
                 link.set_download(&format!("concurrency-playground-{testid}.png"));
                 link.click();
             }
+            _ => on_error.emit(failed("the browser could not draw the chart into a canvas")),
         }
     });
+    let on_image_error = wasm_bindgen::closure::Closure::once_into_js(move || {
+        on_fail.emit(failed("the browser could not read the chart as an image"));
+    });
     image.set_onload(Some(on_load.unchecked_ref()));
+    image.set_onerror(Some(on_image_error.unchecked_ref()));
     image.set_src(&source);
 }
 
@@ -207,11 +215,11 @@ pub fn share(props: &ShareProps) -> Html {
         })
     };
     let results = props.results.clone();
-    let export = move |kind: &'static str| {
-        let results = results.clone();
+    let export = |kind: &'static str| {
+        let (results, problem) = (results.clone(), problem.clone());
         Callback::from(move |_: MouseEvent| {
             let Some(r) = &results else { return };
-            match kind {
+            let saved = match kind {
                 "json" => download(
                     "concurrency-playground-results.json",
                     "application/json",
@@ -227,7 +235,9 @@ pub fn share(props: &ShareProps) -> Html {
                     "application/json",
                     &export::chrome_trace(r),
                 ),
-            }
+            };
+            // The same place as an import's problem: both are about this panel's files.
+            problem.set(saved.err());
         })
     };
     let on_pick = {

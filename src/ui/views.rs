@@ -18,19 +18,48 @@ use crate::present::decision;
 use crate::present::python;
 use crate::report::{Results, Status};
 
-/// Buttons that save the chart of view `testid` as an SVG or a PNG file.
-fn svg_button(testid: &'static str) -> Html {
+/// Props of [`ChartDownloads`].
+#[derive(Debug, Properties, PartialEq)]
+struct ChartDownloadsProps {
+    /// The view whose chart the buttons save.
+    testid: &'static str,
+}
+
+/// Buttons that save the chart of view `testid` as an SVG or a PNG file, and say why when the
+/// browser could not make the file.
+#[function_component(ChartDownloads)]
+fn chart_downloads(props: &ChartDownloadsProps) -> Html {
+    let testid = props.testid;
+    let problem = use_state(|| None::<String>);
+    let on_error = {
+        let problem = problem.clone();
+        Callback::from(move |message: String| problem.set(Some(message)))
+    };
+    let save = |png: bool| {
+        let (problem, on_error) = (problem.clone(), on_error.clone());
+        Callback::from(move |_: MouseEvent| {
+            problem.set(None);
+            if png {
+                super::share::download_png(testid, on_error.clone());
+            } else if let Err(message) = super::share::download_svg(testid) {
+                on_error.emit(message);
+            }
+        })
+    };
     html! {
         <>
             <button type="button" class="secondary small" data-testid={format!("svg-{testid}")}
-                onclick={Callback::from(move |_: MouseEvent| super::share::download_svg(testid))}>
+                onclick={save(false)}>
                 { "Download SVG" }
             </button>
             { " " }
             <button type="button" class="secondary small" data-testid={format!("png-{testid}")}
-                onclick={Callback::from(move |_: MouseEvent| super::share::download_png(testid))}>
+                onclick={save(true)}>
                 { "PNG" }
             </button>
+            if let Some(message) = &*problem {
+                <p class="error" role="alert" data-testid={format!("export-error-{testid}")}>{ message }</p>
+            }
         </>
     }
 }
@@ -281,7 +310,7 @@ pub fn timeline(props: &RunProps) -> Html {
                 <button type="button" class="secondary" onclick={pan(-0.25)} aria-label="Pan left">{ "←" }</button>
                 <button type="button" class="secondary" onclick={pan(0.25)} aria-label="Pan right">{ "→" }</button>
                 <button type="button" class="secondary" data-testid="zoom-reset" onclick={reset}>{ "Whole run" }</button>
-                { svg_button("timeline") }
+                <ChartDownloads testid="timeline" />
                 <span class="detail" data-testid="timeline-window">
                     { format!("{} – {}", chart::format_ms(layout.view.start_ms), chart::format_ms(layout.view.end_ms)) }
                 </span>
@@ -328,7 +357,7 @@ pub fn comparison(props: &RunProps) -> Html {
     html! {
         <section class="view" data-testid="comparison" aria-labelledby="comparison-title">
             <h2 id="comparison-title">{ "Wall time" }</h2>
-            { svg_button("comparison") }
+            <ChartDownloads testid="comparison" />
             <p class="hint">{ "The median of the repeats; the whisker spans the fastest to the slowest (set Repeats above 1). Shorter is better." }</p>
             <div class="chart-scroll">
                 <svg viewBox={format!("0 0 {:.0} {:.0}", layout.width, layout.height)} role="img"
@@ -409,7 +438,7 @@ pub fn scaling(props: &RunProps) -> Html {
     html! {
         <section class="view" data-testid="scaling" aria-labelledby="scaling-title">
             <h2 id="scaling-title">{ "Scaling" }</h2>
-            { svg_button("scaling") }
+            <ChartDownloads testid="scaling" />
             <p class="hint">{ "Speedup over one worker as workers are added; dashed grey: perfect scaling; dotted: Amdahl's law fitted to the points (p = the parallel fraction)." }</p>
             <div class="chart-scroll">
                 <svg viewBox={format!("0 0 {:.0} {:.0}", layout.width, layout.height)} role="img"
@@ -509,7 +538,7 @@ pub fn latency(props: &RunProps) -> Html {
     html! {
         <section class="view" data-testid="latency" aria-labelledby="latency-title">
             <h2 id="latency-title">{ "Response times" }</h2>
-            { svg_button("latency") }
+            <ChartDownloads testid="latency" />
             <p class="hint">{ "Every task's wait from submission to result, fastest first — like a load tester's report. A staircase means tasks waited for each other; a flat top means they ran side by side." }</p>
             <label class="toolbar">
                 { "Model " }

@@ -3,6 +3,7 @@ use futures::executor::block_on;
 use super::*;
 use crate::core::control::RunControl;
 use crate::core::metrics::SystemClock;
+use crate::core::metrics::fake::ManualClock;
 use crate::workloads::gate::FreeThreading;
 use crate::workloads::io::HostIo;
 
@@ -440,21 +441,16 @@ fn an_io_wait_sleeps_until_the_clock_confirms_it() {
 fn an_io_wait_that_returns_early_is_a_wrong_answer() {
     // A frozen clock: no time passes, so the confirmation reports the 0 ms really waited, which
     // the oracle rejects.
-    struct Frozen;
-    impl Clock for Frozen {
-        fn now_ms(&self) -> f64 {
-            5.0
-        }
-    }
-    let deadline = io::Deadline::start(30, &Frozen);
-    assert_eq!(deadline.remaining(&Frozen), Some(30.0));
-    assert_eq!(deadline.confirmed(&Frozen), 0);
+    let frozen = ManualClock::at(5.0);
+    let deadline = io::Deadline::start(30, &frozen);
+    assert_eq!(deadline.remaining(&frozen), Some(30.0));
+    assert_eq!(deadline.confirmed(&frozen), 0);
     let spec = WorkloadSpec {
         kind: WorkloadKind::Io,
         n: 30,
     };
     assert_eq!(
-        Checked::of(&spec, deadline.confirmed(&Frozen)),
+        Checked::of(&spec, deadline.confirmed(&frozen)),
         Checked {
             answer: 0,
             ok: false,

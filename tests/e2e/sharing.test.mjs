@@ -13,7 +13,7 @@ import { suite, open, results, ARTIFACTS } from './browser.mjs';
 
 const world = suite({ plain: true });
 
-test('export and import: JSON re-renders the same views; CSV, Perfetto trace and SVG download', async () => {
+test('export and import: JSON re-renders the same views; CSV, Perfetto trace, SVG and PNG download, and a failed export says why', async () => {
   let { page, errors } = await open(world.context, `${world.isolated.url}?workload=cpu&n=70&tasks=3&models=blocking,pool_gil,processes&autorun=1`);
   const { doc } = await results(page);
   const saved = async (testid) => {
@@ -37,6 +37,12 @@ test('export and import: JSON re-renders the same views; CSV, Perfetto trace and
   const png = (await import('node:fs')).readFileSync((await saved('png-timeline')).path);
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
   const bars = await page.$$eval('[data-testid="timeline-svg"] rect.bar', (els) => els.length);
+  // An export that cannot be made says so in the page (here: no chart left to save).
+  await page.$$eval('[data-testid="timeline"] svg', (els) => els.forEach((el) => el.remove()));
+  await page.click('[data-testid="png-timeline"]');
+  assert.match(await page.textContent('[data-testid="export-error-timeline"]'), /Could not save the timeline chart: it is not drawn/);
+  await page.click('[data-testid="svg-timeline"]');
+  assert.match(await page.textContent('[data-testid="export-error-timeline"]'), /Could not save the timeline chart/);
   await page.close();
 
   // A fresh page loads the file and draws the same run.

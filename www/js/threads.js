@@ -29,15 +29,21 @@ export function spawnThread(mainJS, module, memory, ptr) {
   threadUrl ??= URL.createObjectURL(new Blob([THREAD_SRC], { type: 'text/javascript' }));
   const worker = new Worker(threadUrl, { type: 'module' });
   return new Promise((resolve, reject) => {
+    // A thread that failed to start is terminated here: nothing else holds it, and a worker that
+    // failed to load would otherwise live on beside the pool that gave up on it.
+    const fail = (message) => {
+      worker.terminate();
+      reject(new Error(message));
+    };
     worker.addEventListener('message', function started({ data }) {
       if (data?.type === 'cp_thread_ready') {
         worker.removeEventListener('message', started);
         resolve(worker);
       } else if (data?.type === 'cp_thread_failed') {
-        reject(new Error(data.message));
+        fail(data.message);
       }
     });
-    worker.addEventListener('error', (e) => reject(new Error(e.message || 'thread worker failed to load')));
+    worker.addEventListener('error', (e) => fail(e.message || 'thread worker failed to load'));
     worker.postMessage({ type: 'cp_thread_start', mainJS, module, memory, ptr });
   });
 }

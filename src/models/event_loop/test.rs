@@ -6,26 +6,10 @@ use std::rc::Rc;
 use std::future::Future;
 
 use super::*;
-
-/// A clock that only moves when told to: by the driver when idle, by a task to stand for CPU
-/// time it spent.
-#[derive(Debug, Clone, Default)]
-struct FakeClock(Rc<Cell<f64>>);
-
-impl FakeClock {
-    fn advance(&self, ms: f64) {
-        self.0.set(self.0.get() + ms);
-    }
-}
-
-impl Clock for FakeClock {
-    fn now_ms(&self) -> f64 {
-        self.0.get()
-    }
-}
+use crate::core::metrics::fake::{ManualClock, SteppingClock};
 
 /// Drives the scheduler to the end, jumping the clock to the next timer when idle.
-fn run_to_completion(scheduler: &mut Scheduler<FakeClock>) {
+fn run_to_completion(scheduler: &mut Scheduler<ManualClock>) {
     loop {
         match scheduler.tick() {
             Tick::Ran(_) => {}
@@ -33,7 +17,7 @@ fn run_to_completion(scheduler: &mut Scheduler<FakeClock>) {
                 until_ms: Some(until_ms),
             } => {
                 let clock = scheduler.clock().clone();
-                clock.0.set(until_ms.max(clock.now_ms()));
+                clock.set(until_ms.max(clock.now_ms()));
             }
             Tick::Idle { until_ms: None } => panic!("no external waits in these tests"),
             Tick::Done => break,
@@ -47,7 +31,7 @@ fn states(segments: &[Segment]) -> Vec<State> {
 
 #[test]
 fn yielding_tasks_take_turns_in_fifo_order() {
-    let mut s = Scheduler::new(FakeClock::default());
+    let mut s = Scheduler::new(ManualClock::default());
     for _ in 0..3 {
         let h = s.handle();
         s.spawn(async move {
@@ -63,7 +47,7 @@ fn yielding_tasks_take_turns_in_fifo_order() {
 #[test]
 fn gather_of_sleeps_takes_the_longest_not_the_sum() {
     // Seed 001: tasks A, B, C sleep 2, 3 and 1 s; asyncio.gather finishes in 3 s, not 6.
-    let clock = FakeClock::default();
+    let clock = ManualClock::default();
     let mut s = Scheduler::new(clock.clone());
     let finished = Rc::new(RefCell::new(Vec::new()));
     for (name, secs) in [("A", 2.0), ("B", 3.0), ("C", 1.0)] {
@@ -87,7 +71,7 @@ fn gather_of_sleeps_takes_the_longest_not_the_sum() {
 #[test]
 fn a_task_that_never_awaits_holds_the_loop_while_the_others_wait() {
     // Seed 001's warning: a blocking step inside a coroutine stalls every other task.
-    let clock = FakeClock::default();
+    let clock = ManualClock::default();
     let mut s = Scheduler::new(clock.clone());
     let (h, c) = (s.handle(), clock.clone());
     s.spawn(async move {
@@ -112,7 +96,7 @@ fn a_task_that_never_awaits_holds_the_loop_while_the_others_wait() {
 
 #[test]
 fn cooperative_cpu_work_interleaves_and_records_ready_time() {
-    let clock = FakeClock::default();
+    let clock = ManualClock::default();
     let mut s = Scheduler::new(clock.clone());
     for _ in 0..2 {
         let (h, c) = (s.handle(), clock.clone());
@@ -145,7 +129,7 @@ fn cooperative_cpu_work_interleaves_and_records_ready_time() {
 fn the_kernels_run_as_scheduler_tasks() {
     use crate::core::control::RunControl;
     use crate::workloads::{self, WorkloadKind, WorkloadSpec};
-    let clock = FakeClock::default();
+    let clock = ManualClock::default();
     let mut s = Scheduler::new(clock.clone());
     let answers = Rc::new(RefCell::new(Vec::new()));
     for _ in 0..2 {
@@ -188,7 +172,7 @@ fn the_kernels_run_as_scheduler_tasks() {
 
 #[test]
 fn an_external_wait_parks_the_task_until_its_future_wakes_it() {
-    let clock = FakeClock::default();
+    let clock = ManualClock::default();
     let mut s = Scheduler::new(clock.clone());
     let (tx, rx) = futures::channel::oneshot::channel::<u64>();
     let got = Rc::new(Cell::new(0));
@@ -245,7 +229,7 @@ impl Future for WakesLater {
 
 #[test]
 fn a_late_wake_up_does_not_wake_the_driver_of_an_idle_loop() {
-    let clock = FakeClock::default();
+    let clock = ManualClock::default();
     let mut s = Scheduler::new(clock.clone());
     let h = s.handle();
     s.spawn(async move { h.sleep_until(10.0).await });
@@ -283,32 +267,21 @@ fn a_late_wake_up_does_not_wake_the_driver_of_an_idle_loop() {
     assert_eq!(s.tick(), Tick::Done);
 }
 
-/// Counts its readings (a tiny task's cost is mostly bookkeeping; clock readings are part of it).
-#[derive(Debug, Clone, Default)]
-struct CountingClock(Rc<Cell<u32>>);
-
-impl Clock for CountingClock {
-    fn now_ms(&self) -> f64 {
-        self.0.set(self.0.get() + 1);
-        f64::from(self.0.get())
-    }
-}
-
 #[test]
 fn back_to_back_ticks_read_the_clock_once_each_and_chain_their_times() {
-    let clock = CountingClock::default();
+    let clock = SteppingClock::default();
     let mut s = Scheduler::new(clock.clone());
     for _ in 0..3 {
         s.spawn(async {});
     }
-    assert_eq!(clock.0.get(), 3, "one reading per spawn");
+    assert_eq!(clock.reads(), 3, "one reading per spawn");
     let mut now_ms = clock.now_ms();
     for id in 0..3 {
         assert_eq!(s.tick_at(now_ms), Tick::Ran(id));
         now_ms = s.last_end_ms();
     }
     assert_eq!(
-        clock.0.get(),
+        clock.reads(),
         7,
         "one reading per tick: when its task stopped"
     );

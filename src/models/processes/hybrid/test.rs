@@ -2,26 +2,27 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use super::*;
+use crate::core::metrics::fake::ManualClock;
 use crate::workloads::count_loop::SLICE;
 
 /// A fake clock: one slice of work takes 1 ms (the test's `on_slice` advances it), a sleep
 /// takes exactly as long as asked.
 #[derive(Clone, Default)]
 struct Fake {
-    now: Rc<Cell<f64>>,
+    now: ManualClock,
     /// Set by a sleep: the progress tick after it is not a slice of work.
     slept: Rc<Cell<bool>>,
 }
 
 impl Clock for Fake {
     fn now_ms(&self) -> f64 {
-        self.now.get()
+        self.now.now_ms()
     }
 }
 
 impl Fake {
     fn advance(&self, ms: f64) {
-        self.now.set(self.now.get() + ms);
+        self.now.advance(ms);
     }
 
     /// The progress tick: after a slice of work, 1 ms has passed.

@@ -1,23 +1,10 @@
-use std::cell::Cell;
-
 use super::*;
-use crate::core::metrics::Clock;
+use crate::core::metrics::fake::SteppingClock;
 use crate::core::trace::State;
 use crate::models::processes::records::{RoundTrip, chunk_records};
 use crate::models::processes::worker::{handle, handle_message, take_reserved};
 use crate::workloads::WorkloadKind;
 use crate::workloads::io::HostIo;
-
-/// A clock that advances one millisecond per reading.
-struct Ticking(Cell<f64>);
-
-impl Clock for Ticking {
-    fn now_ms(&self) -> f64 {
-        let t = self.0.get() + 1.0;
-        self.0.set(t);
-        t
-    }
-}
 
 fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
     let spec = WorkloadSpec {
@@ -178,7 +165,7 @@ fn the_handshake_checks_the_version() {
 
 #[test]
 fn the_worker_body_runs_and_times_a_task() {
-    let clock = Ticking(Cell::new(0.0));
+    let clock = SteppingClock::default();
     let spec = WorkloadSpec {
         kind: WorkloadKind::Primes,
         n: 1000,
@@ -233,7 +220,7 @@ fn the_worker_body_runs_and_times_a_task() {
 
 #[test]
 fn the_worker_body_refuses_an_invalid_task() {
-    let clock = Ticking(Cell::new(0.0));
+    let clock = SteppingClock::default();
     let spec = WorkloadSpec {
         kind: WorkloadKind::Primes,
         n: 1001,
@@ -273,7 +260,7 @@ fn the_worker_body_refuses_an_invalid_task() {
 fn the_cell_is_per_instance_state() {
     // On the host there is one instance, so a write is visible to the next read; the browser
     // test shows that a second worker does *not* see it.
-    let clock = Ticking(Cell::new(0.0));
+    let clock = SteppingClock::default();
     assert_eq!(
         handle(
             ToWorker::SetCell { value: 77 },
@@ -300,7 +287,7 @@ fn the_cell_is_per_instance_state() {
 
 #[test]
 fn a_long_task_reports_every_slice() {
-    let clock = Ticking(Cell::new(0.0));
+    let clock = SteppingClock::default();
     let spec = WorkloadSpec {
         kind: WorkloadKind::Count,
         n: 3 * crate::workloads::count_loop::SLICE,
@@ -349,7 +336,7 @@ fn the_copy_way_clones_large_payloads_and_serialises_small_ones() {
 
 #[test]
 fn reserved_buffers_are_taken_once_in_place() {
-    let clock = Ticking(Cell::new(0.0));
+    let clock = SteppingClock::default();
     let FromWorker::Reserved { slots } = handle(
         ToWorker::Reserve {
             sizes: vec![16, 32],
