@@ -5,6 +5,12 @@
 // This is the technique of wasm-bindgen-rayon's startWorkers, one thread at a time, so a pool of
 // any size can be built and torn down while the page lives (wasm-bindgen-rayon only builds the
 // one global pool: its issues #20 and #29).
+//
+// Threads and isolated workers ("processes", process_boot.js) boot differently on purpose, as
+// threads and processes do: a thread joins the page's instance (the same module and shared
+// memory, one closure pointer to run, ready or failed and nothing more), while a process makes
+// an instance of its own and speaks the typed protocol (the cp_ready handshake with its
+// start-up legs). One script for both would make each carry the other's branches.
 const THREAD_SRC = `
 self.addEventListener('message', async function start({ data }) {
   if (data == null || data.type !== 'cp_thread_start') return;
