@@ -39,17 +39,25 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|_| failed("make the file"))?;
     let url = Url::create_object_url_with_blob(&blob).map_err(|_| failed("make a link to it"))?;
-    let link = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok())
-        .ok_or_else(|| failed("make a link to it"))?;
-    link.set_href(&url);
-    link.set_download(name);
-    link.click();
+    let saved = save_link(&url, name).ok_or_else(|| failed("make a link to it"));
     // Revoking only frees the blob's URL; the download has already taken the file.
     let _ = Url::revoke_object_url(&url);
-    Ok(())
+    saved
+}
+
+/// Saves what `url` holds as a file named `name`, by clicking a download link to it; `None`
+/// when the browser would not make the link.
+fn save_link(url: &str, name: &str) -> Option<()> {
+    let link: HtmlAnchorElement = web_sys::window()?
+        .document()?
+        .create_element("a")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    link.set_href(url);
+    link.set_download(name);
+    link.click();
+    Some(())
 }
 
 /// The stylesheet an exported chart carries, so it looks the same outside the page.
@@ -152,17 +160,11 @@ pub fn download_png(testid: &'static str, on_error: Callback<String>) {
                 .ok()?;
             canvas.to_data_url_with_type("image/png").ok()
         })();
-        let link = document
-            .create_element("a")
-            .ok()
-            .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok());
-        match (drew, link) {
-            (Some(url), Some(link)) => {
-                link.set_href(&url);
-                link.set_download(&format!("concurrency-playground-{testid}.png"));
-                link.click();
-            }
-            _ => on_error.emit(failed("the browser could not draw the chart into a canvas")),
+        let Some(url) = drew else {
+            return on_error.emit(failed("the browser could not draw the chart into a canvas"));
+        };
+        if save_link(&url, &format!("concurrency-playground-{testid}.png")).is_none() {
+            on_error.emit(failed("the browser refused to make a link to it"));
         }
     });
     let on_image_error = wasm_bindgen::closure::Closure::once_into_js(move || {
