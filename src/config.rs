@@ -5,12 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::choice::Choice;
 use crate::core::error::{Error, Result};
 use crate::workloads::{self, WorkloadKind, WorkloadSpec};
 
 pub mod knobs;
 pub mod plan;
-pub use knobs::{AsyncMode, Choice, Model, Nesting, PayloadMode, StartMethod};
+pub use knobs::{AsyncMode, Model, Nesting, PayloadMode, StartMethod};
 
 /// Most tasks in one batch.
 pub const MAX_TASKS: u32 = 1024;

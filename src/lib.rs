@@ -27,7 +27,8 @@
 //! # Crate map
 //!
 //! * [`core`] — the ground floor, depending on nothing else here:
-//!   [`core::error`] the crate's error type, rendered in the page as data;
+//!   [`core::error`] the crate's error type, rendered in the page as data; [`core::choice`] the
+//!   trait of every named setting (an id in URLs, a label in the page);
 //!   [`core::metrics`] the clock seam and the statistics (heartbeat gaps, distributions, timer
 //!   resolution); [`core::trace`] the states and segments every model records, on one clock;
 //!   [`core::record`] a task's checked answer and its record; [`core::control`] progress,
@@ -37,11 +38,10 @@
 //!   resumable runners, and the step runners (one blocking, one async);
 //!   [`workloads::timed`] `cpu:n`, n ms of a task's own computing on any machine (the design
 //!   note on what counts as running time is there); [`workloads::io`] the seam through which
-//!   each model waits and fetches its own way; [`workloads::gate`] the seam where a task meets
+//!   each model waits and fetches its own way, and the one `IoStep` they all drive; [`workloads::gate`] the seam where a task meets
 //!   a GIL, or none.
 //! * [`config`] — one run's settings, their limits, validation and edits;
-//!   [`config::knobs`] every named choice (the models among them) and the [`config::Choice`]
-//!   trait that names them in URLs and the page; [`config::plan`] a run's series (each model,
+//!   [`config::knobs`] every named choice (the models among them); [`config::plan`] a run's series (each model,
 //!   each worker count of a sweep, the warm-up and the repeats), pure so the host tests it.
 //! * [`models`] — what each model means ([`models::Model::info`]), and one folder per model:
 //!   [`models::event_loop`] the async model's single-threaded executor (ready queue, timers,

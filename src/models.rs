@@ -6,6 +6,7 @@ pub mod pool;
 pub mod processes;
 
 pub use crate::config::Model;
+use crate::core::choice::Choice;
 
 /// Static facts about a [`Model`], for the page and the results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,10 +79,24 @@ impl Model {
             },
         }
     }
+}
 
-    /// Parses [`ModelInfo::id`].
-    pub fn from_id(id: &str) -> Option<Model> {
-        Model::ALL.into_iter().find(|m| m.info().id == id)
+/// Its identifier and label are its [`ModelInfo`]'s.
+impl Choice for Model {
+    /// All models, in the order the page shows them.
+    const ALL: &'static [Model] = &[
+        Model::Blocking,
+        Model::Async,
+        Model::PoolGil,
+        Model::Pool,
+        Model::Processes,
+        Model::Hybrid,
+    ];
+    fn id(self) -> &'static str {
+        self.info().id
+    }
+    fn label(self) -> &'static str {
+        self.info().label
     }
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::RunConfig;
 use crate::core::control::RunControl;
+use crate::core::error::Error;
 use crate::core::metrics::{Distribution, Heartbeat};
 use crate::core::record::TaskRecord;
 use crate::core::trace::{Lane, LaneRecord, Segment, State, time_in};
@@ -372,8 +373,15 @@ impl ModelResult {
         self
     }
 
-    /// A result for a model that did not run (`Unavailable`) or failed (`Error`).
-    pub fn failed(model: Model, config: &RunConfig, status: Status, message: String) -> Self {
+    /// A result for a model that could not run ([`Error::Unavailable`]: status `Unavailable`, its
+    /// reason as the message) or failed (any other error: status `Error`). The error is carried
+    /// this far whole, and becomes the schema's text here, once.
+    pub fn failed(model: Model, config: &RunConfig, error: Error) -> Self {
+        let (status, message) = match error {
+            // The status already says "unavailable": the message is the reason alone.
+            Error::Unavailable(why) => (Status::Unavailable, why),
+            other => (Status::Error, other.to_string()),
+        };
         ModelResult {
             model,
             status,

@@ -20,13 +20,14 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::choice::Choice;
 use crate::core::control::RunControl;
 use crate::core::error::{Error, Result};
 use crate::core::metrics::Clock;
 use crate::core::record::Checked;
 use crate::core::trace::State;
 use crate::workloads::gate::Gate;
-use io::{AsyncIo, BlockingIo};
+use io::{AsyncIo, BlockingIo, IoNext};
 pub use timed::TimedCpu;
 
 /// Which kernel a task runs.
@@ -55,9 +56,9 @@ pub enum WorkloadKind {
     Fetch,
 }
 
-impl WorkloadKind {
+impl Choice for WorkloadKind {
     /// Every kind, in the order the page lists them.
-    pub const ALL: [WorkloadKind; 8] = [
+    const ALL: &'static [WorkloadKind] = &[
         WorkloadKind::Count,
         WorkloadKind::Cpu,
         WorkloadKind::Primes,
@@ -69,7 +70,7 @@ impl WorkloadKind {
     ];
 
     /// The identifier used in URLs and the results JSON.
-    pub fn id(self) -> &'static str {
+    fn id(self) -> &'static str {
         match self {
             WorkloadKind::Count => "count",
             WorkloadKind::Cpu => "cpu",
@@ -82,13 +83,8 @@ impl WorkloadKind {
         }
     }
 
-    /// Parses [`WorkloadKind::id`].
-    pub fn from_id(id: &str) -> Option<WorkloadKind> {
-        WorkloadKind::ALL.into_iter().find(|k| k.id() == id)
-    }
-
     /// A human label for the picker.
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             WorkloadKind::Count => "Count loop (the seed's heavy_func)",
             WorkloadKind::Cpu => "CPU-bound: compute for n ms (the count loop, timed)",
@@ -100,7 +96,9 @@ impl WorkloadKind {
             WorkloadKind::Fetch => "I/O-bound: fetch a same-origin file n times",
         }
     }
+}
 
+impl WorkloadKind {
     /// The default size: 250 ms of computing for `cpu` (the default experiment), the seed's
     /// 100 000 000 iterations for the count loop; for the others, a size that takes a fraction
     /// of a second on a 2020s core.
@@ -262,6 +260,15 @@ impl WorkloadSpec {
         (self.kind == WorkloadKind::Data).then(|| self.n * 1024)
     }
 
+    /// This step's I/O, started now; `None` for a CPU or data step (see [`WorkloadSpec::runner`]).
+    pub fn io_step(&self, clock: &impl Clock) -> Option<io::IoStep> {
+        match self.kind {
+            WorkloadKind::Io => Some(io::IoStep::wait(self.n, clock)),
+            WorkloadKind::Fetch => Some(io::IoStep::fetch(self.n)),
+            _ => None,
+        }
+    }
+
     /// A fresh runner positioned at the start of this task; `None` for an I/O wait, which
     /// computes nothing.
     pub fn runner(&self) -> Option<Runner> {
@@ -411,48 +418,27 @@ pub fn run_blocking(
     if control.is_cancelled() {
         return None;
     }
-    let waited = match spec.kind {
-        WorkloadKind::Io => {
-            let start = clock.now_ms();
-            let deadline = io::Deadline::start(spec.n, clock);
-            while let Some(ms) = deadline.remaining(clock) {
-                if control.is_cancelled() {
-                    return None;
-                }
-                io.sleep(ms.min(io::POLL_MS));
-                control.tick();
-                on_slice();
+    if let Some(mut step) = spec.io_step(clock) {
+        let start = clock.now_ms();
+        let answer = loop {
+            if control.is_cancelled() {
+                return None;
             }
-            on_segment(State::WaitIo, start, clock.now_ms());
-            Some(Checked::of(spec, deadline.confirmed(clock)))
-        }
-        WorkloadKind::Fetch => {
-            let start = clock.now_ms();
-            let mut bytes = 0;
-            for _ in 0..spec.n {
-                if control.is_cancelled() {
-                    return None;
-                }
-                // A failed request leaves the byte count short: the oracle reports it.
-                let Ok(got) = io.fetch(io::SAMPLE_PATH) else {
-                    break;
-                };
-                bytes += got;
-                control.tick();
-                on_slice();
+            match step.next(clock) {
+                IoNext::Sleep(ms) => io.sleep(ms),
+                IoNext::Fetch(path) => step.fetched(io.fetch(path)),
+                IoNext::Done(answer) => break answer,
             }
-            on_segment(State::WaitIo, start, clock.now_ms());
-            Some(Checked::of(spec, bytes))
-        }
-        _ => None,
-    };
-    if let Some(checked) = waited {
+            control.tick();
+            on_slice();
+        };
+        on_segment(State::WaitIo, start, clock.now_ms());
         // Back from the wait: take the lock to "return into Python", then let go.
         if let Some((start, end)) = gate.acquire() {
             on_segment(State::WaitGil, start, end);
         }
         gate.release();
-        return Some(checked);
+        return Some(Checked::of(spec, answer));
     }
     // The lock first: making a payload is Python work too.
     let mut mark = match gate.acquire() {
@@ -506,33 +492,18 @@ where
     F: Future<Output = ()>,
     P: FnMut(),
 {
-    match spec.kind {
-        WorkloadKind::Io => {
-            let deadline = io::Deadline::start(spec.n, clock);
-            while let Some(ms) = deadline.remaining(clock) {
-                io.sleep(ms.min(io::POLL_MS)).await;
-                control.tick();
-                if control.is_cancelled() {
-                    return None;
-                }
+    if let Some(mut step) = spec.io_step(clock) {
+        loop {
+            match step.next(clock) {
+                IoNext::Sleep(ms) => io.sleep(ms).await,
+                IoNext::Fetch(path) => step.fetched(io.fetch(path).await),
+                IoNext::Done(answer) => return Some(Checked::of(spec, answer)),
             }
-            return Some(Checked::of(spec, deadline.confirmed(clock)));
-        }
-        WorkloadKind::Fetch => {
-            let mut bytes = 0;
-            for _ in 0..spec.n {
-                let Ok(got) = io.fetch(io::SAMPLE_PATH).await else {
-                    break;
-                };
-                bytes += got;
-                control.tick();
-                if control.is_cancelled() {
-                    return None;
-                }
+            control.tick();
+            if control.is_cancelled() {
+                return None;
             }
-            return Some(Checked::of(spec, bytes));
         }
-        _ => {}
     }
     let mut runner = spec.runner().expect("a CPU kernel");
     loop {

@@ -4,6 +4,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use playground::core::choice::Choice;
 use playground::models::processes::protocol::{decode_payloads, encode_payloads};
 use playground::workloads::{self, WorkloadKind, WorkloadSpec, data};
 use rayon::prelude::*;

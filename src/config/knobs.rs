@@ -1,9 +1,10 @@
-//! Every setting that is one of a few named values: the [`Choice`] trait (an identifier in URLs
-//! and the results, a label for the page) and the enums that implement it, the models among
-//! them. They sit below the models so that a run's settings can name them; what each model
+//! Every setting that is one of a few named values: the enums that implement [`Choice`] (an
+//! identifier in URLs and the results, a label for the page), the models among them. They sit below the models so that a run's settings can name them; what each model
 //! *means* is said in [`crate::models`].
 
 use serde::{Deserialize, Serialize};
+
+use crate::core::choice::Choice;
 
 /// A way of running a batch of tasks in the browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -33,16 +34,6 @@ pub enum Model {
 }
 
 impl Model {
-    /// All models, in the order the page shows them.
-    pub const ALL: [Model; 6] = [
-        Model::Blocking,
-        Model::Async,
-        Model::PoolGil,
-        Model::Pool,
-        Model::Processes,
-        Model::Hybrid,
-    ];
-
     /// The models a run compares unless told otherwise: one per Python tool. The hybrid is
     /// opt-in (the tornado-siege preset runs it).
     pub const DEFAULT: [Model; 5] = [
@@ -130,20 +121,6 @@ pub enum StartMethod {
     Forkserver,
     /// Workers started by an earlier run are reused: a long-lived pool, no start-up at all.
     Warm,
-}
-
-/// A choice with an identifier in URLs and the results, and a label for the page.
-pub trait Choice: Sized + Copy + PartialEq + 'static {
-    /// Every value, in page order.
-    const ALL: &'static [Self];
-    /// The identifier in URLs.
-    fn id(self) -> &'static str;
-    /// A short label for the page.
-    fn label(self) -> &'static str;
-    /// Parses [`Choice::id`].
-    fn from_id(id: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|c| c.id() == id)
-    }
 }
 
 impl Choice for PayloadMode {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::choice::Choice;
 
 #[test]
 fn the_page_says_what_the_milliseconds_are_here() {
@@ -29,7 +30,7 @@ fn a_batch_of_payloads_over_the_memory_cap_is_refused_in_mib() {
 
 #[test]
 fn every_default_batch_fits_the_work_cap() {
-    for kind in WorkloadKind::ALL {
+    for &kind in WorkloadKind::ALL {
         let config = RunConfig {
             workload: kind,
             n: kind.default_size(),

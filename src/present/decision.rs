@@ -149,7 +149,7 @@ pub struct DecisionRow {
 /// answer or a cancelled run says nothing about a model. A model's time in a class is its best
 /// (minimum) over runs, and within a run over its repeats, so one noisy run does not decide a
 /// row. Rows come in [`WorkloadClass::ALL`] order, one per class with any counted result; ties
-/// go to the model listed first in [`Model::ALL`]. The page keeps its runs shared (`Rc`), hence
+/// go to the model listed first in `Model::ALL`. The page keeps its runs shared (`Rc`), hence
 /// any `Borrow<Results>`.
 pub fn decision_table<R: Borrow<Results>>(history: &[R]) -> Vec<DecisionRow> {
     WorkloadClass::ALL

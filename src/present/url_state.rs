@@ -5,9 +5,8 @@
 //! and the setting falls back to its default. A URL pasted into docs must never kill the page.
 
 use crate::config::Nesting;
-use crate::config::{
-    AsyncMode, Choice, DEFAULT_STALL_S, PayloadMode, RunConfig, StartMethod, TOTAL_WORK,
-};
+use crate::config::{AsyncMode, DEFAULT_STALL_S, PayloadMode, RunConfig, StartMethod, TOTAL_WORK};
+use crate::core::choice::Choice;
 use crate::core::error::Error;
 use crate::models::Model;
 use crate::workloads::{WorkloadKind, WorkloadSpec};
@@ -83,7 +82,11 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
                         Some(_) => {}
                         None => notices.push(format!(
                             "Unknown model `{id}` ignored (known: {}).",
-                            Model::ALL.map(|m| m.info().id).join(", ")
+                            Model::ALL
+                                .iter()
+                                .map(|m| m.id())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )),
                     }
                 }

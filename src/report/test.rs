@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::error::Error;
 use crate::core::record::Checked;
 use crate::workloads::WorkloadKind;
 
@@ -142,7 +143,7 @@ fn the_summary_has_throughput_latency_busy_lanes_and_speedup() {
         [1.0, 1.0]
     );
 
-    let failed = ModelResult::failed(Model::Processes, &config(4), Status::Error, "x".into());
+    let failed = ModelResult::failed(Model::Processes, &config(4), Error::Runtime("x".into()));
     let doc = Results::of(Environment::bare(true, 2), vec![blocking, pool, failed]);
     let speedups: Vec<_> = doc
         .models

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use gloo_events::EventListener;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -89,26 +91,17 @@ pub fn app() -> Html {
     {
         let cancel = cancel.clone();
         use_effect_with((), move |()| {
-            let listener = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
-                move |e: web_sys::KeyboardEvent| {
-                    if e.key() == "Escape" {
+            // Taken off when the App unmounts: dropping the guard removes the listener.
+            let listener = web_sys::window().and_then(|w| w.document()).map(|d| {
+                EventListener::new(&d, "keydown", move |e| {
+                    if e.dyn_ref::<web_sys::KeyboardEvent>()
+                        .is_some_and(|e| e.key() == "Escape")
+                    {
                         cancel.emit(());
                     }
-                },
-            );
-            let document = web_sys::window().and_then(|w| w.document());
-            if let Some(d) = &document {
-                let _ = d
-                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(d) = &document {
-                    let _ = d.remove_event_listener_with_callback(
-                        "keydown",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-            }
+                })
+            });
+            move || drop(listener)
         });
     }
 
@@ -139,75 +132,69 @@ pub fn app() -> Html {
         let allowed = state.url.origins.clone();
         use_effect_with((), move |()| {
             let window = web_sys::window();
-            let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-                move |e: web_sys::MessageEvent| {
-                    let origin = e.origin();
-                    let Some(source) = e.source() else {
-                        return;
-                    };
-                    // Our own workers' messages never arrive here; other frames' do. Ignore
-                    // what is not from an allowed origin without answering.
-                    if !crate::present::host::origin_allowed(&origin, &allowed) {
-                        return;
-                    }
-                    let text = js_sys::JSON::stringify(&e.data())
-                        .ok()
-                        .and_then(|t| t.as_string())
-                        .unwrap_or_default();
-                    let reply = |message: &str| post_to(&source, &origin, message);
-                    match crate::present::host::parse(&text) {
-                        Ok(message) => {
-                            *host.borrow_mut() = Some((source.clone(), origin.clone()));
-                            match message {
-                                crate::present::host::HostMessage::SelectPreset { preset } => {
-                                    dispatcher.dispatch(Action::Preset(
-                                        crate::present::presets::find(&preset),
-                                    ))
-                                }
-                                // After the preset's selection has rendered.
-                                crate::present::host::HostMessage::Run {} => {
-                                    let start = start.clone();
-                                    spawn_local(async move {
-                                        web::clock::yield_now().await;
-                                        start.emit(());
-                                    });
-                                }
-                                crate::present::host::HostMessage::GetResults {} => {
-                                    if let Some(results) = latest.borrow().as_ref() {
-                                        reply(&results_message(results));
-                                    }
+            let on_message = move |e: &Event| {
+                let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else {
+                    return;
+                };
+                let origin = e.origin();
+                let Some(source) = e.source() else {
+                    return;
+                };
+                // Our own workers' messages never arrive here; other frames' do. Ignore
+                // what is not from an allowed origin without answering.
+                if !crate::present::host::origin_allowed(&origin, &allowed) {
+                    return;
+                }
+                let text = js_sys::JSON::stringify(&e.data())
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .unwrap_or_default();
+                let reply = |message: &str| post_to(&source, &origin, message);
+                match crate::present::host::parse(&text) {
+                    Ok(message) => {
+                        *host.borrow_mut() = Some((source.clone(), origin.clone()));
+                        match message {
+                            crate::present::host::HostMessage::SelectPreset { preset } => {
+                                dispatcher.dispatch(Action::Preset(crate::present::presets::find(
+                                    &preset,
+                                )))
+                            }
+                            // After the preset's selection has rendered.
+                            crate::present::host::HostMessage::Run {} => {
+                                let start = start.clone();
+                                spawn_local(async move {
+                                    web::clock::yield_now().await;
+                                    start.emit(());
+                                });
+                            }
+                            crate::present::host::HostMessage::GetResults {} => {
+                                if let Some(results) = latest.borrow().as_ref() {
+                                    reply(&results_message(results));
                                 }
                             }
                         }
-                        // Commands from other libraries use other shapes: answer only ours.
-                        Err(err) if text.contains("\"cp_host_") => reply(
-                            &serde_json::json!({
-                                "type": "cp_embed_error", "message": err.to_string()
-                            })
-                            .to_string(),
-                        ),
-                        Err(_) => {}
                     }
-                },
-            );
-            if let Some(w) = &window {
-                let _ = w
-                    .add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+                    // Commands from other libraries use other shapes: answer only ours.
+                    Err(err) if text.contains("\"cp_host_") => reply(
+                        &serde_json::json!({
+                            "type": "cp_embed_error", "message": err.to_string()
+                        })
+                        .to_string(),
+                    ),
+                    Err(_) => {}
+                }
+            };
+            let listener = window.as_ref().map(|w| {
+                let listener = EventListener::new(w, "message", on_message);
                 // Tell a framing page that commands may come now.
                 if let Ok(Some(parent)) = w.parent()
                     && !js_sys::Object::is(&parent, w)
                 {
                     post_to(&parent, "*", r#"{"type":"cp_embed_ready"}"#);
                 }
-            }
-            move || {
-                if let Some(w) = &window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "message",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-            }
+                listener
+            });
+            move || drop(listener)
         });
     }
     // After each run, the host that drove us gets the results.

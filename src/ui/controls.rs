@@ -6,9 +6,10 @@ use yew::prelude::*;
 use crate::config::MAX_SWITCH_MS;
 use crate::config::Nesting;
 use crate::config::{
-    AsyncMode, Choice, Edit, MAX_CHUNKSIZE, MAX_REPEATS, MAX_TASKS, MAX_WORKERS, PayloadMode,
-    RunConfig, StartMethod, python_default_workers,
+    AsyncMode, Edit, MAX_CHUNKSIZE, MAX_REPEATS, MAX_TASKS, MAX_WORKERS, PayloadMode, RunConfig,
+    StartMethod, python_default_workers,
 };
+use crate::core::choice::Choice;
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
 use crate::present::url_state::{encode_steps, parse_size};
 use crate::report::Environment;

@@ -24,6 +24,7 @@ pub(super) fn post_to(target: &js_sys::Object, origin: &str, message: &str) {
     // An opaque origin ("null": a sandboxed or data: page) cannot be named as a target.
     let origin = if origin == "null" { "*" } else { origin };
     if let Some(post) = post {
+        // A host that has navigated away cannot be told anything, and nobody else is waiting.
         let _ = post.call2(target, &value, &origin.into());
     }
 }

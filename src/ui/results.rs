@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::config::Choice;
+use crate::core::choice::Choice;
 use crate::models::Model;
 use crate::report::{ModelResult, Results, Status};
 

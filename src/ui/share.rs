@@ -1,6 +1,7 @@
 //! Share and export: copy the link, download the results (JSON, CSV, Chrome trace, the charts as
 //! SVG), and load a results file back (file picker or drag and drop) to re-render its views.
 
+use gloo_events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
@@ -81,7 +82,8 @@ fn standalone_svg(testid: &str) -> Option<(String, f64, f64)> {
         .query_selector(&format!("[data-testid=\"{testid}\"] svg"))
         .ok()??;
     let copy: web_sys::Element = svg.clone_node_with_deep(true).ok()?.unchecked_into();
-    let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
+    copy.set_attribute("xmlns", "http://www.w3.org/2000/svg")
+        .ok()?;
     // The viewBox is the layout's size: the image is drawn at it, whatever the page's width.
     let view_box = copy.get_attribute("viewBox").unwrap_or_default();
     let size: Vec<f64> = view_box
@@ -92,13 +94,13 @@ fn standalone_svg(testid: &str) -> Option<(String, f64, f64)> {
         [_, _, w, h] => (w, h),
         _ => (960.0, 400.0),
     };
-    let _ = copy.set_attribute("width", &width.to_string());
-    let _ = copy.set_attribute("height", &height.to_string());
+    copy.set_attribute("width", &width.to_string()).ok()?;
+    copy.set_attribute("height", &height.to_string()).ok()?;
     let style = document
         .create_element_ns(Some("http://www.w3.org/2000/svg"), "style")
         .ok()?;
     style.set_text_content(Some(SVG_STYLE));
-    let _ = copy.prepend_with_node_1(&style);
+    copy.prepend_with_node_1(&style).ok()?;
     let text = web_sys::XmlSerializer::new()
         .ok()?
         .serialize_to_string(&copy)
@@ -256,37 +258,23 @@ pub fn share(props: &ShareProps) -> Html {
     {
         let (on_import, problem) = (props.on_import.clone(), problem.clone());
         use_effect_with((), move |()| {
-            let document = web_sys::window().and_then(|w| w.document());
-            let over = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::DragEvent)>::new(
-                |e: web_sys::DragEvent| e.prevent_default(),
-            );
-            let drop = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::DragEvent)>::new(
-                move |e: web_sys::DragEvent| {
+            // Both taken off when the panel unmounts: dropping the guards removes them.
+            let listeners = web_sys::window().and_then(|w| w.document()).map(|d| {
+                let over = EventListener::new(&d, "dragover", |e| e.prevent_default());
+                let on_drop = EventListener::new(&d, "drop", move |e| {
                     let file = e
-                        .data_transfer()
+                        .dyn_ref::<web_sys::DragEvent>()
+                        .and_then(|e| e.data_transfer())
                         .and_then(|d| d.files())
                         .and_then(|f| f.get(0));
                     if let Some(file) = file {
                         e.prevent_default();
                         load(file, on_import.clone(), problem.clone());
                     }
-                },
-            );
-            if let Some(d) = &document {
-                let _ =
-                    d.add_event_listener_with_callback("dragover", over.as_ref().unchecked_ref());
-                let _ = d.add_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(d) = &document {
-                    let _ = d.remove_event_listener_with_callback(
-                        "dragover",
-                        over.as_ref().unchecked_ref(),
-                    );
-                    let _ = d
-                        .remove_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
-                }
-            }
+                });
+                (over, on_drop)
+            });
+            move || drop(listeners)
         });
     }
     let none = props.results.is_none();

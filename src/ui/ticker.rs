@@ -54,6 +54,7 @@ pub fn ticker(props: &TickerProps) -> Html {
                 let meter = Rc::new(RefCell::new(Meter::new(view)));
                 let (frames, stop) = abortable(frame_loop(meter.clone()));
                 spawn_local(async move {
+                    // `Err(Aborted)` is how the loop is meant to end.
                     let _ = frames.await;
                 });
                 (stop, meter)
@@ -121,6 +122,7 @@ impl Meter {
         if let Some(el) = self.view.spinner.cast::<web_sys::Element>() {
             // One turn a second, whatever the frame rate.
             let degrees = (now * 0.36).rem_euclid(360.0).round();
+            // Our own element and a valid name: this does not fail.
             let _ = el.set_attribute("style", &format!("transform: rotate({degrees}deg)"));
         }
         if now - self.written_ms >= TEXT_EVERY_MS {

@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::state::Shared;
+use crate::core::choice::Choice;
 use crate::models::Model;
 use crate::present::chart::{self, TimelineView, markup};
 use crate::present::decision;
@@ -178,6 +179,7 @@ pub fn later(props: &LaterProps) -> Html {
 fn step_through_bars(chart: &web_sys::Element, step: i64) {
     let to = focused_bar().map_or(0, |i| (i + step).max(0));
     if let Ok(Some(bar)) = chart.query_selector(&format!(r#"rect[data-i="{to}"]"#)) {
+        // `focus()` does not throw; an element that cannot take focus just keeps it where it is.
         let _ = bar.unchecked_into::<web_sys::HtmlElement>().focus();
     }
 }
@@ -266,6 +268,7 @@ pub fn timeline(props: &RunProps) -> Html {
             e.prevent_default();
             // A new window redraws every bar, the focused one too: the chart keeps the focus.
             if focused_bar().is_some() {
+                // As in `step_through_bars`: `focus()` does not throw.
                 let _ = chart.unchecked_into::<web_sys::HtmlElement>().focus();
             }
             view.set(next);
@@ -528,11 +531,7 @@ pub fn latency(props: &RunProps) -> Html {
         let picked = picked.clone();
         Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            picked.set(
-                Model::ALL
-                    .into_iter()
-                    .find(|m| m.info().id == select.value()),
-            );
+            picked.set(Model::from_id(&select.value()));
         })
     };
     html! {

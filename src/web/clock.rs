@@ -102,6 +102,7 @@ impl Yielder {
         let queue = waiting.clone();
         let on_message = Closure::<dyn FnMut()>::new(move || {
             if let Some(resolve) = queue.borrow_mut().pop_front() {
+                // A promise's resolve function does not throw.
                 let _ = resolve.call0(&JsValue::UNDEFINED);
             }
         });
@@ -135,6 +136,7 @@ pub async fn yield_now() {
             .expect_throw("postMessage");
         promise
     });
+    // These promises only ever resolve: there is no error to read.
     let _ = JsFuture::from(promise).await;
 }
 
@@ -145,9 +147,17 @@ pub async fn sleep_ms(ms: i32) {
         let global = js_sys::global();
         if let Ok(set_timeout) = js_sys::Reflect::get(&global, &"setTimeout".into()) {
             let set_timeout: Function = set_timeout.unchecked_into();
-            let _ = set_timeout.call2(&global, &resolve, &JsValue::from(ms));
+            if set_timeout
+                .call2(&global, &resolve, &JsValue::from(ms))
+                .is_ok()
+            {
+                return;
+            }
         }
+        // No timer here: resolve at once rather than never (the caller only wanted a turn).
+        let _ = resolve.call0(&JsValue::UNDEFINED);
     });
+    // These promises only ever resolve: there is no error to read.
     let _ = JsFuture::from(promise).await;
 }
 
@@ -167,8 +177,10 @@ pub async fn next_paint() {
 pub async fn animation_frame() {
     let promise = Promise::new(&mut |resolve, _reject| {
         if let Some(window) = web_sys::window() {
+            // Refused only outside a rendering window, where "never" is the documented answer.
             let _ = window.request_animation_frame(&resolve);
         }
     });
+    // These promises only ever resolve: there is no error to read.
     let _ = JsFuture::from(promise).await;
 }

@@ -28,6 +28,8 @@ pub fn write(state: &UrlState) {
         return;
     };
     if let Ok(history) = window.history() {
+        // WebKit refuses more than 100 calls in 10 s (a SecurityError): the address bar then
+        // lags until the next write, but "Copy link" is built from the state, not from it.
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
             "",

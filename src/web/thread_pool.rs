@@ -44,7 +44,7 @@ use crate::models::pool::gil::Gil;
 use crate::models::pool::nested::{self, ChildWork, Job, Starvation, TaskQueue};
 use crate::models::pool::{pool_lane, run_pool_task};
 use crate::models::{Model, NOT_ISOLATED_EXPLANATION};
-use crate::report::{ModelResult, Status};
+use crate::report::ModelResult;
 use crate::web::clock::{self as web_clock, HeartbeatRecorder, PerformanceClock};
 use crate::web::dispatch::{self, Command};
 use crate::web::io::{self, ThreadIo};
@@ -159,18 +159,14 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
         control,
     } = *batch;
     if !env.cross_origin_isolated {
-        return ModelResult::failed(
-            model,
-            config,
-            Status::Unavailable,
-            Error::Unavailable(NOT_ISOLATED_EXPLANATION.to_string()).to_string(),
-        );
+        let why = Error::Unavailable(NOT_ISOLATED_EXPLANATION.into());
+        return ModelResult::failed(model, config, why);
     }
     let threads = config.workers_for(env.hardware_concurrency);
     let (pool, mut startup) = match pool_of(&POOL, threads).await {
         Ok(ready) => ready,
         Err(err) => {
-            return ModelResult::failed(model, config, Status::Error, err.to_string());
+            return ModelResult::failed(model, config, err);
         }
     };
     // Recursive submit to a separate pool: a second pool of the same size for the sub-tasks.
@@ -183,7 +179,7 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
                 Some(sub.rayon.clone())
             }
             Err(err) => {
-                return ModelResult::failed(model, config, Status::Error, err.to_string());
+                return ModelResult::failed(model, config, err);
             }
         },
         _ => None,
@@ -379,7 +375,9 @@ impl PoolBatch {
             }
         };
         if let Some(outcome) = outcome {
-            let _ = self.outcomes[task as usize].set(outcome);
+            // Each task runs once, so its cell is empty: a second outcome would be a bug.
+            let first = self.outcomes[task as usize].set(outcome).is_ok();
+            debug_assert!(first, "task {task} finished twice");
         }
     }
 }

@@ -4,7 +4,8 @@
 //! waits (the seed's `asyncio.gather` of 2, 3 and 1 s sleeps takes 3 s, not 6), while the main
 //! thread — which the browser does not let sleep — can only spin, freezing the page. The wait is
 //! polled in short pieces so a cancel is seen promptly, and the answer is confirmed by the
-//! clock: `n` once at least `n` ms have passed.
+//! clock: `n` once at least `n` ms have passed. [`IoStep`] is that logic once, for the three
+//! drivers (a blocking thread, a coroutine, the hybrid worker's simulated threads).
 
 use std::future::Future;
 
@@ -46,6 +47,72 @@ impl Deadline {
             self.ms
         } else {
             waited.max(0.0) as u64
+        }
+    }
+}
+
+/// An I/O step under way, whatever drives it: a blocking thread, a coroutine, or a hybrid
+/// worker's scheduler of simulated threads. The step only says what it needs next; the driver
+/// does it (sleeps its own way, fetches through its own seam) and asks again, so the wait's
+/// polling, the request count and the answer are decided in one place.
+#[derive(Debug, Clone, Copy)]
+pub enum IoStep {
+    /// An `io` step: wait until the deadline.
+    Wait(Deadline),
+    /// A `fetch` step.
+    Fetch {
+        /// Requests still to make.
+        left: u64,
+        /// Bytes brought back so far.
+        bytes: u64,
+    },
+}
+
+/// What an [`IoStep`] needs next.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum IoNext {
+    /// Sleep up to this many ms (never more than [`POLL_MS`], so a cancel is seen), then ask again.
+    Sleep(f64),
+    /// Request this path and hand the outcome to [`IoStep::fetched`].
+    Fetch(&'static str),
+    /// The step is over: its answer, for `Checked::of`.
+    Done(u64),
+}
+
+impl IoStep {
+    /// A wait of `ms` that starts now.
+    pub fn wait(ms: u64, clock: &impl Clock) -> IoStep {
+        IoStep::Wait(Deadline::start(ms, clock))
+    }
+
+    /// `n` requests, none made yet.
+    pub fn fetch(n: u64) -> IoStep {
+        IoStep::Fetch { left: n, bytes: 0 }
+    }
+
+    /// What to do next.
+    pub fn next(&self, clock: &impl Clock) -> IoNext {
+        match *self {
+            IoStep::Wait(deadline) => match deadline.remaining(clock) {
+                Some(ms) => IoNext::Sleep(ms.min(POLL_MS)),
+                None => IoNext::Done(deadline.confirmed(clock)),
+            },
+            IoStep::Fetch { left: 0, bytes } => IoNext::Done(bytes),
+            IoStep::Fetch { .. } => IoNext::Fetch(SAMPLE_PATH),
+        }
+    }
+
+    /// Takes a request's outcome. A failed request ends the step with the byte count short:
+    /// the oracle reports it as a wrong answer, which is how the user learns of it.
+    pub fn fetched(&mut self, got: Result<u64, String>) {
+        if let IoStep::Fetch { left, bytes } = self {
+            match got {
+                Ok(got) => {
+                    *left -= 1;
+                    *bytes += got;
+                }
+                Err(_) => *left = 0,
+            }
         }
     }
 }

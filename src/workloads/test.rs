@@ -216,7 +216,7 @@ fn validation_names_the_setting_and_the_range() {
         n: count_loop::MAX_N + 1,
     };
     assert!(huge.validate().is_err());
-    for kind in WorkloadKind::ALL {
+    for &kind in WorkloadKind::ALL {
         let default = WorkloadSpec {
             kind,
             n: kind.default_size(),
@@ -382,7 +382,7 @@ fn table_checked_kinds_name_their_sizes() {
     .validate()
     .unwrap_err();
     assert!(err.to_string().contains("10, 100, 1000"), "{err}");
-    for kind in WorkloadKind::ALL {
+    for &kind in WorkloadKind::ALL {
         for n in kind.table_sizes().unwrap_or_default() {
             assert!(WorkloadSpec { kind, n }.validate().is_ok(), "{kind:?} {n}");
         }
@@ -393,7 +393,7 @@ fn table_checked_kinds_name_their_sizes() {
 fn every_answer_survives_json_parse_in_javascript() {
     // Readers of #results-json parse it with JSON.parse: integers above 2^53 would round.
     const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
-    for kind in WorkloadKind::ALL {
+    for &kind in WorkloadKind::ALL {
         let sizes = kind.table_sizes().unwrap_or(vec![kind.max_size()]);
         for n in sizes {
             // A `cpu` step's answer is its iterations: at most 10 s at even 10^6 per µs, 10^13.
@@ -654,5 +654,51 @@ fn the_data_transform_matches_its_periodic_oracle() {
         }
         .validate()
         .is_err()
+    );
+}
+
+#[test]
+fn an_io_step_sleeps_in_polls_until_its_deadline_and_confirms_it_by_the_clock() {
+    let clock = ManualClock::at(100.0);
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Io,
+        n: 120,
+    };
+    let step = spec.io_step(&clock).expect("an I/O step");
+    assert_eq!(step.next(&clock), io::IoNext::Sleep(io::POLL_MS));
+    clock.advance(100.0);
+    assert_eq!(step.next(&clock), io::IoNext::Sleep(20.0));
+    clock.advance(20.0);
+    assert_eq!(step.next(&clock), io::IoNext::Done(120));
+    let count = WorkloadSpec {
+        kind: WorkloadKind::Count,
+        n: 10,
+    };
+    assert!(count.io_step(&clock).is_none());
+}
+
+#[test]
+fn a_fetch_step_makes_n_requests_and_a_failed_one_leaves_the_count_short() {
+    let clock = ManualClock::at(0.0);
+    let spec = WorkloadSpec {
+        kind: WorkloadKind::Fetch,
+        n: 3,
+    };
+    let mut step = spec.io_step(&clock).expect("an I/O step");
+    let mut requests = 0;
+    while let io::IoNext::Fetch(path) = step.next(&clock) {
+        assert_eq!(path, io::SAMPLE_PATH);
+        requests += 1;
+        step.fetched(if requests == 2 {
+            Err("refused".into())
+        } else {
+            Ok(10)
+        });
+    }
+    assert_eq!(requests, 2, "the step stops at the first failure");
+    assert_eq!(step.next(&clock), io::IoNext::Done(10));
+    assert!(
+        !Checked::of(&spec, 10).ok,
+        "the oracle catches the short count"
     );
 }

@@ -19,7 +19,7 @@ use crate::core::record::Checked;
 use crate::core::trace::{Segment, State};
 use crate::models::pool::gil::Rules;
 use crate::models::processes::protocol::{TaskDone, TaskRun};
-use crate::workloads::io::{self, BlockingIo, Deadline};
+use crate::workloads::io::{BlockingIo, IoNext, IoStep};
 use crate::workloads::{self, Runner, WorkloadKind, WorkloadSpec, data};
 
 /// What a thread is doing.
@@ -30,7 +30,7 @@ enum Phase {
     /// Back from an I/O wait: it takes the lock once, to return into Python, then goes on.
     Return,
     /// Waiting for I/O, the lock let go.
-    Wait(Deadline),
+    Wait(IoStep),
     /// All steps done.
     Done,
 }
@@ -120,13 +120,12 @@ pub fn run_threads(
         let now = rules.at(clock.now_ms());
         // Waits that are over: the thread asks for the lock to return into Python.
         for (t, thread) in threads.iter_mut().enumerate() {
-            if let Phase::Wait(deadline) = &thread.phase
-                && deadline.remaining(clock).is_none()
+            if let Phase::Wait(step) = &thread.phase
+                && let IoNext::Done(answer) = step.next(clock)
             {
-                thread.checks.push(Checked::of(
-                    &thread.steps[thread.step],
-                    deadline.confirmed(clock),
-                ));
+                thread
+                    .checks
+                    .push(Checked::of(&thread.steps[thread.step], answer));
                 thread.phase = Phase::Return;
                 rules.request(t as u32, now);
             }
@@ -172,7 +171,10 @@ pub fn run_threads(
                 let Some(left) = threads
                     .iter()
                     .filter_map(|t| match &t.phase {
-                        Phase::Wait(deadline) => Some(deadline.remaining(clock).unwrap_or(0.0)),
+                        Phase::Wait(step) => match step.next(clock) {
+                            IoNext::Sleep(ms) => Some(ms),
+                            _ => Some(0.0),
+                        },
                         _ => None,
                     })
                     .reduce(f64::min)
@@ -180,7 +182,7 @@ pub fn run_threads(
                     break;
                 };
                 if left > 0.0 {
-                    io.sleep(left.min(io::POLL_MS));
+                    io.sleep(left);
                 }
                 on_slice();
             }
@@ -237,27 +239,24 @@ fn enter_step(
             thread.since = now;
             return;
         };
-        match spec.kind {
-            WorkloadKind::Io => {
-                thread.phase = Phase::Wait(Deadline::start(spec.n, clock));
-                return;
+        if let Some(mut step) = spec.io_step(clock) {
+            // Requests are made at once (see the module note); a wait becomes the phase.
+            let begin = clock.now_ms();
+            while let IoNext::Fetch(path) = step.next(clock) {
+                step.fetched(io.fetch(path));
             }
-            WorkloadKind::Fetch => {
-                let begin = clock.now_ms();
-                let mut bytes = 0;
-                for _ in 0..spec.n {
-                    // A failed request leaves the byte count short: the oracle reports it.
-                    let Ok(got) = io.fetch(io::SAMPLE_PATH) else {
-                        break;
-                    };
-                    bytes += got;
+            match step.next(clock) {
+                IoNext::Done(answer) => {
+                    thread.show(State::WaitIo, begin);
+                    thread.checks.push(Checked::of(&spec, answer));
+                    thread.phase = Phase::Return;
+                    rules.request(t, clock.now_ms());
                 }
-                thread.show(State::WaitIo, begin);
-                thread.checks.push(Checked::of(&spec, bytes));
-                thread.phase = Phase::Return;
-                rules.request(t, clock.now_ms());
-                return;
+                _ => thread.phase = Phase::Wait(step),
             }
+            return;
+        }
+        match spec.kind {
             WorkloadKind::Data => {
                 let payload = thread.payloads.pop_front().unwrap_or_default();
                 thread.phase = Phase::Compute(Runner::Data(data::DataTransform::new(payload)));

@@ -3,6 +3,7 @@
 use super::comparison::*;
 use super::scale::*;
 use super::timeline::*;
+use crate::core::choice::Choice;
 use crate::models::Model;
 use crate::report::ScalingPoint;
 
@@ -112,7 +113,8 @@ pub fn scaling(points: &[ScalingPoint], width_px: f64, height_px: f64) -> Scalin
         measured: Vec<(u32, f64, f64, bool)>,
     }
     let raw: Vec<Raw> = Model::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter_map(|model| {
             let mut own: Vec<&ScalingPoint> = points
                 .iter()

@@ -1,4 +1,6 @@
 use super::*;
+use crate::core::choice::Choice;
+use crate::core::error::Error;
 use crate::core::metrics::Heartbeat;
 use crate::core::record::{Checked, TaskRecord};
 use crate::report::{Environment, ModelResult};
@@ -186,8 +188,7 @@ fn failed_wrong_and_stopped_results_are_ignored() {
     results.push(ModelResult::failed(
         Model::Processes,
         &cpu,
-        Status::Unavailable,
-        "no".into(),
+        Error::Unavailable("no".into()),
     ));
     let table = decision_table(&[results]);
     assert_eq!(table.len(), 1);
@@ -251,7 +252,8 @@ fn agreement_per_class() {
     use Model::*;
     let agreeing = |class: WorkloadClass| -> Vec<Model> {
         Model::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|&m| class.agrees_with(m) == Some(true))
             .collect()
     };
@@ -263,7 +265,8 @@ fn agreement_per_class() {
     );
     assert!(
         Model::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .all(|m| WorkloadClass::Mixed.agrees_with(m).is_none())
     );
 }

@@ -14,6 +14,7 @@ mod code;
 mod executor;
 mod step;
 
+use crate::core::choice::Choice;
 use code::{Code, Flavor, indent};
 use executor::{async_main, blocking_main, hybrid_main, pool_main, processes_main};
 use step::step_code;

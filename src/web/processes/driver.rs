@@ -19,7 +19,7 @@ use crate::models::Model;
 use crate::models::processes::protocol::StartupLegs;
 use crate::models::processes::protocol::{self, FromWorker, Payloads, TaskRun, ToWorker};
 use crate::models::processes::records::{self, IpcReport};
-use crate::report::{Environment, ModelResult, Status};
+use crate::report::{Environment, ModelResult};
 use crate::web::batch::Batch;
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::workloads::{self, WorkloadKind, data};
@@ -64,8 +64,8 @@ pub async fn run_bundle(
     let hybrid = model == Model::Hybrid;
     let gil_threads = hybrid.then_some(f64::from(config.switch_ms));
     if config.payload == PayloadMode::Shared && !env.cross_origin_isolated {
-        let message = SHARED_NEEDS_ISOLATION.to_string();
-        return ModelResult::failed(model, config, Status::Unavailable, message);
+        let why = Error::Unavailable(SHARED_NEEDS_ISOLATION.into());
+        return ModelResult::failed(model, config, why);
     }
     let workers = config.workers_for(env.hardware_concurrency);
     let heartbeat = HeartbeatRecorder::start();
@@ -77,7 +77,7 @@ pub async fn run_bundle(
         compile_ms,
     } = match start(bundle, workers, config.start, control).await {
         Ok(started) => started,
-        Err(err) => return ModelResult::failed(model, config, Status::Error, err.to_string()),
+        Err(err) => return ModelResult::failed(model, config, err),
     };
     let mut ipc = IpcReport {
         start_method: config.start,
@@ -209,7 +209,7 @@ pub async fn run_bundle(
             result.ipc = Some(ipc);
             result.stopped_by(control, config.tasks)
         }
-        Err(err) => ModelResult::failed(model, config, Status::Error, err.to_string()),
+        Err(err) => ModelResult::failed(model, config, err),
     }
 }
 

@@ -192,9 +192,11 @@ impl Process {
                 },
                 None => Envelope::failed("non-text message from worker".into()),
             };
+            // Refused only once the handle, the receiver, is gone: no run is waiting for it.
             let _ = messages.unbounded_send(envelope);
         });
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            // As above: refused only when nobody listens any more.
             let _ = tx.unbounded_send(Envelope::failed(format!(
                 "worker error: {}",
                 event.message()

@@ -27,6 +27,7 @@ pub fn cp_worker_main() {
             let now = PerformanceClock.now_ms();
             if now - last_tick >= protocol::TICK_EVERY_MS {
                 last_tick = now;
+                // A string always clones; a lost tick only delays the page's liveness check.
                 let _ =
                     tick_to.post_message(&JsValue::from_str(&protocol::encode(&FromWorker::Tick)));
             }
@@ -35,6 +36,7 @@ pub fn cp_worker_main() {
         let respond_to = reply_to.clone();
         let responded = move |id: u32| {
             let message = protocol::encode(&FromWorker::Responded { id });
+            // Early news only: the chunk's reply carries every task's outcome again.
             let _ = respond_to.post_message(&JsValue::from_str(&message));
         };
         let request = text
@@ -60,13 +62,21 @@ pub fn cp_worker_main() {
         });
         let text = JsValue::from_str(&protocol::encode(&reply));
         // Reserved buffers are written by the page through this instance's memory.
-        let _ = match reply {
+        let posted = match reply {
             FromWorker::Reserved { .. } => {
                 let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
                 reply_to.post_message(&js_sys::Array::of2(&text, &memory.buffer()))
             }
             _ => reply_to.post_message(&text),
         };
+        // A reply that would not clone must not leave the page waiting for it: say why, as text.
+        if let Err(err) = posted {
+            let failed = FromWorker::Failed {
+                message: format!("the worker could not post its reply: {err:?}"),
+            };
+            // Text always clones; if even this fails the worker is gone, and the page sees that.
+            let _ = reply_to.post_message(&JsValue::from_str(&protocol::encode(&failed)));
+        }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives exactly as long as this worker's instance, which ends with the worker:
@@ -82,5 +92,6 @@ pub fn cp_worker_main() {
         protocol: protocol::PROTOCOL_VERSION,
         boot,
     };
+    // Text always clones; were it lost, the page's handshake timeout would say so.
     let _ = scope.post_message(&JsValue::from_str(&protocol::encode(&ready)));
 }

@@ -4,6 +4,7 @@ use std::rc::Rc;
 use super::*;
 use crate::core::metrics::fake::ManualClock;
 use crate::workloads::count_loop::SLICE;
+use crate::workloads::io;
 
 /// A fake clock: one slice of work takes 1 ms (the test's `on_slice` advances it), a sleep
 /// takes exactly as long as asked.

@@ -1,9 +1,10 @@
 use super::*;
 use crate::config::RunConfig;
+use crate::core::error::Error;
 use crate::core::trace::State;
 use crate::models::Model;
 use crate::present::chart::test::*;
-use crate::report::{ModelResult, Status};
+use crate::report::ModelResult;
 
 #[test]
 fn comparison_bars_are_medians_with_whiskers_for_repeats() {
@@ -21,8 +22,7 @@ fn comparison_bars_are_medians_with_whiskers_for_repeats() {
     let failed = ModelResult::failed(
         Model::Pool,
         &RunConfig::default(),
-        Status::Error,
-        "x".into(),
+        Error::Runtime("x".into()),
     );
     let doc = results(vec![repeated, failed, single]);
     let layout = comparison(&doc, 600.0);

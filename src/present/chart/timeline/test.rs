@@ -1,10 +1,11 @@
 use super::*;
 use crate::config::RunConfig;
+use crate::core::error::Error;
 use crate::core::record::TaskRecord;
 use crate::core::trace::{Lane, Segment, State};
 use crate::models::Model;
 use crate::present::chart::test::*;
-use crate::report::{ModelResult, Status};
+use crate::report::ModelResult;
 
 #[test]
 fn lanes_sort_naturally() {
@@ -82,8 +83,7 @@ fn models_stack_on_one_time_axis() {
     let failed = ModelResult::failed(
         Model::Processes,
         &RunConfig::default(),
-        Status::Unavailable,
-        "no".into(),
+        Error::Unavailable("no".into()),
     );
     let doc = results(vec![blocking, failed, pool]);
     let view = TimelineView::full(&doc);

@@ -1,5 +1,6 @@
 use super::*;
 use crate::config::{AsyncMode, Nesting, RunConfig};
+use crate::core::error::Error;
 use crate::core::metrics::Heartbeat;
 use crate::core::record::Checked;
 use crate::core::record::TaskRecord;
@@ -249,8 +250,7 @@ fn other_statuses_get_their_own_sentence() {
     doc.push(ModelResult::failed(
         Model::Pool,
         &c,
-        Status::Unavailable,
-        "no SharedArrayBuffer".into(),
+        Error::Unavailable("no SharedArrayBuffer".into()),
     ));
     doc.push(ModelResult {
         status: Status::Deadlocked,
@@ -272,8 +272,7 @@ fn other_statuses_get_their_own_sentence() {
     doc.push(ModelResult::failed(
         Model::Processes,
         &c,
-        Status::Error,
-        "the worker crashed".into(),
+        Error::Runtime("the worker crashed".into()),
     ));
     doc.push(ModelResult::from_tasks(
         Model::Blocking,
@@ -328,8 +327,7 @@ fn other_statuses_get_their_own_sentence() {
     doc.push(ModelResult::failed(
         Model::Pool,
         &c,
-        Status::Unavailable,
-        "no threads here".into(),
+        Error::Unavailable("no threads here".into()),
     ));
     let text = explain(&doc.models[0], &doc);
     assert_eq!(

@@ -1,6 +1,7 @@
 use super::code::{py_int, py_seconds};
 use super::*;
 use crate::config::{AsyncMode, Nesting, PayloadMode, RunConfig, StartMethod};
+use crate::core::choice::Choice;
 use crate::models::Model;
 use crate::present::python::test::*;
 use crate::workloads::WorkloadKind;
@@ -331,8 +332,8 @@ fn every_snippet_compiles_in_cpython() {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut snippets = Vec::new();
-    for model in Model::ALL {
-        for kind in WorkloadKind::ALL {
+    for &model in Model::ALL {
+        for &kind in WorkloadKind::ALL {
             for async_mode in [AsyncMode::Cooperative, AsyncMode::Naive] {
                 let c = RunConfig {
                     async_mode,
