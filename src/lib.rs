@@ -66,7 +66,8 @@
 //!   and verdict together);
 //!   [`present::url_state`] settings ⇄ query string, tolerant of bad input;
 //!   [`present::export`] the results, a CSV and a Chrome trace out, a results file back in;
-//!   [`present::host`] the commands a documentation page may send an embedded playground.
+//!   [`present::host`] the commands a documentation page may send an embedded playground;
+//!   [`present::page`] the page's state, its actions and the pure reducer over them.
 //! * `web` (`wasm32`) — the capability probe, `web::run` (the one dispatcher: every model's
 //!   glue is `run(&Batch) -> ModelResult`, `web::batch`) and the glue of each model:
 //!   `web::blocking`, `web::event_loop`, `web::thread_pool` on `web::threads` (Web Workers
@@ -75,7 +76,7 @@
 //!   worker_side); `web::io`, `web::clock`, `web::location` (the URL), `web::dom` (run state,
 //!   drawing flags, theme).
 //! * `ui` (`wasm32`) — the Yew page: `ui::app` (the component, mounted by `ui::start`),
-//!   `ui::state` (the state and its pure reducer), `ui::run` (walks the plan through `web::run`),
+//!   `ui::state` (Yew's `Reducible`, forwarding to `present::page`), `ui::run` (walks the plan through `web::run`),
 //!   `ui::host_api`, and the page's parts (controls, results, share, ticker, views).
 //!
 //! Tests are placed by scope: a module's unit tests in its sibling `test.rs` (host), the layering

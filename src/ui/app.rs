@@ -13,12 +13,13 @@ use super::host_api::{post_to, results_message};
 use super::run::{Plan, run_plan};
 use super::state::{Action, PageState, Phase, Shared};
 use super::{controls, presets, results, share, ticker, views};
+use crate::core::choice::Choice;
 use crate::core::control::RunControl;
 use crate::core::metrics::Clock;
 use crate::models::NOT_ISOLATED_EXPLANATION;
 use crate::present::url_state::UrlState;
 use crate::report::{Results, Status};
-use crate::web::dom::{self, RunState, Theme};
+use crate::web::dom::{self, RunState};
 use crate::web::{self, location};
 
 /// The whole page.
@@ -26,26 +27,13 @@ use crate::web::{self, location};
 pub fn app() -> Html {
     let state = use_reducer(|| {
         let (url, notices) = location::read();
-        PageState {
-            url,
-            notices,
-            env: web::probe(),
-            phase: Phase::Idle,
-            progress: 0,
-            cancelled: false,
-            results: None,
-            results_json: None,
-            history: Shared::default(),
-            step: None,
-            finished: 0,
-            theme: Theme::remembered(),
-        }
+        PageState::new(url, notices, web::probe(), dom::remembered_theme())
     });
     // The reducer only computes the next state; what it means outside the page happens here.
     // The address bar is always a link to the current experiment (replaced, not pushed: no
     // history entry per edit), and the theme is applied and remembered.
     use_effect_with(state.url.clone(), location::write);
-    use_effect_with(state.theme, |theme| theme.apply());
+    use_effect_with(state.theme, |&theme| dom::apply_theme(theme));
     // The running model's control: Cancel sets its flag. Not in the reducer state, since the
     // running tasks hold it too.
     let control = use_mut_ref(|| Arc::new(RunControl::default()));
@@ -262,7 +250,7 @@ pub fn app() -> Html {
     // `data-run` tells a run's document from the one before (`run_plan` waits for it).
     let results_json = match (&state.phase, &state.results_json) {
         (Phase::Done, Some(json)) => html! {
-            <script type="application/json" id="results-json" data-run={state.finished.to_string()}>{ json.clone() }</script>
+            <script type="application/json" id="results-json" data-run={state.finished.to_string()}>{ AttrValue::from(json.clone()) }</script>
         },
         _ => html! {},
     };

@@ -1,6 +1,9 @@
 //! What the page says about itself in its DOM, beside its content: the run state automation
 //! waits for, whether every view is drawn, and the colour theme.
 
+use crate::core::choice::Choice;
+use crate::present::page::Theme;
+
 /// Where the page is in a run, as `document.body.dataset.runState`: the signal automation
 /// (the E2E tests, a host page) waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,59 +62,27 @@ pub fn drawing() -> bool {
         .is_some()
 }
 
-/// The page's colour theme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Theme {
-    /// The OS preference.
-    #[default]
-    Auto,
-    /// Light, whatever the OS says.
-    Light,
-    /// Dark, whatever the OS says.
-    Dark,
+/// The remembered theme, or [`Theme::Auto`].
+pub fn remembered_theme() -> Theme {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
+        .and_then(|id| Theme::from_id(&id))
+        .unwrap_or_default()
 }
 
-impl Theme {
-    /// Every theme, in the order the toggle cycles through them.
-    pub const ALL: [Theme; 3] = [Theme::Auto, Theme::Light, Theme::Dark];
-
-    /// Its name in `<html data-theme>` (read by the stylesheet) and in storage.
-    pub fn id(self) -> &'static str {
-        match self {
-            Theme::Auto => "auto",
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
+/// Applies and remembers `theme`.
+pub fn apply_theme(theme: Theme) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+        // Only a page without a root element refuses, and it shows nothing to theme.
+        let _ = root.set_attribute("data-theme", theme.id());
     }
-
-    /// The toggle's next theme.
-    pub fn next(self) -> Theme {
-        let at = Theme::ALL.iter().position(|t| *t == self).unwrap_or(0);
-        Theme::ALL[(at + 1) % Theme::ALL.len()]
-    }
-
-    /// The remembered theme, or [`Theme::Auto`].
-    pub fn remembered() -> Theme {
-        web_sys::window()
-            .and_then(|w| w.local_storage().ok().flatten())
-            .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
-            .and_then(|id| Theme::ALL.into_iter().find(|t| t.id() == id))
-            .unwrap_or_default()
-    }
-
-    /// Applies and remembers this theme.
-    pub fn apply(self) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        if let Some(root) = window.document().and_then(|d| d.document_element()) {
-            // Only a page without a root element refuses, and it shows nothing to theme.
-            let _ = root.set_attribute("data-theme", self.id());
-        }
-        if let Ok(Some(storage)) = window.local_storage() {
-            // Storage can be full or forbidden (private modes): the theme still applies this visit.
-            let _ = storage.set_item(THEME_KEY, self.id());
-        }
+    if let Ok(Some(storage)) = window.local_storage() {
+        // Storage can be full or forbidden (private modes): the theme still applies this visit.
+        let _ = storage.set_item(THEME_KEY, theme.id());
     }
 }
 
