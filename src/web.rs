@@ -19,15 +19,13 @@ pub mod thread_pool;
 pub mod threads;
 
 pub use batch::Batch;
-
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
-use crate::models::Model;
-use crate::report::ModelResult;
-
 use crate::core::metrics::{self, Clock};
+use crate::models::Model;
 use crate::report::Environment;
+use crate::report::ModelResult;
 
 /// Runs a batch under its model: the one place that knows which module runs which model.
 pub async fn run(batch: &Batch<'_>) -> ModelResult {

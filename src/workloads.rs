@@ -14,11 +14,12 @@ pub mod io;
 pub mod timed;
 // The kernels live in their own crate, compiled for speed while the rest of the page is
 // compiled for size (see Cargo.toml).
-pub use kernels::{count_loop, data, hash_chain, mandelbrot, primes};
-
 use std::future::Future;
 
+use io::{AsyncIo, BlockingIo, IoNext};
+pub use kernels::{count_loop, data, hash_chain, mandelbrot, primes};
 use serde::{Deserialize, Serialize};
+pub use timed::TimedCpu;
 
 use crate::core::choice::Choice;
 use crate::core::control::RunControl;
@@ -27,8 +28,6 @@ use crate::core::metrics::Clock;
 use crate::core::record::Checked;
 use crate::core::trace::State;
 use crate::workloads::gate::Gate;
-use io::{AsyncIo, BlockingIo, IoNext};
-pub use timed::TimedCpu;
 
 /// Which kernel a task runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

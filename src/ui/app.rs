@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use gloo_events::EventListener;
-
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;

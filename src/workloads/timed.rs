@@ -32,9 +32,10 @@
 //! isolation, and a step of a few ms): after [`BLIND_CHUNKS`] chunks it ends on the clock's time
 //! as it is. On such a clock only stops longer than three ticks can be told from its rounding.
 
+use kernels::count_loop::{self, CountLoop};
+
 use crate::core::metrics::Clock;
 use crate::core::record::CpuTime;
-use kernels::count_loop::{self, CountLoop};
 
 /// A chunk's longest target duration once the loop's speed is known, ms: long enough that
 /// reading the clock (~0.5 µs in a browser) costs ~1%. Short steps use shorter chunks (a

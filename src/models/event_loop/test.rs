@@ -1,9 +1,8 @@
 //! Exact interleavings with a fake clock: each test states the rule it demonstrates.
 
 use std::cell::Cell;
-use std::rc::Rc;
-
 use std::future::Future;
+use std::rc::Rc;
 
 use super::*;
 use crate::core::metrics::fake::{ManualClock, SteppingClock};

@@ -15,15 +15,16 @@
 //! [`TaskQueue`], one queue in submission order, and each rayon job just runs whatever is at
 //! its front.
 
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::Duration;
+
 use crate::core::control::RunControl;
 use crate::core::metrics::Clock;
 use crate::core::record::Checked;
 use crate::core::record::TaskRecord;
 use crate::core::trace::{Lane, Segment, State};
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::time::Duration;
 
 /// Why a run with [`crate::config::Nesting::SamePool`] was stopped, for the page and the results.
 pub const DEADLOCK_EXPLANATION: &str = "Deadlock: every worker is running a task that waits for \

@@ -14,10 +14,11 @@ mod code;
 mod executor;
 mod step;
 
-use crate::core::choice::Choice;
 use code::{Code, Flavor, indent};
 use executor::{async_main, blocking_main, hybrid_main, pool_main, processes_main};
 use step::step_code;
+
+use crate::core::choice::Choice;
 
 /// Most distinct per-task profiles written out in full; the rest are summarised in a comment
 /// so a batch of hundreds of profiles does not bury the executor code.
