@@ -184,3 +184,6 @@ impl AsyncIo for HostIo {
         std::future::ready(BlockingIo::fetch(&mut io, path))
     }
 }
+
+#[cfg(test)]
+mod test;
