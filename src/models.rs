@@ -4,6 +4,7 @@
 pub mod event_loop;
 pub mod pool;
 pub mod processes;
+pub mod server;
 
 pub use crate::config::Model;
 use crate::core::choice::Choice;

@@ -82,6 +82,11 @@ impl Rules {
         self.holder
     }
 
+    /// When the current holder got the lock.
+    pub fn held_since(&self) -> f64 {
+        self.since_ms
+    }
+
     /// Thread `thread` asks for the lock. `true`: it holds it now; `false`: it is queued and
     /// must wait until [`Rules::holder`] names it.
     pub fn request(&mut self, thread: u32, now_ms: f64) -> bool {
