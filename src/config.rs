@@ -93,6 +93,11 @@ pub struct RunConfig {
     /// workers up to the run's worker count, for the scaling chart.
     #[serde(default)]
     pub sweep: bool,
+    /// Server mode: the tasks are requests whose handlers the event loop (the page's thread)
+    /// hands to the model's executor, and the loop itself answers an index request sent during
+    /// the load (`crate::models::server`).
+    #[serde(default)]
+    pub server: bool,
 }
 
 /// Most measured repeats per model.
@@ -141,6 +146,7 @@ impl Default for RunConfig {
             nested: Nesting::Off,
             repeats: 1,
             warmup: false,
+            server: false,
             sweep: false,
         }
     }
@@ -392,6 +398,8 @@ pub enum Edit {
     Repeats(u32),
     /// Turn the warm-up run on or off.
     Warmup(bool),
+    /// Serve the batch as requests on an event loop, with an index request during the load.
+    Server(bool),
     /// Turn the scaling sweep on or off.
     Sweep(bool),
 }
@@ -417,6 +425,7 @@ impl RunConfig {
             Edit::Nested(nesting) => self.nested = nesting,
             Edit::Repeats(n) => self.repeats = n,
             Edit::Warmup(on) => self.warmup = on,
+            Edit::Server(on) => self.server = on,
             Edit::Sweep(on) => self.sweep = on,
             Edit::Model(model, on) => {
                 self.models.retain(|&m| m != model);

@@ -9,4 +9,5 @@ pub mod host;
 pub mod page;
 pub mod presets;
 pub mod python;
+pub mod siege;
 pub mod url_state;

@@ -15,6 +15,7 @@ use crate::core::trace::{Lane, LaneRecord, Segment, State, time_in};
 use crate::models::Model;
 use crate::models::pool::gil::GilReport;
 use crate::models::processes::records::{IpcReport, IsolationProbe};
+use crate::models::server::IndexRecord;
 
 pub mod series;
 
@@ -220,6 +221,9 @@ pub struct ModelResult {
     /// The thread pool with the GIL: who held the lock when (the GIL-holder lane).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gil: Option<GilReport>,
+    /// Server mode: what the event loop did for the index request sent during the load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<IndexRecord>,
     /// Throughput, latency spread, busy fractions, speedup.
     pub summary: Summary,
 }
@@ -281,6 +285,7 @@ impl ModelResult {
             repeats_ms: Vec::new(),
             ipc: None,
             gil: None,
+            index: None,
             summary,
         }
     }
@@ -401,6 +406,7 @@ impl ModelResult {
             repeats_ms: Vec::new(),
             ipc: None,
             gil: None,
+            index: None,
             summary: Summary::of(&[], 0.0),
         }
     }

@@ -15,6 +15,7 @@ pub mod event_loop;
 pub mod io;
 pub mod location;
 pub mod processes;
+pub mod server;
 pub mod thread_pool;
 pub mod threads;
 

@@ -77,6 +77,9 @@ pub enum Next {
     Again,
     /// Do this step's Python work (`ms` of it), call [`IndexRequest::computed`], and visit again.
     Compute(f64),
+    /// A step is over and the next follows a system call: the loop may give other work a turn
+    /// (an asyncio loop does: the call's completion is queued behind what is ready), then visit.
+    Syscall,
     /// The response is written.
     Done,
 }
@@ -176,6 +179,7 @@ impl IndexRequest {
                         self.phase = Phase::Done;
                     } else {
                         self.phase = Phase::Ask;
+                        return Next::Syscall;
                     }
                 }
                 Phase::Done => return Next::Done,
@@ -188,6 +192,15 @@ impl IndexRequest {
         if let Phase::Computing(since) = self.phase {
             self.phase = Phase::Computed(since);
         }
+    }
+
+    /// Gives up (the run was cancelled): lets go of the lock or leaves its queue, so no thread
+    /// waits for a loop that has stopped.
+    pub fn abandon(&mut self, rules: Option<&mut Rules>, now: f64) {
+        if let Some(rules) = rules {
+            rules.withdraw(self.thread, now);
+        }
+        self.phase = Phase::Done;
     }
 
     /// What the loop did, and its lane's segments; times relative to `t0`.

@@ -105,6 +105,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<String>) {
                 .is_some(),
             "repeats" => value.parse().map(|v| config.repeats = v).is_ok(),
             "warmup" => parse_flag(&value).map(|on| config.warmup = on).is_some(),
+            "server" => parse_flag(&value).map(|on| config.server = on).is_some(),
             "sweep" => parse_flag(&value).map(|on| config.sweep = on).is_some(),
             "nested" => Nesting::from_id(&value)
                 .map(|m| config.nested = m)
@@ -252,6 +253,9 @@ pub fn encode(state: &UrlState) -> String {
     }
     if c.warmup {
         query.push_str("&warmup=1");
+    }
+    if c.server {
+        query.push_str("&server=1");
     }
     if c.sweep {
         query.push_str("&sweep=1");

@@ -206,6 +206,10 @@ pub fn controls(props: &ControlsProps) -> Html {
                         <input data-testid="warmup" type="checkbox" checked={config.warmup} onchange={flag(Edit::Warmup)} />
                         { "Warm-up run first (not measured)" }
                     </label>
+                    <label class="check" title="The tasks are requests: the event loop (this page's thread, Tornado's IOLoop) hands each handler to the model's executor, and answers GET / itself, sent during the load">
+                        <input data-testid="server" type="checkbox" checked={config.server} onchange={flag(Edit::Server)} />
+                        { "Server mode: answer GET / on the event loop during the load" }
+                    </label>
                     <label class="check">
                         <input data-testid="sweep" type="checkbox" checked={config.sweep} onchange={flag(Edit::Sweep)} />
                         { format!("Scaling sweep: pooled models at 1…{auto_workers} workers") }

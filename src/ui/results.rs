@@ -132,7 +132,19 @@ pub fn results_table(props: &ResultsProps) -> Html {
     let pending = props.running.map(|model| html! {
         <tr class="pending"><th scope="row">{ model.info().label }</th><td colspan="8">{ "running…" }</td></tr>
     });
+    // Server mode: each model's run as siege printed it (seed 002).
+    let sieges = props.results.models.iter().filter_map(|r| {
+        let id = r.model.info().id;
+        let text = crate::present::siege::report(r, siege_path(r.model))?;
+        Some(html! {
+            <figure class="siege" data-testid={format!("siege-{id}")}>
+                <figcaption>{ format!("$ siege {} -c {} -r 1 (and GET / during the load) — {}", siege_path(r.model), r.tasks.len(), r.model.info().label) }</figcaption>
+                <pre>{ text }</pre>
+            </figure>
+        })
+    });
     html! {
+        <>
         <table class="results" data-testid="results">
             <caption>{ caption(&props.results) }</caption>
             <thead>
@@ -153,5 +165,17 @@ pub fn results_table(props: &ResultsProps) -> Html {
                 { for pending }
             </tbody>
         </table>
+        { for sieges }
+        </>
+    }
+}
+
+/// The seed's handler path for a model's server.
+fn siege_path(model: Model) -> &'static str {
+    match model {
+        Model::Blocking => "/blocking/",
+        Model::Async => "/async/",
+        Model::PoolGil | Model::Pool | Model::Hybrid => "/threading/",
+        Model::Processes => "/processing/",
     }
 }

@@ -13,6 +13,7 @@ use crate::models::Model;
 use crate::report::ModelResult;
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::MainThreadIo;
+use crate::web::server;
 use crate::workloads;
 use crate::workloads::gate::FreeThreading;
 
@@ -66,8 +67,18 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
             checked,
         ));
     }
+    // Server mode: the index request arrived during the load, behind the handlers in the
+    // server's accept queue; a blocking server gets to it only now.
+    let index = match config.server {
+        true => Some(server::serve_index(t0, t0, None, 0, control).await),
+        false => None,
+    };
     let t1 = clock.now_ms();
     let heartbeat = heartbeat.summary(t0, t1);
-    ModelResult::from_tasks(Model::Blocking, config, t1 - t0, heartbeat, tasks)
-        .stopped_by(control, config.tasks)
+    let mut result = ModelResult::from_tasks(Model::Blocking, config, t1 - t0, heartbeat, tasks);
+    if let Some((record, lane)) = index {
+        result.add_lane_segments(Lane::Main, &lane);
+        result.index = Some(record);
+    }
+    result.stopped_by(control, config.tasks)
 }

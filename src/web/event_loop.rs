@@ -24,6 +24,7 @@ use crate::core::record::TaskRecord;
 use crate::core::trace::{Lane, Segment};
 use crate::models::Model;
 use crate::models::event_loop::{Scheduler, Tick};
+use crate::models::server::{INDEX_AFTER_MS, IndexRecord, IndexRequest, Next};
 use crate::report::ModelResult;
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::EventLoopIo;
@@ -74,6 +75,33 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
                     control.task_done();
                 }
                 answers.borrow_mut()[task as usize] = checked;
+            },
+            spawned_ms,
+        );
+    }
+    // Server mode: the index request is one more coroutine on the same loop, arriving during
+    // the load; each of its steps follows a system call, so it queues behind whatever is ready
+    // (cooperative handlers between their slices; naive ones only once they have all ended).
+    let index: Rc<RefCell<Option<IndexRecord>>> = Rc::default();
+    if config.server {
+        let (handle, slot, control) = (scheduler.handle(), index.clone(), control.clone());
+        let arrived = spawned_ms + INDEX_AFTER_MS;
+        scheduler.spawn_at(
+            async move {
+                handle.sleep_until(arrived).await;
+                let mut request = IndexRequest::new(0, arrived);
+                while !control.is_cancelled() {
+                    match request.visit(None, clock.now_ms()) {
+                        Next::Compute(ms) => {
+                            let end = clock.now_ms() + ms;
+                            while clock.now_ms() < end {}
+                            request.computed();
+                        }
+                        Next::Syscall | Next::Again => handle.yield_now().await,
+                        Next::Done => break,
+                    }
+                }
+                *slot.borrow_mut() = Some(request.finish(t0).0);
             },
             spawned_ms,
         );
@@ -139,6 +167,8 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
         heartbeat.summary(t0, t1),
         records,
     );
+    // The index's own lane would lie on top of the handlers' (one thread): its record says it.
+    result.index = index.borrow_mut().take();
     let log: Vec<u32> = scheduler.run_log().iter().map(|&id| id as u32).collect();
     result.task_switches = Some(metrics::task_switches(&log));
     result.stopped_by(control, config.tasks)

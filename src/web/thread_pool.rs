@@ -28,7 +28,7 @@ use std::thread::LocalKey;
 
 use futures::StreamExt;
 use futures::channel::mpsc;
-use futures::future::{Either, select};
+use futures::future::{Either, join, select};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -48,6 +48,7 @@ use crate::report::ModelResult;
 use crate::web::clock::{self as web_clock, HeartbeatRecorder, PerformanceClock};
 use crate::web::dispatch::{self, Command};
 use crate::web::io::{self, ThreadIo};
+use crate::web::server;
 use crate::web::threads;
 use crate::workloads::gate::{FreeThreading, Gate};
 
@@ -233,7 +234,15 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
         .map(|run| Command::Spawn(pool.rayon.clone(), run))
         .collect();
     dispatch::send(spawns).await;
-    finished_or_abandoned(finished, control).await;
+    // Server mode: meanwhile this thread is the event loop, and answers the index request
+    // itself — with the GIL, as thread `threads` of the lock, one past the pool's.
+    let serving = async {
+        match config.server {
+            true => Some(server::serve_index(t0, t0, gil.as_deref(), threads, control).await),
+            false => None,
+        }
+    };
+    let ((), index) = join(finished_or_abandoned(finished, control), serving).await;
     // Every job is done with the batch, so the slots are this thread's alone — unless a job
     // died holding the batch (and the run was abandoned): then copy what the others left.
     let mut outcomes = outcomes;
@@ -280,6 +289,10 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
         ),
     });
     result.startup_ms = startup.unwrap_or_default();
+    if let Some((record, lane)) = index {
+        result.add_lane_segments(Lane::Main, &lane);
+        result.index = Some(record);
+    }
     if let Some(gil) = gil {
         let report = gil.report(t0);
         // The GIL-holder lane: `run` while some thread holds the lock (which one: `gil.holds`),

@@ -12,7 +12,7 @@
 //! taking it back briefly when the wait ends, to "return into Python".
 
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 
 use serde::{Deserialize, Serialize};
 
@@ -138,6 +138,13 @@ impl Rules {
         }
     }
 
+    /// Thread `thread` gives up: it lets go if it holds the lock, and leaves the queue if it
+    /// waits (a loop whose run was cancelled must not leave the others waiting for it).
+    pub fn withdraw(&mut self, thread: u32, now_ms: f64) {
+        self.waiters.retain(|(t, _)| *t != thread);
+        self.release(thread, now_ms);
+    }
+
     fn grant(&mut self, thread: u32, now: f64) {
         self.holder = Some(thread);
         self.since_ms = now;
@@ -196,6 +203,21 @@ impl Gil {
     /// more: it takes the mutex, and the UI thread may not wait for one.
     pub fn report(&self, t0: f64) -> GilReport {
         self.lock().report(t0)
+    }
+
+    /// `f` on the rules if the mutex is free this instant (`None`: ask again), then wakes the
+    /// waiters: the way in for a thread that may not block, the page's (a contended `lock`
+    /// would `Atomics.wait`, which the browser forbids there).
+    pub fn try_with<R>(&self, f: impl FnOnce(&mut Rules) -> R) -> Option<R> {
+        let mut rules = match self.rules.try_lock() {
+            Ok(rules) => rules,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => return None,
+        };
+        let out = f(&mut rules);
+        drop(rules);
+        self.turn.notify_all();
+        Some(out)
     }
 
     fn lock(&self) -> MutexGuard<'_, Rules> {

@@ -103,24 +103,41 @@ fn doc(models: Vec<ModelResult>) -> Results {
     Results::of(Environment::bare(true, 2), models)
 }
 
+/// `r` as a server-mode run: GET / arrived at 20 ms and was answered at `answered_ms`, after
+/// `gil_waits` waits for the GIL.
+fn served(mut r: ModelResult, answered_ms: f64, gil_waits: u32) -> ModelResult {
+    r.index = Some(crate::models::server::IndexRecord {
+        arrived_ms: 20.0,
+        answered_ms,
+        bytes: crate::models::server::INDEX_BODY.len() as u64,
+        gil_waits,
+        gil_wait_ms: if gil_waits > 0 {
+            answered_ms - 21.0
+        } else {
+            0.0
+        },
+        steps: crate::models::server::INDEX_STEPS.len() as u32,
+    });
+    r
+}
+
 #[test]
-fn the_siege_verdict_reads_the_staircase_the_flat_top_and_the_processes() {
+fn the_siege_verdict_reads_the_staircase_the_flat_top_the_processes_and_get_index() {
     let siege = find("tornado-siege").unwrap();
-    let ladder: Vec<f64> = (1..=11).map(|i| 100.0 * f64::from(i)).collect();
-    let flat: Vec<f64> = (0..11).map(|i| 1000.0 + f64::from(i)).collect();
-    let mut processes = result(Model::Processes, &[600.0; 11]);
+    let ladder: Vec<f64> = (1..=10).map(|i| 100.0 * f64::from(i)).collect();
+    let flat: Vec<f64> = (0..10).map(|i| 1000.0 + f64::from(i)).collect();
+    let mut processes = served(result(Model::Processes, &[600.0; 10]), 21.0, 0);
     processes.workers = 2;
-    // The hybrid: worker 0 serves the even tasks and the index request (task 10), which
-    // answers early; each worker's handlers finish together.
+    // The hybrid: worker 0 serves the even tasks, worker 1 the odd; each worker's handlers
+    // finish together.
     let hybrid = |long: f64| {
-        let latencies: Vec<f64> = (0..11)
+        let latencies: Vec<f64> = (0..10)
             .map(|i| match i {
-                10 => 20.0,
                 i if i % 2 == 0 => long + f64::from(i),
                 i => long - 50.0 + f64::from(i),
             })
             .collect();
-        let mut r = result(Model::Hybrid, &latencies);
+        let mut r = served(result(Model::Hybrid, &latencies), 22.0, 0);
         r.workers = 2;
         for t in &mut r.tasks {
             t.lane = Lane::Worker {
@@ -130,44 +147,68 @@ fn the_siege_verdict_reads_the_staircase_the_flat_top_and_the_processes() {
         }
         r
     };
-    let runs = [
+    // Blocking answers / after its last handler (1000 ms); GIL threads at 300 ms, during the
+    // load, after 5 waits.
+    let first = |gil_answered: f64, gil: &[f64]| {
         doc(vec![
-            result(Model::Blocking, &ladder),
-            result(Model::PoolGil, &flat),
-        ]),
+            served(result(Model::Blocking, &ladder), 1000.5, 0),
+            served(result(Model::PoolGil, gil), gil_answered, 5),
+        ])
+    };
+    let runs = [
+        first(300.0, &flat),
         doc(vec![processes.clone(), hybrid(640.0)]),
     ];
     let v = siege.verdict(&runs);
     assert_eq!(v.agrees, Some(true), "{}", v.text);
     assert!(v.text.contains("staircase"), "{}", v.text);
+    assert!(v.text.contains("GET / came back in 280 ms, during the load — the loop waited 279 ms for the GIL at 5 of its steps"), "{}", v.text);
+    assert!(
+        v.text.contains("GET / in 1.0 ms") && v.text.contains("Real Tornado"),
+        "{}",
+        v.text
+    );
     assert!(
         v.text.contains("groups (5 at 640–648 ms, 5 at 591–599 ms)"),
         "{}",
         v.text
     );
+    // GIL threads that answer / only after the load disagree with the article.
+    let late = [first(1500.0, &flat), runs[1].clone()];
+    let v = siege.verdict(&late);
+    assert_eq!(v.agrees, Some(false), "{}", v.text);
+    assert!(v.text.contains("only after the load"), "{}", v.text);
+    // So do processes that keep / waiting (the loop was not free).
+    let mut busy = processes.clone();
+    busy.index.as_mut().unwrap().answered_ms = 200.0;
+    let v = siege.verdict(&[runs[0].clone(), doc(vec![busy, hybrid(640.0)])]);
+    assert_eq!(v.agrees, Some(false), "{}", v.text);
+    // A run without GET / (not server mode) decides nothing.
+    let bare = [
+        doc(vec![
+            result(Model::Blocking, &ladder),
+            result(Model::PoolGil, &flat),
+        ]),
+        runs[1].clone(),
+    ];
+    assert_eq!(siege.verdict(&bare).agrees, None);
     // A hybrid far behind the processes disagrees.
     let processes_ok = processes.clone();
     let slow = [runs[0].clone(), doc(vec![processes, hybrid(1200.0)])];
     assert_eq!(siege.verdict(&slow).agrees, Some(false));
     // A GIL pool whose threads finish far apart disagrees with the article.
-    let spread: Vec<f64> = (0..11).map(|i| 100.0 + 100.0 * f64::from(i)).collect();
-    let runs = [
-        doc(vec![
-            result(Model::Blocking, &ladder),
-            result(Model::PoolGil, &spread),
-        ]),
-        runs[1].clone(),
-    ];
+    let spread: Vec<f64> = (0..10).map(|i| 100.0 + 100.0 * f64::from(i)).collect();
+    let runs = [first(300.0, &spread), runs[1].clone()];
     assert_eq!(siege.verdict(&runs).agrees, Some(false));
     // Missing models: undecided, not a wrong verdict.
     assert_eq!(siege.verdict::<Results>(&[]).agrees, None);
     // Processes as slow as one thread because they got one core's worth (two workers each on a
     // core half the time, beside a CPU hog): undecided, and the page says why.
-    let mut starved = result(Model::Processes, &ladder);
+    let mut starved = served(result(Model::Processes, &ladder), 21.0, 0);
     starved.workers = 2;
     starved.threads_used = vec!["worker 0".into(), "worker 1".into()];
     on_core_for(&mut starved, 0.5);
-    let runs = [runs[0].clone(), doc(vec![starved, hybrid(640.0)])];
+    let runs = [first(300.0, &flat), doc(vec![starved, hybrid(640.0)])];
     let v = siege.verdict(&runs);
     assert_eq!(v.agrees, None, "{}", v.text);
     assert!(v.text.contains("1.0 cores' worth"), "{}", v.text);

@@ -41,6 +41,7 @@ fn encode_then_decode_is_the_identity() {
         decode("payload=shared&start=warm&chunksize=64&tasks=256&n=1e5").0,
         decode("models=pool&nested=same&workers=2&tasks=2").0,
         decode("repeats=5&warmup=1&sweep=1&workers=4").0,
+        decode("server=1&tasks=10&workload=cpu&n=40&models=blocking,pool_gil").0,
         decode("preset=chunksize-sweep&embed=1&coi=0&origins=https://docs.example,http://localhost:3000").0,
     ];
     for state in states {
@@ -84,10 +85,11 @@ fn unknown_parameters_and_models_are_reported_and_ignored() {
 
 #[test]
 fn malformed_values_fall_back_to_defaults_with_a_notice() {
-    let (state, notices) =
-        decode("workload=sorting&n=lots&tasks=-1&workers=many&models=,&autorun=yes&async=lazy");
+    let (state, notices) = decode(
+        "workload=sorting&n=lots&tasks=-1&workers=many&models=,&autorun=yes&async=lazy&server=maybe",
+    );
     assert_eq!(state, UrlState::default());
-    assert_eq!(notices.len(), 7, "{notices:?}");
+    assert_eq!(notices.len(), 8, "{notices:?}");
     assert!(
         notices.iter().all(|n| n.starts_with("Malformed value")),
         "{notices:?}"
@@ -199,4 +201,12 @@ fn bad_origin_lists_are_refused_without_panicking() {
         assert!(state.origins.is_empty(), "{bad}");
         assert_eq!(notices.len(), 1, "{bad}: {notices:?}");
     }
+}
+
+#[test]
+fn server_mode_is_a_flag() {
+    assert!(decode("server=1").0.config.server);
+    assert!(!decode("server=0").0.config.server);
+    assert!(encode(&decode("server=1").0).contains("server=1"));
+    assert!(!encode(&UrlState::default()).contains("server"));
 }

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use futures::future::{Either, select, try_join_all};
+use futures::future::{Either, join, select, try_join_all};
 
 use super::payloads::*;
 use super::process::*;
@@ -22,6 +22,7 @@ use crate::models::processes::records::{self, IpcReport};
 use crate::report::{Environment, ModelResult};
 use crate::web::batch::Batch;
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
+use crate::web::server;
 use crate::workloads::{self, WorkloadKind, data};
 
 /// Resolves once `control` is cancelled. The workers cannot see the flag (they share no memory),
@@ -86,6 +87,15 @@ pub async fn run_bundle(
         reused_workers: reused,
         module_compile_ms: compile_ms,
         ..IpcReport::default()
+    };
+    // Server mode: while the workers compute, this thread is the event loop and answers the
+    // index request itself (no lock to take: the handlers' GILs are in their processes).
+    let handed_ms = clock.now_ms();
+    let serving = async {
+        match config.server {
+            true => Some(server::serve_index(t0, handed_ms, None, 0, control).await),
+            false => None,
+        }
     };
     let outcome = async {
         let chunks: Vec<Vec<u32>> = (0..config.tasks)
@@ -154,8 +164,8 @@ pub async fn run_bundle(
         let mut records: Vec<TaskRecord> = try_join_all(lanes).await?.concat();
         records.sort_by_key(|r| r.task);
         Ok::<_, Error>(records)
-    }
-    .await;
+    };
+    let (outcome, index) = join(outcome, serving).await;
     let t1 = clock.now_ms();
     // Isolation is proven after the batch, outside its wall time — unless workers may still be
     // computing (a cancel), when they would not answer.
@@ -205,6 +215,10 @@ pub async fn run_bundle(
                 result.add_lane_segments(lane.lane, &lane.segments);
             }
             result.isolation = isolation;
+            if let Some((record, lane)) = index {
+                result.add_lane_segments(Lane::Main, &lane);
+                result.index = Some(record);
+            }
             result.message = Some(note);
             result.ipc = Some(ipc);
             result.stopped_by(control, config.tasks)

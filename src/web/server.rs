@@ -1,0 +1,64 @@
+//! Server mode's event loop in the page (the pure part and the lesson: `models::server`): it
+//! answers the index request on the page's thread while the model's executor runs the handlers.
+
+use crate::core::control::RunControl;
+use crate::core::metrics::Clock;
+use crate::core::trace::Segment;
+use crate::models::pool::gil::Gil;
+use crate::models::server::{INDEX_AFTER_MS, IndexRecord, IndexRequest, Next};
+use crate::web::clock::{self, PerformanceClock};
+
+/// Serves the index request, arriving [`INDEX_AFTER_MS`] after the handlers were handed to the
+/// executor at `handed_ms`, on this thread — the page's,
+/// standing for Tornado's IOLoop. With `gil` the loop is thread `loop_thread` of the simulated
+/// GIL and takes it for every step; since this thread may not wait on a lock, it looks at the
+/// lock at every turn it gets (a macrotask apart, tens of µs) until the lock is its own. Returns
+/// the record and the loop's lane, times relative to `t0` (the batch's start).
+pub async fn serve_index(
+    t0: f64,
+    handed_ms: f64,
+    gil: Option<&Gil>,
+    loop_thread: u32,
+    control: &RunControl,
+) -> (IndexRecord, Vec<Segment>) {
+    let clock = PerformanceClock;
+    let arrived = handed_ms + INDEX_AFTER_MS;
+    let early = arrived - clock.now_ms();
+    if early > 0.0 {
+        clock::sleep_ms(early.ceil() as i32).await;
+    }
+    let mut request = IndexRequest::new(loop_thread, arrived);
+    loop {
+        let now = clock.now_ms();
+        if control.is_cancelled() {
+            // Let go of the lock, or leave its queue, before the threads stop: one that is
+            // handed the lock by a loop that left would wait for ever.
+            while let Some(gil) = gil
+                && gil
+                    .try_with(|rules| request.abandon(Some(rules), now))
+                    .is_none()
+            {
+                clock::yield_now().await;
+            }
+            request.abandon(None, now);
+            return request.finish(t0);
+        }
+        let next = match gil {
+            Some(gil) => gil
+                .try_with(|rules| request.visit(Some(rules), now))
+                .unwrap_or(Next::Again),
+            None => request.visit(None, now),
+        };
+        match next {
+            Next::Compute(ms) => {
+                // The step's Python work, on this thread.
+                let end = clock.now_ms() + ms;
+                while clock.now_ms() < end {}
+                request.computed();
+            }
+            Next::Syscall => {}
+            Next::Again => clock::yield_now().await,
+            Next::Done => return request.finish(t0),
+        }
+    }
+}
