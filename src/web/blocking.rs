@@ -70,7 +70,7 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
     // Server mode: the index request arrived during the load, behind the handlers in the
     // server's accept queue; a blocking server gets to it only now.
     let index = match config.server {
-        true => Some(server::serve_index(t0, t0, None, 0, control).await),
+        true => Some(server::serve_index(t0, t0, None, 0, control, || true).await),
         false => None,
     };
     let t1 = clock.now_ms();

@@ -8,24 +8,33 @@ use crate::models::pool::gil::Gil;
 use crate::models::server::{INDEX_AFTER_MS, IndexRecord, IndexRequest, Next};
 use crate::web::clock::{self, PerformanceClock};
 
-/// Serves the index request, arriving [`INDEX_AFTER_MS`] after the handlers were handed to the
-/// executor at `handed_ms`, on this thread — the page's,
+/// Serves the index request on this thread — the page's,
 /// standing for Tornado's IOLoop. With `gil` the loop is thread `loop_thread` of the simulated
 /// GIL and takes it for every step; since this thread may not wait on a lock, it looks at the
 /// lock at every turn it gets (a macrotask apart, tens of µs) until the lock is its own. Returns
 /// the record and the loop's lane, times relative to `t0` (the batch's start).
+///
+/// The request arrives once the handlers are under way: [`INDEX_AFTER_MS`] after they were
+/// handed to the executor at `handed_ms`, and not before `started` says they compute (a pool's
+/// threads may take tens of ms to pick up their first job).
 pub async fn serve_index(
     t0: f64,
     handed_ms: f64,
     gil: Option<&Gil>,
     loop_thread: u32,
     control: &RunControl,
+    started: impl Fn() -> bool,
 ) -> (IndexRecord, Vec<Segment>) {
     let clock = PerformanceClock;
-    let arrived = handed_ms + INDEX_AFTER_MS;
+    // A blocking server comes here after its backlog: the request arrived long before.
+    let mut arrived = handed_ms + INDEX_AFTER_MS;
     let early = arrived - clock.now_ms();
     if early > 0.0 {
         clock::sleep_ms(early.ceil() as i32).await;
+    }
+    while !started() && !control.is_cancelled() {
+        clock::sleep_ms(1).await;
+        arrived = clock.now_ms();
     }
     let mut request = IndexRequest::new(loop_thread, arrived);
     loop {

@@ -236,9 +236,13 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
     dispatch::send(spawns).await;
     // Server mode: meanwhile this thread is the event loop, and answers the index request
     // itself — with the GIL, as thread `threads` of the lock, one past the pool's.
+    let ticks = control.ticks();
+    let started = || control.ticks() > ticks;
     let serving = async {
         match config.server {
-            true => Some(server::serve_index(t0, t0, gil.as_deref(), threads, control).await),
+            true => {
+                Some(server::serve_index(t0, t0, gil.as_deref(), threads, control, started).await)
+            }
             false => None,
         }
     };

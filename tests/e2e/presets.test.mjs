@@ -66,9 +66,11 @@ test('preset tornado-siege: the blocking staircase, GIL threads finishing togeth
     assert.equal(i.gil_waits, 0);
   }
   console.log(`# siege GET /: blocking ${b.latency.toFixed(0)} ms of ${backlog.toFixed(0)}; GIL ${g.latency.toFixed(0)} ms (${g.gil_waits} waits, ${g.gil_wait_ms.toFixed(0)} ms) of ${lastEnd(modelOf(steps[0], 'pool_gil')).toFixed(0)}`);
-  // The siege output, as the article prints it.
-  const table = await page.locator('[data-testid="siege-pool_gil"] pre').innerText();
-  assert.match(table, /HTTP\/1\.1 200 +[0-9.]+ secs: +12 bytes ==> GET {2}\/\n/);
+  // The siege output, as the article prints it (the page shows the last step's runs): with
+  // processes GET / is the first response back.
+  const table = await page.locator('[data-testid="siege-processes"] pre').innerText();
+  assert.match(table.split('\n')[0], /^HTTP\/1\.1 200 +[0-9.]+ secs: +12 bytes ==> GET {2}\/$/, table);
+  assert.match(table, /4 bytes ==> GET {2}\/processing\//);
   assert.match(table, /Response time:/);
   assert.match(await page.locator('[data-testid="preset-verdict"]').innerText(), /processes × threads/);
   await screenshot(page, 'preset-tornado-siege.png');

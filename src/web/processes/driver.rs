@@ -93,7 +93,7 @@ pub async fn run_bundle(
     let handed_ms = clock.now_ms();
     let serving = async {
         match config.server {
-            true => Some(server::serve_index(t0, handed_ms, None, 0, control).await),
+            true => Some(server::serve_index(t0, handed_ms, None, 0, control, || true).await),
             false => None,
         }
     };
