@@ -31,6 +31,10 @@ pub async fn serve_index(
     let early = arrived - clock.now_ms();
     if early > 0.0 {
         clock::sleep_ms(early.ceil() as i32).await;
+        // It arrives when the loop's timer fires: a timer that fires late was held up by the
+        // page's own work on this thread (painting, under a CPU throttle), which Tornado's loop
+        // does not have — not by the model.
+        arrived = clock.now_ms();
     }
     while !started() && !control.is_cancelled() {
         clock::sleep_ms(1).await;
