@@ -1,8 +1,8 @@
 """Seed 002's siege against real Tornado, with an index request sent during the load.
 
-The playground's `tornado-siege` preset models this; this script is what the model is checked
-against (docs/SIEGE.md records its figures). Standard library plus Tornado
-(`pip install tornado`):
+The playground's `tornado-siege` preset (server mode) models this; this script is what the
+model is checked against, and its figures are quoted in the page (`src/models/server.rs`,
+`src/present/presets/tornado_siege.rs`). Standard library plus Tornado (`pip install tornado`):
 
     python3 tools/siege_check.py [--t-ms 200] [--requests 10] [--index-after-ms 50] [--repeats 3]
 
