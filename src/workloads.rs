@@ -44,7 +44,8 @@ pub enum WorkloadKind {
     Mandelbrot,
     /// SHA-256 applied `n` times. Answer: the final digest's first bytes, from a table.
     Hash,
-    /// Data-heavy: a payload of `n` KiB transformed byte by byte. Answer: the checksum.
+    /// Data-heavy: a payload of `n` KiB and a small summary of it (one byte in 64). Answer: the
+    /// summary.
     Data,
     /// I/O-bound: wait `n` ms, the way each model really waits — a timer on the event loop,
     /// `Atomics.wait` in a thread or worker, a busy wait on the main thread (which cannot sleep).
@@ -90,7 +91,7 @@ impl Choice for WorkloadKind {
             WorkloadKind::Primes => "Count primes below n (segmented sieve)",
             WorkloadKind::Mandelbrot => "Mandelbrot n × n (uneven rows)",
             WorkloadKind::Hash => "SHA-256 hash chain of length n",
-            WorkloadKind::Data => "Data-heavy: transform a payload of n KiB",
+            WorkloadKind::Data => "Data-heavy: summarise a payload of n KiB",
             WorkloadKind::Io => "I/O-bound: wait n ms",
             WorkloadKind::Fetch => "I/O-bound: fetch a same-origin file n times",
         }

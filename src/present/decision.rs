@@ -24,7 +24,7 @@ pub enum WorkloadClass {
     CpuBound,
     /// Every step waits (io, fetch).
     IoBound,
-    /// Only data-transform steps: the payload's size, not the arithmetic, decides the cost.
+    /// Only data steps: the payload's size, not the arithmetic, decides the cost.
     DataHeavy,
     /// Different kinds of work in one batch (CPU kernels and I/O waits, or data steps with
     /// either): the answer depends on their ratio.

@@ -633,8 +633,15 @@ fn the_data_transform_matches_its_periodic_oracle() {
         // The oracle never runs the loop; compare with a plain one-pass reference too.
         let reference: u64 = data::payload(kib)
             .iter()
+            .step_by(data::STRIDE)
             .map(|&b| u64::from(data::transform(b)))
             .sum();
+        assert_eq!(
+            data::payload(kib),
+            (0..kib as usize * 1024)
+                .map(data::pattern)
+                .collect::<Vec<_>>()
+        );
         assert_eq!(spec.expected(), Some(reference), "{kib} KiB");
         assert_eq!(
             run_to_end(&spec, &SystemClock),

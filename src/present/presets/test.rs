@@ -316,3 +316,47 @@ fn free_threads_agree_when_they_use_the_cores_they_got_and_the_gil_does_not_scal
         assert_eq!(verdict.agrees, agrees, "{gil} {free}: {}", verdict.text);
     }
 }
+
+#[test]
+fn the_inversion_needs_the_copies_to_cost_three_times_the_work_and_the_other_ways_to_cut_it() {
+    let inversion = find("ipc-inversion").unwrap();
+    let run = |copy: f64, transfer: f64, cpu_processes: f64| {
+        [
+            doc(vec![
+                result(Model::Blocking, &[30.0]),
+                result(Model::Processes, &[copy]),
+            ]),
+            doc(vec![result(Model::Processes, &[transfer])]),
+            doc(vec![result(Model::Processes, &[transfer])]),
+            doc(vec![
+                result(Model::Blocking, &[400.0]),
+                result(Model::Processes, &[cpu_processes]),
+            ]),
+        ]
+    };
+    let v = inversion.verdict(&run(200.0, 110.0, 250.0));
+    assert_eq!(v.agrees, Some(true), "{}", v.text);
+    assert!(
+        v.text.contains("(6.7× slower)") && v.text.contains("In CPython"),
+        "{}",
+        v.text
+    );
+    // A copy that loses by less than 3× teaches too little.
+    let v = inversion.verdict(&run(60.0, 40.0, 250.0));
+    assert_eq!(v.agrees, Some(false), "{}", v.text);
+    assert!(v.text.contains("less than the 3×"), "{}", v.text);
+    // Transferring must cut the loss.
+    assert_eq!(
+        inversion.verdict(&run(200.0, 210.0, 250.0)).agrees,
+        Some(false)
+    );
+    // And the CPU-heavy counterpart must win in processes.
+    assert_eq!(
+        inversion.verdict(&run(200.0, 110.0, 450.0)).agrees,
+        Some(false)
+    );
+    // Without it, nothing is decided.
+    let mut partial = run(200.0, 110.0, 250.0).to_vec();
+    partial.truncate(3);
+    assert_eq!(inversion.verdict(&partial).agrees, None);
+}

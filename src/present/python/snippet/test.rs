@@ -133,7 +133,7 @@ fn payload_modes_become_comments_for_data_work() {
         copy.contains("payload = make_payload(16_384 * 1024)"),
         "{copy}"
     );
-    assert!(copy.contains("return checksum(payload)"), "{copy}");
+    assert!(copy.contains("return summarise(payload)"), "{copy}");
     let transfer = snippet(Model::Processes, &data(PayloadMode::Transfer), 4);
     assert!(transfer.contains("Python has no equivalent"), "{transfer}");
     assert!(transfer.contains("memoryview"), "{transfer}");
