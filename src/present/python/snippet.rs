@@ -12,6 +12,7 @@ use crate::workloads::{WorkloadSpec, io};
 
 mod code;
 mod executor;
+mod server;
 mod step;
 
 use code::{Code, Flavor, indent};
@@ -47,6 +48,7 @@ pub fn snippet(model: Model, config: &RunConfig, cores: u32) -> String {
     let mut code = Code::default();
     let functions = task_functions(config, flavor, work, &mut code);
     let main = match model {
+        _ if config.server => server::server_main(model, config, cores, &mut code),
         Model::Blocking => blocking_main(config),
         Model::Async => async_main(config, &mut code),
         Model::PoolGil | Model::Pool => pool_main(model, config, cores, nesting, &mut code),

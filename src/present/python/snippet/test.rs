@@ -334,13 +334,18 @@ fn every_snippet_compiles_in_cpython() {
     let mut snippets = Vec::new();
     for &model in Model::ALL {
         for &kind in WorkloadKind::ALL {
-            for async_mode in [AsyncMode::Cooperative, AsyncMode::Naive] {
+            for (async_mode, server) in [
+                (AsyncMode::Cooperative, false),
+                (AsyncMode::Naive, false),
+                (AsyncMode::Cooperative, true),
+            ] {
                 let c = RunConfig {
                     async_mode,
+                    server,
                     ..config(kind, 3)
                 };
                 snippets.push(format!(
-                    "# {model:?} {kind:?} {async_mode:?}\n{}",
+                    "# {model:?} {kind:?} {async_mode:?} server={server}\n{}",
                     snippet(model, &c, 2)
                 ));
             }
@@ -362,4 +367,43 @@ fn every_snippet_compiles_in_cpython() {
         python.wait().unwrap().success(),
         "a snippet does not compile (see above)"
     );
+}
+
+#[test]
+fn server_mode_is_the_seeds_tornado_app_with_the_models_executor() {
+    let c = RunConfig {
+        server: true,
+        workers: Some(10),
+        ..config(WorkloadKind::Cpu, 10)
+    };
+    let gil = snippet(Model::PoolGil, &c, 2);
+    assert!(
+        gil.contains("executor = ThreadPoolExecutor(max_workers=10)"),
+        "{gil}"
+    );
+    assert!(
+        gil.contains("await loop.run_in_executor(executor, task, int(i))"),
+        "{gil}"
+    );
+    assert!(
+        gil.contains("self.write(\"hello, world\")  # answered by the IOLoop itself"),
+        "{gil}"
+    );
+    assert!(
+        gil.contains("the IOLoop's thread takes it at every step"),
+        "{gil}"
+    );
+    let blocking = snippet(Model::Blocking, &c, 2);
+    assert!(
+        !blocking.contains("run_in_executor") && blocking.contains("self.write(str(task(int(i))))"),
+        "{blocking}"
+    );
+    let processes = snippet(Model::Processes, &c, 2);
+    assert!(
+        processes.contains("ProcessPoolExecutor(max_workers=10)")
+            && processes.contains("/processing/"),
+        "{processes}"
+    );
+    let hybrid = snippet(Model::Hybrid, &c, 2);
+    assert!(hybrid.contains("server.start(10)"), "{hybrid}");
 }
