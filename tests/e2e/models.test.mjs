@@ -253,6 +253,34 @@ test('naive async CPU work holds the event loop; the async-mode control is in th
   assert.deepEqual(errors, []);
 });
 
+test('server mode on the event loop: GET / between cooperative handlers, after naive ones; the checkbox is in the URL', async () => {
+  const { page, errors } = await open(world.context, `${world.isolated.url}?workload=cpu&n=60&models=async&tasks=4`);
+  await page.check('[data-testid="server"]');
+  await page.waitForURL(/server=1/);
+  await page.click('[data-testid="run"]');
+  let { doc } = await results(page);
+  const lastEnd = (r) => Math.max(...r.tasks.map((t) => t.end_ms));
+  const served = (r) => {
+    assert.ok(r.index && r.index.bytes === 12 && r.index.steps === 5, JSON.stringify(r.index));
+    return r.index.answered_ms - r.index.arrived_ms;
+  };
+  // Cooperative: each of its steps queues behind the handlers' slices, and it is done long
+  // before they are.
+  const coop = doc.models[0];
+  assert.ok(coop.answer_ok);
+  assert.ok(coop.index.answered_ms < 0.5 * lastEnd(coop), `cooperative: ${JSON.stringify(coop.index)} of ${lastEnd(coop)}`);
+  assert.match(await page.locator('[data-testid="siege-async"] pre').innerText(), /GET {2}\/async\//);
+  // Naive: the handlers never await, so GET / waits for all of them (asyncio runs every ready
+  // callback before it polls for I/O).
+  await page.selectOption('[data-testid="async-mode"]', 'naive');
+  await page.waitForURL(/async=naive/);
+  ({ doc } = await runAgain(page));
+  const naive = doc.models[0];
+  assert.ok(naive.index.answered_ms >= lastEnd(naive), `naive: ${JSON.stringify(naive.index)} before ${lastEnd(naive)}`);
+  console.log(`# server mode, async: GET / in ${served(coop).toFixed(1)} ms cooperative, ${served(naive).toFixed(0)} ms naive (load ${lastEnd(naive).toFixed(0)} ms)`);
+  assert.deepEqual(errors, []);
+});
+
 test('bad input shows clear messages, falls back to defaults, and the page still runs', async () => {
   const { page, errors } = await open(world.context, `${world.isolated.url}?workload=primes&n=12345&tasks=abc&bogus=1&models=async,threads`);
   const notices = await page.textContent('[data-testid="notices"]');
