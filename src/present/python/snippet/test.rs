@@ -369,6 +369,13 @@ fn every_snippet_compiles_in_cpython() {
     );
 }
 
+/// Asserts that `py` holds every one of `parts`.
+fn holds_all(py: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(py.contains(part), "{part:?} missing from:\n{py}");
+    }
+}
+
 #[test]
 fn server_mode_is_the_seeds_tornado_app_with_the_models_executor() {
     let c = RunConfig {
@@ -376,34 +383,21 @@ fn server_mode_is_the_seeds_tornado_app_with_the_models_executor() {
         workers: Some(10),
         ..config(WorkloadKind::Cpu, 10)
     };
-    let gil = snippet(Model::PoolGil, &c, 2);
-    assert!(
-        gil.contains("executor = ThreadPoolExecutor(max_workers=10)"),
-        "{gil}"
-    );
-    assert!(
-        gil.contains("await loop.run_in_executor(executor, task, int(i))"),
-        "{gil}"
-    );
-    assert!(
-        gil.contains("self.write(\"hello, world\")  # answered by the IOLoop itself"),
-        "{gil}"
-    );
-    assert!(
-        gil.contains("the IOLoop's thread takes it at every step"),
-        "{gil}"
+    holds_all(
+        &snippet(Model::PoolGil, &c, 2),
+        &[
+            "executor = ThreadPoolExecutor(max_workers=10)",
+            "await loop.run_in_executor(executor, task, int(i))",
+            "self.write(\"hello, world\")  # answered by the IOLoop itself",
+            "the IOLoop's thread takes it at every step",
+        ],
     );
     let blocking = snippet(Model::Blocking, &c, 2);
-    assert!(
-        !blocking.contains("run_in_executor") && blocking.contains("self.write(str(task(int(i))))"),
-        "{blocking}"
+    assert!(!blocking.contains("run_in_executor"), "{blocking}");
+    holds_all(&blocking, &["self.write(str(task(int(i))))"]);
+    holds_all(
+        &snippet(Model::Processes, &c, 2),
+        &["ProcessPoolExecutor(max_workers=10)", "/processing/"],
     );
-    let processes = snippet(Model::Processes, &c, 2);
-    assert!(
-        processes.contains("ProcessPoolExecutor(max_workers=10)")
-            && processes.contains("/processing/"),
-        "{processes}"
-    );
-    let hybrid = snippet(Model::Hybrid, &c, 2);
-    assert!(hybrid.contains("server.start(10)"), "{hybrid}");
+    holds_all(&snippet(Model::Hybrid, &c, 2), &["server.start(10)"]);
 }
