@@ -31,8 +31,8 @@ pub struct UrlState {
     pub no_coi: bool,
 }
 
-/// The parameters this page understands.
-pub const KNOWN_PARAMS: [&str; 13] = [
+/// The parameters this page understands (the unknown-parameter notice lists them).
+pub const KNOWN_PARAMS: [&str; 23] = [
     "workload",
     "n",
     "tasks",
@@ -45,7 +45,17 @@ pub const KNOWN_PARAMS: [&str; 13] = [
     "chunksize",
     "payload",
     "start",
+    "nested",
+    "repeats",
+    "warmup",
+    "sweep",
+    "server",
     "autorun",
+    "preset",
+    "quick",
+    "embed",
+    "coi",
+    "origins",
 ];
 
 /// Parses a query string (with or without the leading `?`). Returns the state and one notice per

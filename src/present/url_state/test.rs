@@ -210,3 +210,19 @@ fn server_mode_is_a_flag() {
     assert!(encode(&decode("server=1").0).contains("server=1"));
     assert!(!encode(&UrlState::default()).contains("server"));
 }
+
+#[test]
+fn every_parameter_the_unknown_notice_lists_is_understood() {
+    for param in KNOWN_PARAMS {
+        let (_, notices) = decode(&format!("{param}=%3F"));
+        assert!(
+            notices
+                .iter()
+                .all(|n| !n.starts_with("Unknown URL parameter")),
+            "{param}: {notices:?}"
+        );
+    }
+    let (_, notices) = decode("colour=blue");
+    assert_eq!(notices.len(), 1);
+    assert!(notices[0].contains(&KNOWN_PARAMS.join(", ")), "{notices:?}");
+}
