@@ -49,14 +49,14 @@ export async function launch() {
 }
 
 /** Opens `url` and collects console errors and uncaught exceptions. */
-export async function open(context, url) {
+export async function open(context, url, ready = '[data-testid="run"]') {
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`); });
   await page.goto(url);
-  await page.waitForSelector('[data-testid="run"]');
+  await page.waitForSelector(ready);
   return { page, errors };
 }
 

@@ -114,6 +114,31 @@ test('embed mode in a 700 × 450 frame, click-to-load, and the host-page postMes
   await page.close();
 });
 
+test('the documentation example (docs.html): an isolated embed driven by the host-page API, and a click-to-load one', async () => {
+  const { page, errors } = await open(world.context, `${world.isolated.url}docs.html`, '#siege');
+  // The first embed keeps the pools: the page says when it is ready, then runs it from outside.
+  await page.waitForSelector('[data-testid="docs-run"]:not([disabled])', { timeout: 60_000 });
+  const siege = await (await page.waitForSelector('#siege')).contentFrame();
+  assert.equal(await siege.evaluate(() => crossOriginIsolated), true);
+  await page.click('[data-testid="docs-run"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="docs-verdict"]').dataset.agrees !== undefined, null, { timeout: 240_000 });
+  const verdict = await page.textContent('[data-testid="docs-verdict"]');
+  assert.match(verdict, /^tornado-siege: Blocking: /);
+  const doc = JSON.parse(await siege.textContent('#results-json'));
+  assert.equal(doc.preset.name, 'tornado-siege');
+  assert.ok(verdict.includes(doc.preset.verdict.text));
+  console.log(`# docs.html: the siege embed ran from the host page, agrees=${doc.preset.verdict.agrees}`);
+  // The second loads nothing until asked.
+  const chunks = await (await page.waitForSelector('#chunks')).contentFrame();
+  await chunks.click('[data-testid="load"]');
+  await chunks.waitForURL(/embed=1/);
+  await chunks.waitForFunction(() => document.body.dataset.runState === 'done', null, { timeout: 120_000 });
+  assert.equal(JSON.parse(await chunks.textContent('#results-json')).preset.name, 'chunksize-sweep');
+  await page.screenshot({ path: `${ARTIFACTS}/docs-example.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('an isolated host frames an isolated embed; a header-less static host is isolated by the service worker, reloading once', async () => {
   // A docs page on an isolated host, framing with allow="cross-origin-isolated": the pools run.
   let page = await world.context.newPage();
