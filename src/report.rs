@@ -378,6 +378,15 @@ impl ModelResult {
         self
     }
 
+    /// Server mode: what the event loop did for the index request, and its lane (the page's
+    /// thread, `main`).
+    pub fn add_index(&mut self, served: Option<(IndexRecord, Vec<Segment>)>) {
+        if let Some((record, lane)) = served {
+            self.add_lane_segments(Lane::Main, &lane);
+            self.index = Some(record);
+        }
+    }
+
     /// A result for a model that could not run ([`Error::Unavailable`]: status `Unavailable`, its
     /// reason as the message) or failed (any other error: status `Error`). The error is carried
     /// this far whole, and becomes the schema's text here, once.

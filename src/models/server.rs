@@ -19,6 +19,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::metrics::Clock;
 use crate::core::trace::{Segment, State};
 use crate::models::pool::gil::Rules;
 
@@ -40,6 +41,13 @@ pub const STEP_WORK_MS: f64 = 0.05;
 
 /// The index page's body, `self.write("hello, world")`: its length is the request's answer.
 pub const INDEX_BODY: &str = "hello, world";
+
+/// Does `ms` of a step's Python work on this thread, by the clock: the loop's own cost, which
+/// [`Next::Compute`] asks for.
+pub fn work(ms: f64, clock: &impl Clock) {
+    let end = clock.now_ms() + ms;
+    while clock.now_ms() < end {}
+}
 
 /// What the event loop did for the index request, for the results and the siege table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

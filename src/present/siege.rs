@@ -12,23 +12,17 @@ const HANDLER_BODY: &str = "done";
 /// handlers' path (the seed's `/blocking/`, `/threading/` …).
 pub fn report(result: &ModelResult, url: &str) -> Option<String> {
     let index = result.index.as_ref()?;
-    // (seconds from the load's start to the response, status, bytes, url)
+    // A response: (seconds from the load's start, status, bytes, url); a wrong answer is a 500.
+    let response = |end_ms: f64, ok: bool, body: &str, url| match ok {
+        true => (end_ms / 1e3, 200, body.len(), url),
+        false => (end_ms / 1e3, 500, 0, url),
+    };
     let mut lines: Vec<(f64, u16, usize, &str)> = result
         .tasks
         .iter()
-        .map(|t| {
-            let (status, bytes) = match t.ok {
-                true => (200, HANDLER_BODY.len()),
-                false => (500, 0),
-            };
-            (t.end_ms / 1e3, status, bytes, url)
-        })
+        .map(|t| response(t.end_ms, t.ok, HANDLER_BODY, url))
         .collect();
-    let (status, bytes) = match index.ok() {
-        true => (200, INDEX_BODY.len()),
-        false => (500, 0),
-    };
-    lines.push((index.answered_ms / 1e3, status, bytes, "/"));
+    lines.push(response(index.answered_ms, index.ok(), INDEX_BODY, "/"));
     lines.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut out: Vec<String> = lines
         .iter()

@@ -69,16 +69,10 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
     }
     // Server mode: the index request arrived during the load, behind the handlers in the
     // server's accept queue; a blocking server gets to it only now.
-    let index = match config.server {
-        true => Some(server::serve_index(t0, t0, None, 0, control, || true).await),
-        false => None,
-    };
+    let index = server::serve_if_server(config, t0, t0, None, 0, control, || true).await;
     let t1 = clock.now_ms();
     let heartbeat = heartbeat.summary(t0, t1);
     let mut result = ModelResult::from_tasks(Model::Blocking, config, t1 - t0, heartbeat, tasks);
-    if let Some((record, lane)) = index {
-        result.add_lane_segments(Lane::Main, &lane);
-        result.index = Some(record);
-    }
+    result.add_index(index);
     result.stopped_by(control, config.tasks)
 }

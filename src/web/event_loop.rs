@@ -24,7 +24,7 @@ use crate::core::record::TaskRecord;
 use crate::core::trace::{Lane, Segment};
 use crate::models::Model;
 use crate::models::event_loop::{Scheduler, Tick};
-use crate::models::server::{INDEX_AFTER_MS, IndexRecord, IndexRequest, Next};
+use crate::models::server::{self, INDEX_AFTER_MS, IndexRecord, IndexRequest, Next};
 use crate::report::ModelResult;
 use crate::web::clock::{self, HeartbeatRecorder, PerformanceClock};
 use crate::web::io::EventLoopIo;
@@ -93,8 +93,7 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
                 while !control.is_cancelled() {
                     match request.visit(None, clock.now_ms()) {
                         Next::Compute(ms) => {
-                            let end = clock.now_ms() + ms;
-                            while clock.now_ms() < end {}
+                            server::work(ms, &clock);
                             request.computed();
                         }
                         Next::Syscall | Next::Again => handle.yield_now().await,

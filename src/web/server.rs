@@ -1,12 +1,29 @@
 //! Server mode's event loop in the page (the pure part and the lesson: `models::server`): it
 //! answers the index request on the page's thread while the model's executor runs the handlers.
 
+use crate::config::RunConfig;
 use crate::core::control::RunControl;
 use crate::core::metrics::Clock;
 use crate::core::trace::Segment;
 use crate::models::pool::gil::Gil;
-use crate::models::server::{INDEX_AFTER_MS, IndexRecord, IndexRequest, Next};
+use crate::models::server::{self, INDEX_AFTER_MS, IndexRecord, IndexRequest, Next};
 use crate::web::clock::{self, PerformanceClock};
+
+/// [`serve_index`] if `config` is a server-mode run; `None` otherwise.
+pub async fn serve_if_server(
+    config: &RunConfig,
+    t0: f64,
+    handed_ms: f64,
+    gil: Option<&Gil>,
+    loop_thread: u32,
+    control: &RunControl,
+    started: impl Fn() -> bool,
+) -> Option<(IndexRecord, Vec<Segment>)> {
+    match config.server {
+        true => Some(serve_index(t0, handed_ms, gil, loop_thread, control, started).await),
+        false => None,
+    }
+}
 
 /// Serves the index request on this thread — the page's,
 /// standing for Tornado's IOLoop. With `gil` the loop is thread `loop_thread` of the simulated
@@ -64,9 +81,7 @@ pub async fn serve_index(
         };
         match next {
             Next::Compute(ms) => {
-                // The step's Python work, on this thread.
-                let end = clock.now_ms() + ms;
-                while clock.now_ms() < end {}
+                server::work(ms, &clock);
                 request.computed();
             }
             Next::Syscall => {}

@@ -238,14 +238,8 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
     // itself — with the GIL, as thread `threads` of the lock, one past the pool's.
     let ticks = control.ticks();
     let started = || control.ticks() > ticks;
-    let serving = async {
-        match config.server {
-            true => {
-                Some(server::serve_index(t0, t0, gil.as_deref(), threads, control, started).await)
-            }
-            false => None,
-        }
-    };
+    let serving =
+        server::serve_if_server(config, t0, t0, gil.as_deref(), threads, control, started);
     let ((), index) = join(finished_or_abandoned(finished, control), serving).await;
     // Every job is done with the batch, so the slots are this thread's alone — unless a job
     // died holding the batch (and the run was abandoned): then copy what the others left.
@@ -293,10 +287,7 @@ pub async fn run(batch: &Batch<'_>) -> ModelResult {
         ),
     });
     result.startup_ms = startup.unwrap_or_default();
-    if let Some((record, lane)) = index {
-        result.add_lane_segments(Lane::Main, &lane);
-        result.index = Some(record);
-    }
+    result.add_index(index);
     if let Some(gil) = gil {
         let report = gil.report(t0);
         // The GIL-holder lane: `run` while some thread holds the lock (which one: `gil.holds`),

@@ -4,6 +4,7 @@ use super::preset::{Preset, PresetStep, Runs, Sizing, config, spec, step, undeci
 use crate::config::{RunConfig, StartMethod};
 use crate::core::trace::Lane;
 use crate::models::Model;
+use crate::models::server::IndexRecord;
 use crate::report::{ModelResult, Verdict, starved};
 use crate::workloads::WorkloadKind;
 
@@ -56,11 +57,10 @@ fn plan(size: Sizing) -> Vec<PresetStep> {
     ]
 }
 
-/// The index request's latency, and whether it came back before the last handler.
-fn index_of(r: &ModelResult) -> Option<(f64, bool)> {
+/// The index request of a run that answered it right, and when the run's last handler ended.
+fn index_of(r: &ModelResult) -> Option<(&IndexRecord, f64)> {
     let index = r.index.as_ref().filter(|i| i.ok())?;
-    let last = r.tasks.iter().map(|t| t.end_ms).fold(0.0, f64::max);
-    Some((index.latency_ms(), index.answered_ms < last))
+    Some((index, r.tasks.iter().map(|t| t.end_ms).fold(0.0, f64::max)))
 }
 
 fn judge(runs: &Runs) -> Verdict {
@@ -99,24 +99,24 @@ fn judge(runs: &Runs) -> Verdict {
             "Every model must answer the index request (GET /) in server mode: a run without it decides nothing about the siege.",
         );
     };
-    let (gil_waits, gil_wait_ms) = gil
-        .index
-        .as_ref()
-        .map_or((0, 0.0), |i| (i.gil_waits, i.gil_wait_ms));
     // Blocking: the index waits for the backlog (it arrived behind every handler).
-    let backlog = blocking.tasks.iter().map(|t| t.end_ms).fold(0.0, f64::max)
-        - blocking.index.as_ref().map_or(0.0, |i| i.arrived_ms);
-    let waits_backlog = blocking_index.0 >= 0.8 * backlog;
+    let backlog = blocking_index.1 - blocking_index.0.arrived_ms;
+    let waits_backlog = blocking_index.0.latency_ms() >= 0.8 * backlog;
     // GIL threads: during the load, not after it, and only after waiting for the lock.
-    let during = gil_index.1 && gil_waits > 0;
+    let (gil_record, gil_last) = gil_index;
+    let during_load = gil_record.answered_ms < gil_last;
+    let during = during_load && gil_record.gil_waits > 0;
     // A free loop: within a few ms, at most 5% of the load.
-    let free = |(latency, _): (f64, bool), r: &ModelResult| latency <= 0.05 * r.wall_ms;
+    let free =
+        |(index, _): (&IndexRecord, f64), r: &ModelResult| index.latency_ms() <= 0.05 * r.wall_ms;
     let free_threads = runs.get(0, Model::Pool);
     let free_ok = free(processes_index, processes)
         && free(hybrid_index, hybrid)
         && free_threads.is_none_or(|r| index_of(r).is_some_and(|i| free(i, r)));
     let free_text = free_threads
-        .and_then(|r| index_of(r).map(|i| format!(" Free threads: GET / in {:.1} ms.", i.0)))
+        .and_then(|r| {
+            index_of(r).map(|(i, _)| format!(" Free threads: GET / in {:.1} ms.", i.latency_ms()))
+        })
         .unwrap_or_default();
     let p = processes.workers.max(1);
     let ratio = processes.wall_ms / blocking.wall_ms;
@@ -139,7 +139,7 @@ fn judge(runs: &Runs) -> Verdict {
         .collect();
     let like_processes = hybrid.wall_ms <= 1.5 * processes.wall_ms;
     let text = format!(
-        "Blocking: response times climb from {:.0} to {:.0} ms ({}); GET / came back after {:.0} ms, {:.0}% of the {:.0} ms backlog ahead of it. GIL threads: all finished between {:.0} and {:.0} ms (spread {:.0}% of the mean); GET / came back in {:.0} ms, {} — the loop waited {:.0} ms for the GIL at {gil_waits} of its steps.{free_text} {p} processes: {:.0} ms in all, {:.2}× the blocking time (ideal 1/{p} = {:.2}); GET / in {:.1} ms. {} processes × threads: handlers finished in groups ({}), {:.0} ms in all ({}); GET / in {:.1} ms. {CPYTHON}",
+        "Blocking: response times climb from {:.0} to {:.0} ms ({}); GET / came back after {:.0} ms, {:.0}% of the {:.0} ms backlog ahead of it. GIL threads: all finished between {:.0} and {:.0} ms (spread {:.0}% of the mean); GET / came back in {:.0} ms, {} — the loop waited {:.0} ms for the GIL at {} of its steps.{free_text} {p} processes: {:.0} ms in all, {:.2}× the blocking time (ideal 1/{p} = {:.2}); GET / in {:.1} ms. {} processes × threads: handlers finished in groups ({}), {:.0} ms in all ({}); GET / in {:.1} ms. {CPYTHON}",
         ladder.first().unwrap_or(&0.0),
         ladder.last().unwrap_or(&0.0),
         if climbs {
@@ -147,23 +147,24 @@ fn judge(runs: &Runs) -> Verdict {
         } else {
             "not a clean staircase here"
         },
-        blocking_index.0,
-        100.0 * blocking_index.0 / backlog.max(1e-9),
+        blocking_index.0.latency_ms(),
+        100.0 * blocking_index.0.latency_ms() / backlog.max(1e-9),
         backlog,
         together.first().unwrap_or(&0.0),
         together.last().unwrap_or(&0.0),
         100.0 * spread / mean.max(1e-9),
-        gil_index.0,
-        if gil_index.1 {
+        gil_record.latency_ms(),
+        if during_load {
             "during the load"
         } else {
             "only after the load"
         },
-        gil_wait_ms,
+        gil_record.gil_wait_ms,
+        gil_record.gil_waits,
         processes.wall_ms,
         ratio,
         1.0 / f64::from(p),
-        processes_index.0,
+        processes_index.0.latency_ms(),
         hybrid.workers,
         groups.join(", "),
         hybrid.wall_ms,
@@ -172,7 +173,7 @@ fn judge(runs: &Runs) -> Verdict {
         } else {
             "well behind the processes"
         },
-        hybrid_index.0,
+        hybrid_index.0.latency_ms(),
     );
     // Each of the two ran in its own moment: a program that took the cores during
     // either leaves nothing to compare (the hybrid once took 1.6× the processes' time

@@ -91,12 +91,7 @@ pub async fn run_bundle(
     // Server mode: while the workers compute, this thread is the event loop and answers the
     // index request itself (no lock to take: the handlers' GILs are in their processes).
     let handed_ms = clock.now_ms();
-    let serving = async {
-        match config.server {
-            true => Some(server::serve_index(t0, handed_ms, None, 0, control, || true).await),
-            false => None,
-        }
-    };
+    let serving = server::serve_if_server(config, t0, handed_ms, None, 0, control, || true);
     let outcome = async {
         let chunks: Vec<Vec<u32>> = (0..config.tasks)
             .collect::<Vec<_>>()
@@ -215,10 +210,7 @@ pub async fn run_bundle(
                 result.add_lane_segments(lane.lane, &lane.segments);
             }
             result.isolation = isolation;
-            if let Some((record, lane)) = index {
-                result.add_lane_segments(Lane::Main, &lane);
-                result.index = Some(record);
-            }
+            result.add_index(index);
             result.message = Some(note);
             result.ipc = Some(ipc);
             result.stopped_by(control, config.tasks)
